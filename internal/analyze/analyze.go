@@ -1,0 +1,589 @@
+// Package analyze runs shape inference and the per-operator cost rules over
+// a format-neutral graph and sums the result: parameters, MACs, FLOPs,
+// weight bytes and activation memory, layer by layer. It knows nothing of
+// file formats or output formats.
+package analyze
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/netscore/netscore/internal/graph"
+	"github.com/netscore/netscore/internal/ops"
+)
+
+// Options bind free input dimensions.
+type Options struct {
+	Inputs map[string][]int64 // input name -> full shape
+	Dims   map[string]int64   // symbolic dim name -> size
+}
+
+// Layer is one node's share of the model.
+type Layer struct {
+	Name         string
+	Op           string // "domain::Op" outside the default domain
+	Scope        string // enclosing subgraph path; "" for the main graph
+	OutputShapes [][]int64
+	Params       int64
+	MACs         int64 // core convention
+	Ops          int64 // other elementary ops (see ops.Cost)
+	Repeat       int64 // times the node runs (Loop/Scan trip count), 1 normally
+	Costed       bool
+	Reason       string // why not costed, or a note
+	InTotal      bool   // false for the cheaper branch of an If with a run-time condition
+}
+
+// FLOPs is 2 x MACs + other ops.
+func (l *Layer) FLOPs() int64 { return sat2(l.MACs, l.Ops) }
+
+// IO is a graph input or output.
+type IO struct {
+	Name  string
+	DType string
+	Shape []int64 // graph.Unknown where not known
+}
+
+// Result is the whole analysis of one model.
+type Result struct {
+	Model               *graph.Model
+	Params              int64
+	Buffers             int64
+	MACs                int64 // core convention
+	Ops                 int64 // other elementary ops
+	WeightBytes         int64
+	WeightBytesByDType  map[string]int64
+	ActivationBytes     int64 // all intermediate tensors of the main graph
+	PeakActivationBytes int64 // most bytes live at once over a topological schedule
+	Inputs, Outputs     []IO
+	OpHistogram         map[string]int
+	Layers              []Layer
+	Uncosted            map[string]int // op -> nodes that could not be costed
+	Nodes               int
+	NodesCosted         int
+	ParamsUncosted      int64 // params consumed by nodes that could not be costed
+	Warnings            []string
+}
+
+// FLOPs is 2 x core MACs + other ops.
+func (r *Result) FLOPs() int64 { return sat2(r.MACs, r.Ops) }
+
+// MACsAll is the `all` convention: core MACs + other ops.
+func (r *Result) MACsAll() int64 { return satAdd(r.MACs, r.Ops) }
+
+func sat2(macs, ops int64) int64 { return satAdd(satAdd(macs, macs), ops) }
+
+func satAdd(a, b int64) int64 {
+	if a > (1<<63-1)-b {
+		return 1<<63 - 1
+	}
+	return a + b
+}
+
+func satMul(a, b int64) int64 {
+	if v, ok := graph.MulCheck(a, b); ok {
+		return v
+	}
+	return 1<<63 - 1
+}
+
+type analyzer struct {
+	res     *Result
+	counted map[*graph.Tensor]bool
+	warned  map[string]bool
+}
+
+// Analyze infers shapes and costs every node of the model.
+func Analyze(m *graph.Model, opt Options) (*Result, error) {
+	a := &analyzer{
+		res: &Result{
+			Model: m, WeightBytesByDType: map[string]int64{}, OpHistogram: map[string]int{},
+			Uncosted: map[string]int{}, Warnings: append([]string{}, m.Warnings...),
+		},
+		counted: map[*graph.Tensor]bool{},
+		warned:  map[string]bool{},
+	}
+	g := m.Graph
+	if err := a.bindInputs(g, opt); err != nil {
+		return nil, err
+	}
+	order, err := topoOrder(g)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.run(g, order, "", 1, true); err != nil {
+		return nil, err
+	}
+	a.memory(g, order)
+	for _, name := range g.Inputs {
+		a.res.Inputs = append(a.res.Inputs, ioOf(g.Tensors[name]))
+	}
+	for _, name := range g.Outputs {
+		t := g.Lookup(name)
+		if t == nil {
+			return nil, fmt.Errorf("graph output %q is produced by nothing", name)
+		}
+		a.res.Outputs = append(a.res.Outputs, ioOf(t))
+		a.checkDeclared(t)
+	}
+	return a.res, nil
+}
+
+func ioOf(t *graph.Tensor) IO {
+	io := IO{Name: t.Name, DType: t.DType.String(), Shape: t.Shape}
+	if !t.HasShape {
+		io.Shape = nil
+	}
+	return io
+}
+
+func (a *analyzer) warnf(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	if !a.warned[s] {
+		a.warned[s] = true
+		a.res.Warnings = append(a.res.Warnings, s)
+	}
+}
+
+// bindInputs gives every real input a concrete shape: --input, then
+// --dim for symbols, then 1 with a warning.
+func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
+	names := map[string]bool{}
+	for _, name := range g.Inputs {
+		names[name] = true
+	}
+	for name := range opt.Inputs {
+		if !names[name] {
+			return fmt.Errorf("--input %s: the model has no input of that name (inputs: %s)", name, strings.Join(g.Inputs, ", "))
+		}
+	}
+	usedDims := map[string]bool{}
+	for _, name := range g.Inputs {
+		t := g.Tensors[name]
+		if t.NotTensor {
+			a.warnf("input %q is not a tensor (sequence, map or optional); nodes reading it are not costed", name)
+			continue
+		}
+		if s, ok := opt.Inputs[name]; ok {
+			if t.HasDeclared && len(t.Declared) != len(s) {
+				return fmt.Errorf("--input %s: %d dims given, the model declares %d (%s)", name, len(s), len(t.Declared), declString(t.Declared))
+			}
+			t.Shape, t.HasShape = append([]int64{}, s...), true
+			continue
+		}
+		if !t.HasDeclared {
+			a.warnf("input %q declares no shape; set it with --input %s=DIMS", name, name)
+			continue
+		}
+		shape := make([]int64, len(t.Declared))
+		for i, d := range t.Declared {
+			switch {
+			case d.Param != "":
+				if v, ok := opt.Dims[d.Param]; ok {
+					shape[i] = v
+					usedDims[d.Param] = true
+				} else {
+					shape[i] = 1
+					a.warnf("dim %q of input %q is unset; using 1 (set it with --dim %s=N)", d.Param, name, d.Param)
+				}
+			case d.Value >= 0:
+				shape[i] = d.Value
+			default:
+				shape[i] = 1
+				a.warnf("dim %d of input %q is free; using 1 (set it with --input %s=DIMS)", i, name, name)
+			}
+		}
+		t.Shape, t.HasShape = shape, true
+	}
+	for d := range opt.Dims {
+		if !usedDims[d] {
+			a.warnf("--dim %s matches no symbolic input dim", d)
+		}
+	}
+	return nil
+}
+
+func declString(ds []graph.Dim) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, "x")
+}
+
+// topoOrder sorts nodes so producers come first, keeping file order where
+// the file is already sorted. It fails on cycles and dangling inputs.
+func topoOrder(g *graph.Graph) ([]*graph.Node, error) {
+	producer := map[string]int{}
+	for i, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			if o != "" {
+				producer[o] = i
+			}
+		}
+	}
+	deps := make([][]int, len(g.Nodes))
+	users := make([][]int, len(g.Nodes))
+	indeg := make([]int, len(g.Nodes))
+	for i, n := range g.Nodes {
+		seen := map[int]bool{}
+		for _, in := range nodeReads(n) {
+			if in == "" {
+				continue
+			}
+			if p, ok := producer[in]; ok {
+				if !seen[p] {
+					seen[p] = true
+					deps[i] = append(deps[i], p)
+					users[p] = append(users[p], i)
+					indeg[i]++
+				}
+				continue
+			}
+			if g.Lookup(in) == nil {
+				return nil, fmt.Errorf("node %s (%s) reads %q, which no node, initializer or graph input provides", n.Name, n.Op, in)
+			}
+		}
+	}
+	// Kahn's algorithm with a min-heap on file position (a sorted slice
+	// suffices: graphs are usually already in order).
+	var ready []int
+	for i := range g.Nodes {
+		if indeg[i] == 0 {
+			ready = append(ready, i)
+		}
+	}
+	order := make([]*graph.Node, 0, len(g.Nodes))
+	for len(ready) > 0 {
+		sort.Ints(ready)
+		i := ready[0]
+		ready = ready[1:]
+		order = append(order, g.Nodes[i])
+		for _, u := range users[i] {
+			indeg[u]--
+			if indeg[u] == 0 {
+				ready = append(ready, u)
+			}
+		}
+	}
+	if len(order) != len(g.Nodes) {
+		for i, d := range indeg {
+			if d > 0 {
+				n := g.Nodes[i]
+				return nil, fmt.Errorf("the graph has a cycle through node %s (%s)", n.Name, n.Op)
+			}
+		}
+	}
+	return order, nil
+}
+
+// nodeReads lists a node's inputs plus the outer-scope names its subgraphs
+// read, so a control-flow node runs after what its bodies use.
+func nodeReads(n *graph.Node) []string {
+	reads := append([]string{}, n.Inputs...)
+	for _, sg := range n.Subgraphs() {
+		reads = append(reads, outerReads(sg.Graph)...)
+	}
+	return reads
+}
+
+func outerReads(g *graph.Graph) []string {
+	var out []string
+	for _, n := range g.Nodes {
+		for _, in := range nodeReads(n) {
+			if _, local := g.Tensors[in]; in != "" && !local {
+				out = append(out, in)
+			}
+		}
+	}
+	return out
+}
+
+// run infers and costs nodes in order. repeat multiplies costs (loop
+// bodies); inTotal is false for an If branch left out of the total.
+// It returns the MACs+Ops it added, for branch comparison.
+func (a *analyzer) run(g *graph.Graph, order []*graph.Node, scope string, repeat int64, inTotal bool) (int64, error) {
+	var added int64
+	for _, n := range order {
+		l, err := a.node(g, n, scope, repeat, inTotal)
+		if err != nil {
+			return 0, err
+		}
+		added = satAdd(added, satAdd(l.MACs, l.Ops))
+	}
+	return added, nil
+}
+
+// opName is the op as shown in reports.
+func opName(n *graph.Node) string {
+	if n.Domain == "" {
+		return n.Op
+	}
+	return n.Domain + "::" + n.Op
+}
+
+func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int64, inTotal bool) (Layer, error) {
+	c := &ops.Ctx{Node: n}
+	for _, in := range n.Inputs {
+		if in == "" {
+			c.In = append(c.In, nil)
+		} else {
+			c.In = append(c.In, g.Lookup(in))
+		}
+	}
+	for _, o := range n.Outputs {
+		if o == "" {
+			c.Out = append(c.Out, nil)
+		} else {
+			c.Out = append(c.Out, g.Tensors[o])
+		}
+	}
+	l := Layer{Name: n.Name, Op: opName(n), Scope: scope, Repeat: repeat, InTotal: inTotal}
+	if inTotal {
+		a.res.Nodes++
+		a.res.OpHistogram[l.Op]++
+	}
+	rule := ops.Lookup(n.Domain, n.Op)
+	var cost ops.Cost
+	var err error
+	switch {
+	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan"):
+		cost, err = a.control(g, c, scope, repeat, inTotal)
+	case rule == nil:
+		err = errNoRule
+	default:
+		cost, err = infer(c, rule)
+	}
+	// Weights this node reads are its params (each tensor counted once).
+	l.Params = a.params(c, rule, inTotal)
+	for _, o := range c.Out {
+		if o == nil {
+			continue
+		}
+		fixDims(o)
+		if !o.HasShape && o.HasDeclared {
+			useDeclared(o)
+		}
+		if n.Op == "Constant" && n.Domain == "" {
+			o.Role = graph.Weight
+		}
+		l.OutputShapes = append(l.OutputShapes, shapeOrNil(o))
+	}
+	if err != nil {
+		l.Reason = reason(err)
+		if inTotal {
+			a.res.Uncosted[l.Op]++
+			a.res.ParamsUncosted += l.Params
+		}
+		if !errors.Is(err, errNoRule) && !errors.Is(err, ops.ErrUnknownShape) && !errors.Is(err, errInputUnknown) {
+			a.warnf("node %s (%s): %v", n.Name, l.Op, err)
+		}
+	} else {
+		l.Costed = true
+		l.MACs, l.Ops = satMul(cost.MACs, repeat), satMul(cost.Ops, repeat)
+		if inTotal {
+			a.res.NodesCosted++
+			a.res.MACs = satAdd(a.res.MACs, l.MACs)
+			a.res.Ops = satAdd(a.res.Ops, l.Ops)
+		}
+	}
+	a.res.Layers = append(a.res.Layers, l)
+	return l, nil
+}
+
+var (
+	errNoRule       = errors.New("no rule for this operator")
+	errInputUnknown = errors.New("an input's shape is unknown")
+)
+
+func reason(err error) string {
+	switch {
+	case errors.Is(err, errNoRule):
+		return "no rule for this operator"
+	case errors.Is(err, ops.ErrUnknownShape), errors.Is(err, errInputUnknown):
+		return "shape unknown (data-dependent or unresolved upstream)"
+	}
+	return err.Error()
+}
+
+// infer runs a rule's shape inference and cost.
+func infer(c *ops.Ctx, rule *ops.Rule) (ops.Cost, error) {
+	for i, t := range c.In {
+		if t != nil && (!t.HasShape || t.NotTensor) {
+			_ = i
+			return ops.Cost{}, errInputUnknown
+		}
+	}
+	if err := rule.Infer(c); err != nil {
+		return ops.Cost{}, err
+	}
+	if rule.Cost == nil {
+		return ops.Cost{}, nil
+	}
+	return rule.Cost(c)
+}
+
+// fixDims marks every negative dim unknown.
+func fixDims(t *graph.Tensor) {
+	for i, d := range t.Shape {
+		if d < 0 {
+			t.Shape[i] = graph.Unknown
+		}
+	}
+}
+
+// useDeclared falls back on a shape the file declares (value_info) when
+// inference could not produce one.
+func useDeclared(t *graph.Tensor) {
+	s := make([]int64, len(t.Declared))
+	for i, d := range t.Declared {
+		s[i] = graph.Unknown
+		if d.Param == "" && d.Value >= 0 {
+			s[i] = d.Value
+		}
+	}
+	t.Shape, t.HasShape = s, true
+}
+
+func shapeOrNil(t *graph.Tensor) []int64 {
+	if !t.HasShape {
+		return nil
+	}
+	return t.Shape
+}
+
+// params counts the weight tensors a node reads as data, once each.
+func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule, inTotal bool) int64 {
+	var p int64
+	for i, t := range c.In {
+		if t == nil || t.Role != graph.Weight || a.counted[t] || !inTotal {
+			continue
+		}
+		kind := classify(t, rule, i)
+		if kind == notParam {
+			continue
+		}
+		a.counted[t] = true
+		n := t.Elements()
+		if n < 0 {
+			continue
+		}
+		b := t.DType.Bytes(n)
+		a.res.WeightBytes = satAdd(a.res.WeightBytes, b)
+		a.res.WeightBytesByDType[t.DType.String()] = satAdd(a.res.WeightBytesByDType[t.DType.String()], b)
+		if kind == buffer {
+			a.res.Buffers = satAdd(a.res.Buffers, n)
+			continue
+		}
+		a.res.Params = satAdd(a.res.Params, n)
+		p = satAdd(p, n)
+	}
+	return p
+}
+
+type weightKind int
+
+const (
+	notParam weightKind = iota
+	param
+	buffer
+)
+
+// classify decides whether a weight read at input position i is a
+// parameter: see docs/counting.md, "Parameters".
+func classify(t *graph.Tensor, rule *ops.Rule, i int) weightKind {
+	if rule != nil {
+		if rule.IsBuffer(i) {
+			return buffer
+		}
+		if rule.IsOperand(i) {
+			return notParam
+		}
+	}
+	switch t.DType {
+	case graph.Int64, graph.Bool, graph.String:
+		return notParam // indices, shapes, masks
+	case graph.Int32:
+		if rule == nil || rule.Family != "conv" && rule.Family != "matmul" {
+			return notParam // int32 is an index type except for quantized biases
+		}
+	}
+	if t.Elements() <= 1 {
+		return notParam // a literal: 0.5, epsilon, sqrt(d)
+	}
+	return param
+}
+
+// checkDeclared warns when an output's inferred shape contradicts the
+// concrete dims the file declares.
+func (a *analyzer) checkDeclared(t *graph.Tensor) {
+	if !t.HasDeclared || !t.HasShape {
+		return
+	}
+	if len(t.Declared) != len(t.Shape) {
+		a.warnf("output %q: inferred rank %d, the file declares %s", t.Name, len(t.Shape), declString(t.Declared))
+		return
+	}
+	for i, d := range t.Declared {
+		if d.Param == "" && d.Value >= 0 && t.Shape[i] >= 0 && d.Value != t.Shape[i] {
+			a.warnf("output %q: inferred %s, the file declares %s", t.Name, graph.ShapeString(t), declString(t.Declared))
+			return
+		}
+	}
+}
+
+// memory sums intermediate tensor bytes and simulates the live set over
+// the schedule: a tensor is live from its producer until its last reader.
+func (a *analyzer) memory(g *graph.Graph, order []*graph.Node) {
+	bytesOf := func(t *graph.Tensor) int64 {
+		if t == nil || t.Role == graph.Weight {
+			return 0
+		}
+		n := t.Elements()
+		if n < 0 {
+			return 0
+		}
+		return t.DType.Bytes(n)
+	}
+	last := map[string]int{}
+	for i, n := range order {
+		for _, in := range nodeReads(n) {
+			last[in] = i
+		}
+	}
+	keep := map[string]bool{}
+	for _, o := range g.Outputs {
+		keep[o] = true
+	}
+	var live int64
+	for _, in := range g.Inputs {
+		live += bytesOf(g.Tensors[in])
+	}
+	peak := live
+	for i, n := range order {
+		for _, o := range n.Outputs {
+			if o == "" {
+				continue
+			}
+			b := bytesOf(g.Tensors[o])
+			a.res.ActivationBytes = satAdd(a.res.ActivationBytes, b)
+			live = satAdd(live, b)
+		}
+		peak = max(peak, live)
+		for _, in := range n.Inputs {
+			if in != "" && last[in] == i && !keep[in] {
+				if t := g.Tensors[in]; t != nil && t.Role != graph.Weight {
+					live -= bytesOf(t)
+					last[in] = -1
+				}
+			}
+		}
+		for _, o := range n.Outputs { // outputs nobody reads die at once
+			if _, read := last[o]; o != "" && !read && !keep[o] {
+				live -= bytesOf(g.Tensors[o])
+			}
+		}
+	}
+	a.res.PeakActivationBytes = peak
+}

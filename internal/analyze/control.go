@@ -1,0 +1,263 @@
+package analyze
+
+import (
+	"fmt"
+
+	"github.com/netscore/netscore/internal/graph"
+	"github.com/netscore/netscore/internal/ops"
+)
+
+// control handles If, Loop and Scan: their bodies are analysed as graphs
+// of their own, and their layers join the model's under a scope path.
+// The control node itself costs nothing; its bodies carry the cost.
+func (a *analyzer) control(g *graph.Graph, c *ops.Ctx, scope string, repeat int64, inTotal bool) (ops.Cost, error) {
+	n := c.Node
+	path := n.Name
+	if scope != "" {
+		path = scope + "/" + n.Name
+	}
+	switch n.Op {
+	case "If":
+		return ops.Cost{}, a.ifNode(c, path, repeat, inTotal)
+	case "Loop":
+		return ops.Cost{}, a.loopNode(c, path, repeat, inTotal)
+	default:
+		return ops.Cost{}, a.scanNode(c, path, repeat, inTotal)
+	}
+}
+
+func (a *analyzer) body(c *ops.Ctx, attr string) (*graph.Graph, []*graph.Node, error) {
+	at := c.Attr(attr)
+	if at == nil || at.G == nil {
+		return nil, nil, fmt.Errorf("missing %s", attr)
+	}
+	order, err := topoOrder(at.G)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", attr, err)
+	}
+	return at.G, order, nil
+}
+
+// ifNode costs the branch the condition picks when it is known; otherwise
+// both are analysed and the costlier one counts in the total.
+func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, inTotal bool) error {
+	thenG, thenO, err := a.body(c, "then_branch")
+	if err != nil {
+		return err
+	}
+	elseG, elseO, err := a.body(c, "else_branch")
+	if err != nil {
+		return err
+	}
+	cond := c.In[0]
+	if cond != nil && cond.Ints != nil && len(cond.Ints) == 1 {
+		pick, pickO, name := elseG, elseO, "else_branch"
+		if cond.Ints[0] != 0 {
+			pick, pickO, name = thenG, thenO, "then_branch"
+		}
+		if _, err := a.run(pick, pickO, path+"/"+name, repeat, inTotal); err != nil {
+			return err
+		}
+		a.setBranchOutputs(c, pick, nil)
+		return nil
+	}
+	// Run both out of the total first, then rerun the costlier one in it.
+	mark := len(a.res.Layers)
+	tc, err := a.run(thenG, thenO, path+"/then_branch", repeat, false)
+	if err != nil {
+		return err
+	}
+	ec, err := a.run(elseG, elseO, path+"/else_branch", repeat, false)
+	if err != nil {
+		return err
+	}
+	a.res.Layers = a.res.Layers[:mark]
+	first, firstO, fname, other, otherO, oname := thenG, thenO, "then_branch", elseG, elseO, "else_branch"
+	if ec > tc {
+		first, firstO, fname, other, otherO, oname = elseG, elseO, "else_branch", thenG, thenO, "then_branch"
+	}
+	if inTotal {
+		a.warnf("If %s: condition known only at run time; the costlier branch (%s) counts in the total", c.Node.Name, fname)
+	}
+	if _, err := a.run(first, firstO, path+"/"+fname, repeat, inTotal); err != nil {
+		return err
+	}
+	if _, err := a.run(other, otherO, path+"/"+oname, repeat, false); err != nil {
+		return err
+	}
+	a.setBranchOutputs(c, thenG, elseG)
+	return nil
+}
+
+// setBranchOutputs gives the If outputs the branch output shapes, merging
+// dims that differ between branches into unknown.
+func (a *analyzer) setBranchOutputs(c *ops.Ctx, g1, g2 *graph.Graph) {
+	for i, o := range c.Out {
+		if o == nil || i >= len(g1.Outputs) {
+			continue
+		}
+		t1 := g1.Lookup(g1.Outputs[i])
+		if t1 == nil || !t1.HasShape {
+			continue
+		}
+		shape := clone(t1.Shape)
+		if g2 != nil && i < len(g2.Outputs) {
+			t2 := g2.Lookup(g2.Outputs[i])
+			if t2 == nil || !t2.HasShape || len(t2.Shape) != len(shape) {
+				continue
+			}
+			for d := range shape {
+				if shape[d] != t2.Shape[d] {
+					shape[d] = graph.Unknown
+				}
+			}
+		}
+		o.DType, o.Shape, o.HasShape = t1.DType, shape, true
+		if g2 == nil {
+			o.Ints, o.Floats = t1.Ints, t1.Floats
+		}
+	}
+}
+
+// loopNode: inputs (M, cond, v_initial...); body (iter, cond, v...) ->
+// (cond, v..., scan outputs...). The body costs x M when M is known.
+func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, inTotal bool) error {
+	body, order, err := a.body(c, "body")
+	if err != nil {
+		return err
+	}
+	trips := int64(-1)
+	if c.Has(0) && c.In[0].Ints != nil && len(c.In[0].Ints) == 1 {
+		trips = c.In[0].Ints[0]
+	}
+	if len(body.Inputs) < 2 {
+		return fmt.Errorf("Loop body has %d inputs, needs at least 2", len(body.Inputs))
+	}
+	carried := len(c.In) - 2
+	if carried < 0 || len(body.Inputs) != carried+2 {
+		return fmt.Errorf("Loop has %d carried values but its body takes %d inputs", carried, len(body.Inputs))
+	}
+	setInput(body, body.Inputs[0], graph.Int64, []int64{})
+	setInput(body, body.Inputs[1], graph.Bool, []int64{})
+	for k := 0; k < carried; k++ {
+		if t := c.In[2+k]; t != nil && t.HasShape {
+			setInput(body, body.Inputs[2+k], t.DType, t.Shape)
+		}
+	}
+	mult := trips
+	if trips < 0 {
+		mult = 1
+		if inTotal {
+			a.warnf("Loop %s: trip count known only at run time; its body is counted once", c.Node.Name)
+		}
+	}
+	if _, err := a.run(body, order, path+"/body", satMul(repeat, mult), inTotal); err != nil {
+		return err
+	}
+	for i, o := range c.Out {
+		if o == nil || 1+i >= len(body.Outputs) {
+			continue
+		}
+		t := body.Lookup(body.Outputs[1+i])
+		if t == nil || !t.HasShape {
+			continue
+		}
+		shape := clone(t.Shape)
+		if i >= carried { // scan outputs stack one value per iteration
+			shape = append([]int64{trips}, shape...)
+			if trips < 0 {
+				shape[0] = graph.Unknown
+			}
+		}
+		o.DType, o.Shape, o.HasShape = t.DType, shape, true
+	}
+	return nil
+}
+
+// scanNode (opset 9+): inputs are N state values then M scan inputs; the
+// body runs once per slice along each scan axis.
+func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, inTotal bool) error {
+	if c.Node.Opset < 9 {
+		return fmt.Errorf("Scan before opset 9 (batched form) is not supported")
+	}
+	body, order, err := a.body(c, "body")
+	if err != nil {
+		return err
+	}
+	m := int(c.Int("num_scan_inputs", 0))
+	nState := len(c.In) - m
+	if m <= 0 || nState < 0 || len(body.Inputs) != len(c.In) {
+		return fmt.Errorf("Scan with %d scan inputs, %d inputs and a body of %d inputs", m, len(c.In), len(body.Inputs))
+	}
+	inAxes := c.IntList("scan_input_axes")
+	trips := int64(-1)
+	for k := 0; k < len(c.In); k++ {
+		t := c.In[k]
+		if t == nil || !t.HasShape {
+			continue
+		}
+		if k < nState {
+			setInput(body, body.Inputs[k], t.DType, t.Shape)
+			continue
+		}
+		ax := int64(0)
+		if inAxes != nil && k-nState < len(inAxes) {
+			ax = inAxes[k-nState]
+		}
+		if ax < 0 {
+			ax += int64(len(t.Shape))
+		}
+		if ax < 0 || ax >= int64(len(t.Shape)) {
+			return fmt.Errorf("scan axis %d out of range for %v", ax, t.Shape)
+		}
+		trips = t.Shape[ax]
+		slice := append(clone(t.Shape[:ax]), t.Shape[ax+1:]...)
+		setInput(body, body.Inputs[k], t.DType, slice)
+	}
+	mult := trips
+	if trips < 0 {
+		mult = 1
+	}
+	if _, err := a.run(body, order, path+"/body", satMul(repeat, mult), inTotal); err != nil {
+		return err
+	}
+	outAxes := c.IntList("scan_output_axes")
+	for i, o := range c.Out {
+		if o == nil || i >= len(body.Outputs) {
+			continue
+		}
+		t := body.Lookup(body.Outputs[i])
+		if t == nil || !t.HasShape {
+			continue
+		}
+		shape := clone(t.Shape)
+		if i >= nState {
+			ax := int64(0)
+			if outAxes != nil && i-nState < len(outAxes) {
+				ax = outAxes[i-nState]
+			}
+			if ax < 0 {
+				ax += int64(len(shape)) + 1
+			}
+			if ax < 0 || ax > int64(len(shape)) {
+				return fmt.Errorf("scan output axis %d out of range", ax)
+			}
+			shape = append(append(clone(shape[:ax]), trips), shape[ax:]...)
+		}
+		o.DType, o.Shape, o.HasShape = t.DType, shape, true
+	}
+	return nil
+}
+
+func setInput(g *graph.Graph, name string, dt graph.DType, shape []int64) {
+	t := g.Tensors[name]
+	if t == nil {
+		return
+	}
+	if dt == graph.Undefined {
+		dt = t.DType
+	}
+	t.DType, t.Shape, t.HasShape = dt, clone(shape), true
+}
+
+func clone(s []int64) []int64 { return append([]int64{}, s...) }

@@ -1,0 +1,265 @@
+// Package graph is netscore's format-neutral model: tensors and nodes in a
+// graph, produced by the format readers (onnx, tflite) and consumed by shape
+// inference and the cost rules. It knows nothing of file formats or costs.
+package graph
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Unknown marks a dimension whose size is not known (data-dependent, or
+// not resolvable from the inputs).
+const Unknown int64 = -1
+
+// Role says where a tensor comes from.
+type Role int
+
+const (
+	Intermediate Role = iota // produced by a node
+	Input                    // a real graph input (fed at run time)
+	Weight                   // an initializer or Constant output: its bytes live in the file
+)
+
+// DataRef says where a weight's bytes live. Readers never load large
+// payloads: counting needs shapes only.
+type DataRef struct {
+	File     string // "" for the model file itself
+	Offset   int64
+	Length   int64
+	External bool // stored in an external-data file
+	Missing  bool // that external file is absent: shapes only
+}
+
+// Dim is one input dimension as declared by the file: a size, or a symbol
+// (dim_param) bound later by the user, or neither.
+type Dim struct {
+	Value int64  // >= 0 when known
+	Param string // symbolic name, if any
+}
+
+func (d Dim) String() string {
+	if d.Param != "" {
+		return d.Param
+	}
+	if d.Value < 0 {
+		return "?"
+	}
+	return fmt.Sprint(d.Value)
+}
+
+// Tensor is a named value in a graph.
+type Tensor struct {
+	Name  string
+	DType DType
+	// Shape is the concrete shape once inference has run (Unknown for an
+	// unresolved dim). HasShape is false when not even the rank is known.
+	Shape    []int64
+	HasShape bool
+	// Declared is the shape the file declares for graph inputs and
+	// outputs, symbols included.
+	Declared    []Dim
+	HasDeclared bool
+	Role        Role
+	Data        DataRef
+	// Small tensors carry their values so shape subgraphs resolve:
+	// Ints for integer and bool dtypes, Floats for floating dtypes.
+	Ints   []int64
+	Floats []float64
+	// NotTensor marks sequence, map and optional values, which carry no
+	// shape we can cost.
+	NotTensor bool
+}
+
+// HasValue reports whether the tensor's values are known.
+func (t *Tensor) HasValue() bool { return t != nil && (t.Ints != nil || t.Floats != nil) }
+
+// ShapeKnown reports whether every dim is known.
+func (t *Tensor) ShapeKnown() bool {
+	if t == nil || !t.HasShape {
+		return false
+	}
+	for _, d := range t.Shape {
+		if d < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Elements returns the element count of a fully known shape, or -1 when a
+// dim is unknown or the product overflows.
+func (t *Tensor) Elements() int64 {
+	if !t.ShapeKnown() {
+		return -1
+	}
+	n, ok := Product(t.Shape)
+	if !ok {
+		return -1
+	}
+	return n
+}
+
+// Product multiplies dims with an overflow check.
+func Product(dims []int64) (int64, bool) {
+	n := int64(1)
+	for _, d := range dims {
+		if d < 0 {
+			return -1, false
+		}
+		var ok bool
+		if n, ok = MulCheck(n, d); !ok {
+			return -1, false
+		}
+	}
+	return n, true
+}
+
+// MulCheck multiplies two non-negative int64 and reports overflow.
+func MulCheck(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	if a < 0 || b < 0 {
+		return 0, false
+	}
+	if a > (1<<63-1)/b {
+		return 0, false
+	}
+	return a * b, true
+}
+
+// ShapeString renders a concrete shape as 1x3x224x224 ("?" for unknown
+// dims, "scalar" for rank 0, "unknown" when the rank is unknown).
+func ShapeString(t *Tensor) string {
+	if t == nil || !t.HasShape {
+		return "unknown"
+	}
+	if len(t.Shape) == 0 {
+		return "scalar"
+	}
+	parts := make([]string, len(t.Shape))
+	for i, d := range t.Shape {
+		if d < 0 {
+			parts[i] = "?"
+		} else {
+			parts[i] = fmt.Sprint(d)
+		}
+	}
+	return strings.Join(parts, "x")
+}
+
+// AttrKind is the type of an attribute value.
+type AttrKind int
+
+const (
+	AttrUndefined AttrKind = iota
+	AttrFloat
+	AttrInt
+	AttrString
+	AttrTensor
+	AttrGraph
+	AttrFloats
+	AttrInts
+	AttrStrings
+	AttrTensors
+	AttrGraphs
+)
+
+// Attr is one node attribute.
+type Attr struct {
+	Kind    AttrKind
+	F       float64
+	I       int64
+	S       string
+	Floats  []float64
+	Ints    []int64
+	Strings []string
+	T       *Tensor
+	G       *Graph
+	Gs      []*Graph
+}
+
+// Node is one operator application.
+type Node struct {
+	Name    string
+	Op      string
+	Domain  string // "" for the default ONNX domain
+	Opset   int64  // the opset version of Domain this node was written against
+	Inputs  []string
+	Outputs []string // "" marks an absent optional input or output
+	Attrs   map[string]*Attr
+}
+
+// Subgraphs returns the node's graph-valued attributes, in a stable order.
+func (n *Node) Subgraphs() []NamedGraph {
+	var out []NamedGraph
+	for _, k := range sortedKeys(n.Attrs) {
+		a := n.Attrs[k]
+		if a.G != nil {
+			out = append(out, NamedGraph{k, a.G})
+		}
+		for i, g := range a.Gs {
+			out = append(out, NamedGraph{fmt.Sprintf("%s[%d]", k, i), g})
+		}
+	}
+	return out
+}
+
+// NamedGraph is a subgraph with the attribute it hangs off.
+type NamedGraph struct {
+	Attr  string
+	Graph *Graph
+}
+
+// Graph holds tensors and nodes. Nested graphs (If/Loop/Scan bodies) point
+// to their parent so outer-scope names resolve.
+type Graph struct {
+	Name    string
+	Parent  *Graph
+	Nodes   []*Node
+	Inputs  []string // real inputs, in declaration order (initializers excluded)
+	Outputs []string
+	Tensors map[string]*Tensor
+}
+
+// NewGraph returns an empty graph.
+func NewGraph(name string, parent *Graph) *Graph {
+	return &Graph{Name: name, Parent: parent, Tensors: map[string]*Tensor{}}
+}
+
+// Lookup finds a tensor by name here or in an enclosing scope.
+func (g *Graph) Lookup(name string) *Tensor {
+	for s := g; s != nil; s = s.Parent {
+		if t, ok := s.Tensors[name]; ok {
+			return t
+		}
+	}
+	return nil
+}
+
+// Tensor returns the named tensor of this scope, creating it if needed.
+func (g *Graph) Tensor(name string) *Tensor {
+	if t := g.Lookup(name); t != nil {
+		return t
+	}
+	t := &Tensor{Name: name}
+	g.Tensors[name] = t
+	return t
+}
+
+// Model is a whole file: metadata plus the main graph.
+type Model struct {
+	Path      string
+	Format    string // "onnx", "tflite"
+	IRVersion int64
+	Producer  string
+	Opsets    map[string]int64 // domain ("" = ai.onnx) -> version
+	Graph     *Graph
+	Warnings  []string
+}
+
+// Warnf records a warning on the model.
+func (m *Model) Warnf(format string, args ...any) {
+	m.Warnings = append(m.Warnings, fmt.Sprintf(format, args...))
+}

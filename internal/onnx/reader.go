@@ -1,0 +1,756 @@
+// Package onnx reads ONNX ModelProto files into the format-neutral graph.
+//
+// It decodes the protobuf wire format directly over a memory-mapped file
+// and never reads tensor payloads beyond the few small integer and float
+// tensors that shape computations need: counting needs shapes only. Every
+// length, offset and count is checked against the file before use.
+package onnx
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/netscore/netscore/internal/graph"
+)
+
+// Limits that keep hostile files from costing unbounded memory or time.
+const (
+	maxDepth      = 16       // nested graphs (If/Loop/Scan bodies)
+	maxRank       = 64       // dims of one tensor
+	maxAttrValues = 1 << 20  // values of one repeated attribute
+	maxValueInts  = 4096     // integer tensors up to this size keep their values
+	maxValueFloat = 64       // float tensors up to this size keep their values
+	maxTensorSize = 1 << 36  // bytes a tensor may claim without data to back it (64 GiB)
+	maxExtRead    = 64 << 10 // bytes read from an external file for small values
+)
+
+// Load reads an ONNX model file.
+func Load(path string) (*graph.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a model file", path)
+	}
+	data, unmap, err := mapFile(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	defer unmap()
+	m, err := Decode(path, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return m, nil
+}
+
+// Decode parses model bytes; path names the file in messages and anchors
+// external-data lookups.
+func Decode(path string, data []byte) (m *graph.Model, err error) {
+	if len(data) == 0 {
+		return nil, errors.New("empty file, not an ONNX model")
+	}
+	if len(data) >= 8 && string(data[4:8]) == "TFL3" {
+		return nil, errors.New("this is a TensorFlow Lite file, not ONNX")
+	}
+	r := &reader{path: path, dir: filepath.Dir(path), data: data, model: &graph.Model{Path: path, Format: "onnx", Opsets: map[string]int64{}}, extFiles: map[string]int64{}}
+	var graphField *field
+	err = walk(data, 0, "ModelProto", func(f *field) error {
+		switch f.Num {
+		case 1:
+			r.model.IRVersion = int64(f.Varint)
+		case 2:
+			r.model.Producer = string(f.Bytes)
+		case 3:
+			if r.model.Producer != "" {
+				r.model.Producer += " " + string(f.Bytes)
+			}
+		case 7:
+			if f.Type != 2 {
+				return errors.New("ModelProto.graph has the wrong wire type")
+			}
+			g := *f
+			graphField = &g
+		case 8:
+			var domain string
+			var version int64
+			if err := walk(f.Bytes, f.Offset, "OperatorSetIdProto", func(o *field) error {
+				switch o.Num {
+				case 1:
+					domain = string(o.Bytes)
+				case 2:
+					version = int64(o.Varint)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if domain == "ai.onnx" {
+				domain = ""
+			}
+			r.model.Opsets[domain] = version
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("not a valid ONNX model: %v", err)
+	}
+	if graphField == nil {
+		return nil, errors.New("not an ONNX model: no graph in the file")
+	}
+	if _, ok := r.model.Opsets[""]; !ok {
+		if len(r.model.Opsets) == 0 && r.model.IRVersion == 0 {
+			return nil, errors.New("not an ONNX model: no ir_version and no opset_import")
+		}
+		r.model.Opsets[""] = 1
+		r.model.Warnf("no ai.onnx opset_import; assuming opset 1")
+	}
+	g, err := r.graph(graphField, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	r.model.Graph = g
+	if r.missingExt > 0 {
+		r.model.Warnf("%d weight tensors live in external-data files that are absent (%s); analysed from shapes alone", r.missingExt, strings.Join(r.missingNames, ", "))
+	}
+	return r.model, nil
+}
+
+type reader struct {
+	path         string
+	dir          string
+	data         []byte
+	model        *graph.Model
+	extFiles     map[string]int64 // external file -> size (-1 when missing)
+	missingExt   int
+	missingNames []string
+	anon         int
+}
+
+type valueInfo struct {
+	name string
+	t    graph.Tensor
+}
+
+// graph decodes a GraphProto.
+func (r *reader) graph(gf *field, parent *graph.Graph, depth int) (*graph.Graph, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("graphs nested deeper than %d levels", maxDepth)
+	}
+	g := graph.NewGraph("", parent)
+	var inputs, outputs, infos []valueInfo
+	var inits []*graph.Tensor
+	var nodes []*graph.Node
+	err := walk(gf.Bytes, gf.Offset, "GraphProto", func(f *field) error {
+		switch f.Num {
+		case 1:
+			n, err := r.node(f, g, depth)
+			if err != nil {
+				return err
+			}
+			nodes = append(nodes, n)
+		case 2:
+			g.Name = string(f.Bytes)
+		case 5:
+			t, err := r.tensor(f)
+			if err != nil {
+				return err
+			}
+			inits = append(inits, t)
+		case 15:
+			t, err := r.sparseTensor(f)
+			if err != nil {
+				return err
+			}
+			inits = append(inits, t)
+		case 11, 12, 13:
+			vi, err := r.valueInfo(f)
+			if err != nil {
+				return err
+			}
+			switch f.Num {
+			case 11:
+				inputs = append(inputs, vi)
+			case 12:
+				outputs = append(outputs, vi)
+			default:
+				infos = append(infos, vi)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	isInit := map[string]bool{}
+	for _, t := range inits {
+		if t.Name == "" {
+			return nil, errors.New("an initializer has no name")
+		}
+		if isInit[t.Name] {
+			return nil, fmt.Errorf("initializer %q is defined twice", t.Name)
+		}
+		isInit[t.Name] = true
+		g.Tensors[t.Name] = t
+	}
+	for _, vi := range inputs {
+		if isInit[vi.name] {
+			continue // old exporters list initializers as inputs too
+		}
+		t := vi.t
+		t.Role = graph.Input
+		g.Tensors[vi.name] = &t
+		g.Inputs = append(g.Inputs, vi.name)
+	}
+	for _, n := range nodes {
+		for _, o := range n.Outputs {
+			if o == "" {
+				continue
+			}
+			if t, ok := g.Tensors[o]; ok && (t.Role != graph.Intermediate || isInit[o]) {
+				return nil, fmt.Errorf("node %s (%s) writes %q, which is already a graph input or initializer", n.Name, n.Op, o)
+			}
+			if _, ok := g.Tensors[o]; ok {
+				return nil, fmt.Errorf("tensor %q is produced by two nodes (second: %s)", o, n.Name)
+			}
+			g.Tensors[o] = &graph.Tensor{Name: o}
+		}
+	}
+	for _, vi := range append(infos, outputs...) {
+		if t, ok := g.Tensors[vi.name]; ok && t.Role == graph.Intermediate {
+			t.DType, t.Declared, t.HasDeclared, t.NotTensor = vi.t.DType, vi.t.Declared, vi.t.HasDeclared, vi.t.NotTensor
+		}
+	}
+	for _, vi := range outputs {
+		g.Outputs = append(g.Outputs, vi.name)
+	}
+	g.Nodes = nodes
+	return g, nil
+}
+
+func (r *reader) valueInfo(f *field) (valueInfo, error) {
+	var vi valueInfo
+	err := walk(f.Bytes, f.Offset, "ValueInfoProto", func(v *field) error {
+		switch v.Num {
+		case 1:
+			vi.name = string(v.Bytes)
+		case 2:
+			return r.typeProto(v, &vi.t)
+		}
+		return nil
+	})
+	vi.t.Name = vi.name
+	if err == nil && vi.name == "" {
+		err = errors.New("a graph input or output has no name")
+	}
+	return vi, err
+}
+
+func (r *reader) typeProto(f *field, t *graph.Tensor) error {
+	return walk(f.Bytes, f.Offset, "TypeProto", func(v *field) error {
+		switch v.Num {
+		case 1, 8: // tensor_type, sparse_tensor_type
+			return walk(v.Bytes, v.Offset, "TypeProto.Tensor", func(tf *field) error {
+				switch tf.Num {
+				case 1:
+					t.DType = graph.DType(tf.Varint)
+				case 2:
+					t.HasDeclared = true
+					return walk(tf.Bytes, tf.Offset, "TensorShapeProto", func(sf *field) error {
+						if sf.Num != 1 {
+							return nil
+						}
+						if len(t.Declared) >= maxRank {
+							return fmt.Errorf("tensor %q has more than %d dims", t.Name, maxRank)
+						}
+						d := graph.Dim{Value: graph.Unknown}
+						err := walk(sf.Bytes, sf.Offset, "Dimension", func(df *field) error {
+							switch df.Num {
+							case 1:
+								d.Value = int64(df.Varint)
+							case 2:
+								d.Param = string(df.Bytes)
+							}
+							return nil
+						})
+						t.Declared = append(t.Declared, d)
+						return err
+					})
+				}
+				return nil
+			})
+		case 4, 5, 9:
+			t.NotTensor = true
+		}
+		return nil
+	})
+}
+
+func (r *reader) node(f *field, g *graph.Graph, depth int) (*graph.Node, error) {
+	n := &graph.Node{Attrs: map[string]*graph.Attr{}}
+	err := walk(f.Bytes, f.Offset, "NodeProto", func(v *field) error {
+		switch v.Num {
+		case 1:
+			n.Inputs = append(n.Inputs, string(v.Bytes))
+		case 2:
+			n.Outputs = append(n.Outputs, string(v.Bytes))
+		case 3:
+			n.Name = string(v.Bytes)
+		case 4:
+			n.Op = string(v.Bytes)
+		case 7:
+			n.Domain = string(v.Bytes)
+		case 5:
+			name, a, err := r.attribute(v, g, depth)
+			if err != nil {
+				return err
+			}
+			n.Attrs[name] = a
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n.Op == "" {
+		return nil, fmt.Errorf("node %q has no op_type", n.Name)
+	}
+	if n.Domain == "ai.onnx" {
+		n.Domain = ""
+	}
+	if n.Name == "" {
+		r.anon++
+		n.Name = fmt.Sprintf("%s_%d", n.Op, r.anon)
+	}
+	v, ok := r.model.Opsets[n.Domain]
+	if !ok && n.Domain == "" {
+		v = 1
+	}
+	n.Opset = v
+	for _, a := range n.Attrs {
+		if a.T != nil && a.T.Name == "" {
+			a.T.Name = n.Name + "/value"
+		}
+	}
+	return n, nil
+}
+
+func (r *reader) attribute(f *field, g *graph.Graph, depth int) (string, *graph.Attr, error) {
+	var name string
+	var kind int64 = -1
+	a := &graph.Attr{}
+	err := walk(f.Bytes, f.Offset, "AttributeProto", func(v *field) error {
+		var err error
+		switch v.Num {
+		case 1:
+			name = string(v.Bytes)
+		case 20:
+			kind = int64(v.Varint)
+		case 2:
+			a.F, a.Kind = float64(math.Float32frombits(uint32(v.Varint))), graph.AttrFloat
+		case 3:
+			a.I, a.Kind = int64(v.Varint), graph.AttrInt
+		case 4:
+			a.S, a.Kind = string(v.Bytes), graph.AttrString
+		case 5:
+			a.T, err = r.tensor(v)
+			a.Kind = graph.AttrTensor
+		case 22:
+			a.T, err = r.sparseTensor(v)
+			a.Kind = graph.AttrTensor
+		case 6:
+			a.G, err = r.graph(v, g, depth+1)
+			a.Kind = graph.AttrGraph
+		case 7:
+			a.Floats, err = fixeds(v, 4, a.Floats, maxAttrValues)
+			a.Kind = graph.AttrFloats
+		case 8:
+			a.Ints, err = varints(v, a.Ints, maxAttrValues)
+			a.Kind = graph.AttrInts
+		case 9:
+			if len(a.Strings) >= maxAttrValues {
+				return fmt.Errorf("attribute %q has too many strings", name)
+			}
+			a.Strings, a.Kind = append(a.Strings, string(v.Bytes)), graph.AttrStrings
+		case 10:
+			_, err = r.tensor(v) // validated; no rule reads tensor lists
+			a.Kind = graph.AttrTensors
+		case 11:
+			var sg *graph.Graph
+			sg, err = r.graph(v, g, depth+1)
+			a.Gs, a.Kind = append(a.Gs, sg), graph.AttrGraphs
+		}
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	// An explicit type wins: an empty repeated field leaves no bytes behind.
+	switch kind {
+	case 6:
+		a.Kind = graph.AttrFloats
+	case 7:
+		a.Kind = graph.AttrInts
+	case 8:
+		a.Kind = graph.AttrStrings
+	}
+	return name, a, nil
+}
+
+
+func (r *reader) sparseTensor(f *field) (*graph.Tensor, error) {
+	var values *graph.Tensor
+	var dims []int64
+	err := walk(f.Bytes, f.Offset, "SparseTensorProto", func(v *field) error {
+		var err error
+		switch v.Num {
+		case 1:
+			values, err = r.tensor(v)
+		case 3:
+			dims, err = varints(v, dims, maxRank)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if values == nil {
+		return nil, errors.New("sparse initializer without values")
+	}
+	for _, d := range dims {
+		if d < 0 {
+			return nil, fmt.Errorf("sparse tensor %q has a negative dim", values.Name)
+		}
+	}
+	t := &graph.Tensor{Name: values.Name, DType: values.DType, Shape: dims, HasShape: true, Role: graph.Weight, Data: values.Data}
+	return t, nil
+}
+
+// tensor decodes a TensorProto's header: name, dtype, dims and where its
+// data lives. Payloads are located, not read, except small ones that
+// shape computations use.
+func (r *reader) tensor(f *field) (*graph.Tensor, error) {
+	t := &graph.Tensor{Role: graph.Weight, HasShape: true, Shape: []int64{}}
+	var raw *field
+	var typed []*field
+	var ext map[string]string
+	location := int64(0)
+	err := walk(f.Bytes, f.Offset, "TensorProto", func(v *field) error {
+		var err error
+		switch v.Num {
+		case 1:
+			t.Shape, err = varints(v, t.Shape, maxRank)
+			if err != nil {
+				err = fmt.Errorf("tensor dims: %v", err)
+			}
+		case 2:
+			t.DType = graph.DType(v.Varint)
+		case 8:
+			t.Name = string(v.Bytes)
+		case 9:
+			c := *v
+			raw = &c
+		case 4, 5, 6, 7, 10, 11:
+			c := *v
+			typed = append(typed, &c)
+		case 13:
+			if ext == nil {
+				ext = map[string]string{}
+			}
+			var k, val string
+			err = walk(v.Bytes, v.Offset, "StringStringEntryProto", func(e *field) error {
+				if e.Num == 1 {
+					k = string(e.Bytes)
+				} else if e.Num == 2 {
+					val = string(e.Bytes)
+				}
+				return nil
+			})
+			ext[k] = val
+		case 14:
+			location = int64(v.Varint)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	name := t.Name
+	if name == "" {
+		name = "(unnamed)"
+	}
+	if !t.DType.Valid() {
+		return nil, fmt.Errorf("tensor %q has unknown data type %d", name, t.DType)
+	}
+	for _, d := range t.Shape {
+		if d < 0 {
+			return nil, fmt.Errorf("tensor %q has a negative dim in %v", name, t.Shape)
+		}
+	}
+	n, ok := graph.Product(t.Shape)
+	if !ok {
+		return nil, fmt.Errorf("tensor %q: dims %v overflow int64", name, t.Shape)
+	}
+	need := t.DType.Bytes(n)
+	if need < 0 {
+		return nil, fmt.Errorf("tensor %q: dims %v overflow int64 bytes", name, t.Shape)
+	}
+	switch {
+	case location == 1 || ext != nil:
+		return t, r.external(t, ext, n, need)
+	case raw != nil:
+		if t.DType != graph.String && int64(len(raw.Bytes)) != need {
+			return nil, fmt.Errorf("tensor %q: raw_data holds %d bytes but dims %v of %s need %d", name, len(raw.Bytes), t.Shape, t.DType, need)
+		}
+		t.Data = graph.DataRef{Offset: raw.Offset, Length: int64(len(raw.Bytes))}
+		decodeRaw(t, raw.Bytes, n)
+	case len(typed) > 0:
+		if err := decodeTyped(t, typed, n); err != nil {
+			return nil, fmt.Errorf("tensor %q: %v", name, err)
+		}
+	default:
+		if n > 0 {
+			if need > maxTensorSize {
+				return nil, fmt.Errorf("tensor %q claims %d elements (%d bytes) with no data", name, n, need)
+			}
+			r.model.Warnf("tensor %q has dims %v but no data", name, t.Shape)
+		}
+	}
+	return t, nil
+}
+
+func (r *reader) external(t *graph.Tensor, ext map[string]string, n, need int64) error {
+	loc := ext["location"]
+	if loc == "" {
+		return fmt.Errorf("tensor %q: external data without a location", t.Name)
+	}
+	clean := filepath.FromSlash(loc)
+	if !filepath.IsLocal(clean) {
+		return fmt.Errorf("tensor %q: external-data location %q escapes the model's folder", t.Name, loc)
+	}
+	off, length := int64(0), need
+	var err error
+	if s, ok := ext["offset"]; ok {
+		if off, err = strconv.ParseInt(s, 10, 64); err != nil || off < 0 {
+			return fmt.Errorf("tensor %q: bad external-data offset %q", t.Name, s)
+		}
+	}
+	if s, ok := ext["length"]; ok {
+		if length, err = strconv.ParseInt(s, 10, 64); err != nil || length < 0 {
+			return fmt.Errorf("tensor %q: bad external-data length %q", t.Name, s)
+		}
+		if t.DType != graph.String && length != need {
+			return fmt.Errorf("tensor %q: external-data length %d but dims %v of %s need %d bytes", t.Name, length, t.Shape, t.DType, need)
+		}
+	}
+	full := filepath.Join(r.dir, clean)
+	size, seen := r.extFiles[full]
+	if !seen {
+		size = -1
+		if real, err := filepath.EvalSymlinks(full); err == nil {
+			base, _ := filepath.EvalSymlinks(r.dir)
+			if rel, err := filepath.Rel(base, real); err != nil || !filepath.IsLocal(rel) {
+				return fmt.Errorf("tensor %q: external-data file %q links outside the model's folder", t.Name, loc)
+			}
+			if st, err := os.Stat(real); err == nil && st.Mode().IsRegular() {
+				size = st.Size()
+			}
+		}
+		r.extFiles[full] = size
+	}
+	t.Data = graph.DataRef{File: loc, Offset: off, Length: length, External: true, Missing: size < 0}
+	if size < 0 {
+		if need > maxTensorSize {
+			return fmt.Errorf("tensor %q claims %d elements (%d bytes) in missing file %q", t.Name, n, need, loc)
+		}
+		r.missingExt++
+		if !slices.Contains(r.missingNames, loc) {
+			r.missingNames = append(r.missingNames, loc)
+		}
+		return nil
+	}
+	if off > size || length > size-off {
+		return fmt.Errorf("tensor %q: external data [%d, +%d) lies beyond the end of %q (%d bytes)", t.Name, off, length, loc, size)
+	}
+	if wantValues(t, n) && length <= maxExtRead {
+		fh, err := os.Open(full)
+		if err != nil {
+			return fmt.Errorf("tensor %q: %v", t.Name, err)
+		}
+		defer fh.Close()
+		buf := make([]byte, length)
+		if _, err := fh.ReadAt(buf, off); err != nil {
+			return fmt.Errorf("tensor %q: reading external data: %v", t.Name, err)
+		}
+		decodeRaw(t, buf, n)
+	}
+	return nil
+}
+
+func wantValues(t *graph.Tensor, n int64) bool {
+	if t.DType.IsInteger() {
+		return n <= maxValueInts
+	}
+	return t.DType.IsFloat() && n <= maxValueFloat
+}
+
+// decodeRaw keeps the values of small tensors stored as raw little-endian bytes.
+func decodeRaw(t *graph.Tensor, b []byte, n int64) {
+	if !wantValues(t, n) || t.DType.Bytes(n) != int64(len(b)) {
+		return
+	}
+	k := int(n)
+	switch t.DType {
+	case graph.Int64, graph.Uint64:
+		t.Ints = make([]int64, k)
+		for i := range t.Ints {
+			t.Ints[i] = int64(binary.LittleEndian.Uint64(b[i*8:]))
+		}
+	case graph.Int32:
+		t.Ints = make([]int64, k)
+		for i := range t.Ints {
+			t.Ints[i] = int64(int32(binary.LittleEndian.Uint32(b[i*4:])))
+		}
+	case graph.Uint32:
+		t.Ints = make([]int64, k)
+		for i := range t.Ints {
+			t.Ints[i] = int64(binary.LittleEndian.Uint32(b[i*4:]))
+		}
+	case graph.Int16:
+		t.Ints = make([]int64, k)
+		for i := range t.Ints {
+			t.Ints[i] = int64(int16(binary.LittleEndian.Uint16(b[i*2:])))
+		}
+	case graph.Uint16:
+		t.Ints = make([]int64, k)
+		for i := range t.Ints {
+			t.Ints[i] = int64(binary.LittleEndian.Uint16(b[i*2:]))
+		}
+	case graph.Int8:
+		t.Ints = make([]int64, k)
+		for i := range t.Ints {
+			t.Ints[i] = int64(int8(b[i]))
+		}
+	case graph.Uint8, graph.Bool:
+		t.Ints = make([]int64, k)
+		for i := range t.Ints {
+			t.Ints[i] = int64(b[i])
+		}
+	case graph.Float32:
+		t.Floats = make([]float64, k)
+		for i := range t.Floats {
+			t.Floats[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[i*4:])))
+		}
+	case graph.Float64:
+		t.Floats = make([]float64, k)
+		for i := range t.Floats {
+			t.Floats[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[i*8:]))
+		}
+	case graph.Float16:
+		t.Floats = make([]float64, k)
+		for i := range t.Floats {
+			t.Floats[i] = float16(binary.LittleEndian.Uint16(b[i*2:]))
+		}
+	case graph.BFloat16:
+		t.Floats = make([]float64, k)
+		for i := range t.Floats {
+			t.Floats[i] = bfloat16(binary.LittleEndian.Uint16(b[i*2:]))
+		}
+	}
+}
+
+// decodeTyped checks the element count of the typed data fields and keeps
+// the values of small tensors.
+func decodeTyped(t *graph.Tensor, fs []*field, n int64) error {
+	var count int64
+	keep := wantValues(t, n)
+	var ints []int64
+	var floats []float64
+	for _, f := range fs {
+		var err error
+		switch f.Num {
+		case 4: // float_data
+			count += countFixed(f, 4)
+			if keep && count <= n {
+				floats, err = fixeds(f, 4, floats, int(n))
+			}
+		case 10: // double_data
+			count += countFixed(f, 8)
+			if keep && count <= n {
+				floats, err = fixeds(f, 8, floats, int(n))
+			}
+		case 5, 7, 11: // int32_data, int64_data, uint64_data
+			c, err2 := countVarints(f)
+			if err2 != nil {
+				return err2
+			}
+			count += c
+			if keep && count <= n {
+				ints, err = varints(f, ints, int(n))
+			}
+		case 6: // string_data
+			count++
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if t.DType == graph.Complex64 || t.DType == graph.Complex128 {
+		count /= 2
+	}
+	if count != n {
+		return fmt.Errorf("holds %d values but dims %v need %d", count, t.Shape, n)
+	}
+	if !keep {
+		return nil
+	}
+	switch {
+	case t.DType == graph.Float16 || t.DType == graph.BFloat16:
+		floats = make([]float64, len(ints))
+		for i, v := range ints {
+			if t.DType == graph.Float16 {
+				floats[i] = float16(uint16(v))
+			} else {
+				floats[i] = bfloat16(uint16(v))
+			}
+		}
+		t.Floats = floats
+	case t.DType.IsFloat():
+		t.Floats = floats
+	case t.DType == graph.Int32 || t.DType == graph.Int16 || t.DType == graph.Int8:
+		for i, v := range ints {
+			ints[i] = int64(int32(v)) // int32_data holds sign-extended varints
+		}
+		t.Ints = ints
+	default:
+		t.Ints = ints
+	}
+	if t.DType.IsFloat() && t.Floats == nil {
+		t.Floats = []float64{}
+	}
+	if t.DType.IsInteger() && t.Ints == nil {
+		t.Ints = []int64{}
+	}
+	return nil
+}
+
+// DecodeTensor parses a serialized TensorProto (as in the ONNX test data's
+// input_N.pb and output_N.pb files): dims and dtype, with values only
+// for small tensors.
+func DecodeTensor(data []byte) (*graph.Tensor, error) {
+	r := &reader{path: "tensor", model: &graph.Model{}, extFiles: map[string]int64{}}
+	return r.tensor(&field{Bytes: data})
+}
