@@ -297,9 +297,14 @@ func transposeInfer(c *Ctx) error {
 		out[i] = t.Shape[a]
 	}
 	c.Set(0, t.DType, out)
-	if r <= 1 {
-		keepValues(c, t, out)
-	}
+	st := rowMajor(t.Shape)
+	mapValues(c, t, out, func(coord []int64) int64 {
+		var k int64
+		for i, a := range ax {
+			k += coord[i] * st[a]
+		}
+		return k
+	})
 	return nil
 }
 
@@ -522,21 +527,14 @@ func sliceInfer(c *Ctx) error {
 		begin[a], step[a] = s, st
 	}
 	c.Set(0, t.DType, out)
-	if r == 1 && t.HasValue() && out[0] >= 0 {
-		if t.Ints != nil {
-			v := make([]int64, out[0])
-			for i := range v {
-				v[i] = t.Ints[begin[0]+int64(i)*step[0]]
-			}
-			c.SetInts(0, t.DType, out, v)
-		} else {
-			v := make([]float64, out[0])
-			for i := range v {
-				v[i] = t.Floats[begin[0]+int64(i)*step[0]]
-			}
-			c.SetFloats(0, t.DType, out, v)
+	st := rowMajor(t.Shape)
+	mapValues(c, t, out, func(coord []int64) int64 {
+		var k int64
+		for d := range coord {
+			k += (begin[d] + coord[d]*step[d]) * st[d]
 		}
-	}
+		return k
+	})
 	return nil
 }
 

@@ -259,3 +259,50 @@ func perInputElement(k int64) func(c *Ctx) (Cost, error) {
 		return Cost{Ops: ops}, err
 	}
 }
+
+// mapValues builds output values by mapping each output coordinate to a
+// flat index of t (transpose, n-D slice). It does nothing when t carries
+// no values or the output is too large.
+func mapValues(c *Ctx, t *graph.Tensor, out []int64, src func(coord []int64) int64) {
+	if !t.HasValue() || !known(out) || !known(t.Shape) {
+		return
+	}
+	n, ok := graph.Product(out)
+	if !ok || n > maxValues {
+		return
+	}
+	coord := make([]int64, len(out))
+	iv := make([]int64, n)
+	fv := make([]float64, n)
+	for o := int64(0); o < n; o++ {
+		k := src(coord)
+		if t.Ints != nil {
+			iv[o] = t.Ints[k]
+		} else {
+			fv[o] = t.Floats[k]
+		}
+		for d := len(out) - 1; d >= 0; d-- {
+			coord[d]++
+			if coord[d] < out[d] {
+				break
+			}
+			coord[d] = 0
+		}
+	}
+	if t.Ints != nil {
+		c.SetInts(0, t.DType, out, iv)
+	} else {
+		c.SetFloats(0, t.DType, out, fv)
+	}
+}
+
+// rowMajor returns the strides of a shape.
+func rowMajor(shape []int64) []int64 {
+	st := make([]int64, len(shape))
+	acc := int64(1)
+	for i := len(shape) - 1; i >= 0; i-- {
+		st[i] = acc
+		acc *= shape[i]
+	}
+	return st
+}

@@ -1,0 +1,248 @@
+// Package cli is netscore's command line: argument parsing and the wiring
+// of loaders, analysis and reports. cmd/netscore only calls Main.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/graph"
+	"github.com/netscore/netscore/internal/onnx"
+	"github.com/netscore/netscore/internal/report"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailed  = 1 // some model could not be analysed
+	ExitUsage   = 2
+	versionText = "netscore 0.1.0"
+)
+
+const usage = `netscore: count, score and compare neural networks for on-device use.
+
+Usage:
+  netscore inspect [flags] MODEL...   parameters, MACs, FLOPs and memory of ONNX models
+  netscore version
+
+Run 'netscore inspect -h' for the flags.
+`
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "inspect":
+		return inspect(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionText)
+		return ExitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "netscore: unknown command %q\n\n%s", args[0], usage)
+	return ExitUsage
+}
+
+// repeated collects a repeatable NAME=VALUE flag.
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, ",") }
+func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
+
+// parseInterleaved lets flags follow positional arguments, as users type
+// them: netscore inspect model.onnx --layers.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// ParseDims reads 1x3x224x224 (also 1,3,224,224).
+func ParseDims(s string) ([]int64, error) {
+	if s == "" || s == "scalar" {
+		return []int64{}, nil
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == 'x' || r == 'X' || r == ',' })
+	dims := make([]int64, len(parts))
+	for i, p := range parts {
+		v, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
+		if err != nil || v < 0 || v > 1<<40 {
+			return nil, fmt.Errorf("bad dim %q in %q (want sizes like 1x3x224x224)", p, s)
+		}
+		dims[i] = v
+	}
+	return dims, nil
+}
+
+func parseBindings(inputs, dims repeated) (analyze.Options, error) {
+	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}}
+	for _, s := range inputs {
+		name, val, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return opt, fmt.Errorf("--input %q: want NAME=DIMS, e.g. input=1x3x224x224", s)
+		}
+		d, err := ParseDims(val)
+		if err != nil {
+			return opt, fmt.Errorf("--input %s: %v", name, err)
+		}
+		opt.Inputs[name] = d
+	}
+	for _, s := range dims {
+		name, val, ok := strings.Cut(s, "=")
+		v, err := strconv.ParseInt(val, 10, 64)
+		if !ok || name == "" || err != nil || v < 0 || v > 1<<40 {
+			return opt, fmt.Errorf("--dim %q: want NAME=N, e.g. batch=1", s)
+		}
+		opt.Dims[name] = v
+	}
+	return opt, nil
+}
+
+func inspect(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "table", "output format: table, json, csv or md")
+	layers := fs.Bool("layers", false, "add a per-node table")
+	macs := fs.String("macs", "core", "MAC convention: core (conv/matmul/recurrent) or all (plus elementwise, norm, pooling)")
+	jobs := fs.Int("j", runtime.NumCPU(), "models analysed in parallel")
+	var inputs, dims repeated
+	fs.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
+	fs.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: netscore inspect [flags] MODEL...\n\nCounts parameters, MACs, FLOPs and activation memory of ONNX models.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "netscore inspect: no model given")
+		fs.Usage()
+		return ExitUsage
+	}
+	if !contains(report.Formats, *format) {
+		fmt.Fprintf(stderr, "netscore inspect: unknown --format %q (want %s)\n", *format, strings.Join(report.Formats, ", "))
+		return ExitUsage
+	}
+	if *macs != string(report.Core) && *macs != string(report.All) {
+		fmt.Fprintf(stderr, "netscore inspect: unknown --macs %q (want core or all)\n", *macs)
+		return ExitUsage
+	}
+	opt, err := parseBindings(inputs, dims)
+	if err != nil {
+		fmt.Fprintf(stderr, "netscore inspect: %v\n", err)
+		return ExitUsage
+	}
+	ropt := report.Options{MACs: report.Convention(*macs), Layers: *layers}
+	results := analyzeAll(paths, opt, ropt, *jobs, newProgress(stderr, len(paths)))
+	var good []*report.Summary
+	failed := 0
+	for _, r := range results {
+		if r.err != nil {
+			fmt.Fprintf(stderr, "netscore: %v\n", r.err)
+			failed++
+			continue
+		}
+		good = append(good, r.summary)
+	}
+	if len(good) > 0 || *format == "json" {
+		if err := report.Write(stdout, *format, good); err != nil {
+			fmt.Fprintf(stderr, "netscore: %v\n", err)
+			return ExitFailed
+		}
+	}
+	if failed > 0 {
+		if len(paths) > 1 {
+			fmt.Fprintf(stderr, "netscore: %d of %d models failed\n", failed, len(paths))
+		}
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+type result struct {
+	summary *report.Summary
+	err     error
+}
+
+// analyzeAll analyses files in parallel, keeping the input order.
+func analyzeAll(paths []string, opt analyze.Options, ropt report.Options, jobs int, bar *progress) []result {
+	out := make([]result, len(paths))
+	jobs = max(1, min(jobs, len(paths)))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = analyzeOne(paths[i], opt, ropt)
+				bar.step(paths[i])
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	bar.done()
+	return out
+}
+
+func analyzeOne(path string, opt analyze.Options, ropt report.Options) (res result) {
+	defer func() {
+		if p := recover(); p != nil { // a bug of ours must not take the other models down
+			res = result{err: fmt.Errorf("%s: internal error: %v (please report this model)", path, p)}
+		}
+	}()
+	m, err := load(path)
+	if err != nil {
+		return result{err: err}
+	}
+	r, err := analyze.Analyze(m, opt)
+	if err != nil {
+		return result{err: fmt.Errorf("%s: %v", path, err)}
+	}
+	return result{summary: report.Summarize(r, ropt)}
+}
+
+// load picks a reader by content.
+func load(path string) (*graph.Model, error) {
+	return onnx.Load(path)
+}
+
+func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+// Run is Main on the process's arguments and streams.
+func Run() int { return Main(os.Args[1:], os.Stdout, os.Stderr) }

@@ -1,0 +1,285 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/netscore/netscore/internal/units"
+)
+
+// Formats lists the output formats Write accepts.
+var Formats = []string{"table", "json", "csv", "md"}
+
+// Write renders summaries in a format.
+func Write(w io.Writer, format string, ss []*Summary) error {
+	switch format {
+	case "table", "":
+		return writeTable(w, ss)
+	case "json":
+		return writeJSON(w, ss)
+	case "csv":
+		return writeCSV(w, ss)
+	case "md":
+		return writeMarkdown(w, ss)
+	}
+	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+// writeJSON writes one object for one model, an array for several.
+func writeJSON(w io.Writer, ss []*Summary) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if len(ss) == 1 {
+		return enc.Encode(ss[0])
+	}
+	if ss == nil {
+		ss = []*Summary{}
+	}
+	return enc.Encode(ss)
+}
+
+// SummaryColumns are the CSV columns of the per-model form.
+var SummaryColumns = []string{"model", "format", "macs_convention", "params", "buffers", "macs", "flops",
+	"weight_bytes", "activation_bytes", "peak_activation_bytes", "nodes", "nodes_costed", "uncosted", "inputs", "outputs"}
+
+// LayerColumns are the CSV columns of the per-layer form (--layers).
+var LayerColumns = []string{"model", "scope", "name", "op", "output_shapes", "params", "macs", "flops", "share", "repeat", "costed", "in_total", "reason"}
+
+func writeCSV(w io.Writer, ss []*Summary) error {
+	cw := csv.NewWriter(w)
+	layers := len(ss) > 0 && ss[0].Layers != nil
+	if layers {
+		_ = cw.Write(LayerColumns)
+		for _, s := range ss {
+			for _, l := range s.Layers {
+				repeat := l.Repeat
+				if repeat == 0 {
+					repeat = 1
+				}
+				_ = cw.Write([]string{s.Model, l.Scope, l.Name, l.Op, shapesString(l.OutputShapes), i64(l.Params), i64(l.MACs), i64(l.FLOPs),
+					strconv.FormatFloat(l.Share, 'g', 6, 64), i64(repeat), strconv.FormatBool(l.Costed), strconv.FormatBool(l.InTotal), l.Reason})
+			}
+		}
+	} else {
+		_ = cw.Write(SummaryColumns)
+		for _, s := range ss {
+			_ = cw.Write([]string{s.Model, s.Format, string(s.MACsConvention), i64(s.Params), i64(s.Buffers), i64(s.MACs), i64(s.FLOPs),
+				i64(s.WeightBytes), i64(s.ActivationBytes), i64(s.PeakActivationBytes), strconv.Itoa(s.Coverage.Nodes),
+				strconv.Itoa(s.Coverage.NodesCosted), opList(s.Uncosted, ";"), ioList(s.Inputs), ioList(s.Outputs)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func i64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// ShapeString renders 1x3x224x224, "?" for unknown dims, "scalar" for rank 0.
+func ShapeString(s []int64) string {
+	if s == nil {
+		return "unknown"
+	}
+	if len(s) == 0 {
+		return "scalar"
+	}
+	parts := make([]string, len(s))
+	for i, d := range s {
+		if d < 0 {
+			parts[i] = "?"
+		} else {
+			parts[i] = strconv.FormatInt(d, 10)
+		}
+	}
+	return strings.Join(parts, "x")
+}
+
+func shapesString(ss [][]int64) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = ShapeString(s)
+	}
+	return strings.Join(parts, ",")
+}
+
+func ioList(ts []Tensor) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = t.Name + ":" + t.DType + "[" + ShapeString(t.Shape) + "]"
+	}
+	return strings.Join(parts, ";")
+}
+
+func opList(ops []OpCount, sep string) string {
+	parts := make([]string, len(ops))
+	for i, o := range ops {
+		parts[i] = fmt.Sprintf("%s×%d", o.Op, o.Count)
+	}
+	return strings.Join(parts, sep)
+}
+
+func macsLabel(s *Summary) string {
+	if s.MACsConvention == All {
+		return "MACs (all)"
+	}
+	return "MACs"
+}
+
+// writeTable prints a card per model (with its layers when asked), or one
+// comparison table when several models are summarised without layers.
+func writeTable(w io.Writer, ss []*Summary) error {
+	if len(ss) > 1 && ss[0].Layers == nil {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "model\tparams\t%s\tFLOPs\tweights\tpeak act.\tcoverage\t\n", macsLabel(ss[0]))
+		for _, s := range ss {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Model, units.Count(s.Params), units.Count(s.MACs), units.Count(s.FLOPs),
+				units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare))
+		}
+		return tw.Flush()
+	}
+	for i, s := range ss {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		writeCard(w, s)
+		if s.Layers != nil {
+			fmt.Fprintln(w)
+			writeLayers(w, s)
+		}
+	}
+	return nil
+}
+
+func writeCard(w io.Writer, s *Summary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
+	row("model", s.Model+"  ("+formatLine(s)+")")
+	row("params", fmt.Sprintf("%s  (%s)", units.Count(s.Params), units.Grouped(s.Params)))
+	if s.Buffers > 0 {
+		row("buffers", fmt.Sprintf("%s  (%s, BatchNorm running statistics)", units.Count(s.Buffers), units.Grouped(s.Buffers)))
+	}
+	row(macsLabel(s), fmt.Sprintf("%s  (%s)", units.Count(s.MACs), units.Grouped(s.MACs)))
+	row("FLOPs", fmt.Sprintf("%s  (%s)", units.Count(s.FLOPs), units.Grouped(s.FLOPs)))
+	row("weights", units.Bytes(s.WeightBytes)+dtypeBreakdown(s.WeightBytesByDType))
+	row("activations", fmt.Sprintf("peak %s live, %s in all", units.Bytes(s.PeakActivationBytes), units.Bytes(s.ActivationBytes)))
+	for i, t := range s.Inputs {
+		row(pick(i == 0, "inputs", ""), fmt.Sprintf("%s  %s  %s", t.Name, t.DType, ShapeString(t.Shape)))
+	}
+	for i, t := range s.Outputs {
+		row(pick(i == 0, "outputs", ""), fmt.Sprintf("%s  %s  %s", t.Name, t.DType, ShapeString(t.Shape)))
+	}
+	row("coverage", fmt.Sprintf("%d/%d nodes costed (%s), %s of params in costed nodes", s.Coverage.NodesCosted, s.Coverage.Nodes,
+		units.Percent(s.Coverage.NodeShare), units.Percent(s.Coverage.ParamsShare)))
+	row("ops", opList(s.OpHistogram, " "))
+	if len(s.Uncosted) > 0 {
+		row("uncosted", opList(s.Uncosted, " "))
+	}
+	for i, wn := range s.Warnings {
+		row(pick(i == 0, "warnings", ""), wn)
+	}
+	tw.Flush()
+}
+
+func formatLine(s *Summary) string {
+	parts := []string{s.Format}
+	var doms []string
+	for d := range s.Opsets {
+		doms = append(doms, d)
+	}
+	sort.Strings(doms)
+	for _, d := range doms {
+		if d == "ai.onnx" {
+			parts = append(parts, fmt.Sprintf("opset %d", s.Opsets[d]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %d", d, s.Opsets[d]))
+		}
+	}
+	if s.Producer != "" {
+		parts = append(parts, s.Producer)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func dtypeBreakdown(m map[string]int64) string {
+	if len(m) == 0 {
+		return ""
+	}
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + units.Bytes(m[k])
+	}
+	return "  (" + strings.Join(parts, ", ") + ")"
+}
+
+func pick(c bool, a, b string) string {
+	if c {
+		return a
+	}
+	return b
+}
+
+func writeLayers(w io.Writer, s *Summary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "name\top\toutput\tparams\t%s\tFLOPs\tshare\tnote\n", macsLabel(s))
+	for _, l := range s.Layers {
+		name := l.Name
+		if l.Scope != "" {
+			name = l.Scope + "/" + l.Name
+		}
+		note := l.Reason
+		if l.Repeat > 1 {
+			note = strings.TrimSpace(fmt.Sprintf("x%d %s", l.Repeat, note))
+		}
+		if !l.InTotal {
+			note = strings.TrimSpace("not in total " + note)
+		}
+		if !l.Costed {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\t%s\n", name, l.Op, shapesString(l.OutputShapes), units.Count(l.Params), note)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, l.Op, shapesString(l.OutputShapes), units.Count(l.Params),
+			units.Count(l.MACs), units.Count(l.FLOPs), units.Percent(l.Share), note)
+	}
+	tw.Flush()
+}
+
+func writeMarkdown(w io.Writer, ss []*Summary) error {
+	fmt.Fprintf(w, "| model | params | %s | FLOPs | weights | peak activations | coverage |\n|---|---:|---:|---:|---:|---:|---:|\n", macsLabel(first(ss)))
+	for _, s := range ss {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(s.Model), units.Count(s.Params), units.Count(s.MACs),
+			units.Count(s.FLOPs), units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare))
+	}
+	for _, s := range ss {
+		if s.Layers == nil {
+			continue
+		}
+		fmt.Fprintf(w, "\n### %s\n\n| name | op | output | params | %s | FLOPs | share |\n|---|---|---|---:|---:|---:|---:|\n", mdEscape(s.Model), macsLabel(s))
+		for _, l := range s.Layers {
+			macs, flops, share := "-", "-", "-"
+			if l.Costed {
+				macs, flops, share = units.Count(l.MACs), units.Count(l.FLOPs), units.Percent(l.Share)
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(l.Name), l.Op, shapesString(l.OutputShapes), units.Count(l.Params), macs, flops, share)
+		}
+	}
+	return nil
+}
+
+func first(ss []*Summary) *Summary {
+	if len(ss) == 0 {
+		return &Summary{}
+	}
+	return ss[0]
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

@@ -1,0 +1,177 @@
+// Package report turns analyses into text tables, JSON, CSV and Markdown.
+// One data model (Summary) feeds every format; human units appear only in
+// the text and Markdown forms, exact integers everywhere else.
+package report
+
+import (
+	"sort"
+
+	"github.com/netscore/netscore/internal/analyze"
+)
+
+// Convention names the MAC counting convention.
+type Convention string
+
+const (
+	Core Convention = "core" // conv, matmul-like and recurrent MACs only
+	All  Convention = "all"  // plus normalisation, pooling, activations, elementwise
+)
+
+// Options shape every report.
+type Options struct {
+	MACs   Convention
+	Layers bool
+}
+
+// Tensor is a graph input or output. Unknown dims are -1.
+type Tensor struct {
+	Name  string  `json:"name"`
+	DType string  `json:"dtype"`
+	Shape []int64 `json:"shape"`
+}
+
+// Coverage says how much of the model the rules could cost.
+type Coverage struct {
+	Nodes       int     `json:"nodes"`
+	NodesCosted int     `json:"nodes_costed"`
+	NodeShare   float64 `json:"node_share"`
+	ParamsShare float64 `json:"params_share"` // params read by costed nodes / all params
+}
+
+// OpCount is an operator and how many nodes use it.
+type OpCount struct {
+	Op    string `json:"op"`
+	Count int    `json:"count"`
+}
+
+// Layer is one node's row.
+type Layer struct {
+	Name         string    `json:"name"`
+	Op           string    `json:"op"`
+	Scope        string    `json:"scope,omitempty"`
+	OutputShapes [][]int64 `json:"output_shapes"`
+	Params       int64     `json:"params"`
+	MACs         int64     `json:"macs"`
+	FLOPs        int64     `json:"flops"`
+	Share        float64   `json:"share"` // of the model's MACs (FLOPs when MACs are 0)
+	Repeat       int64     `json:"repeat,omitempty"`
+	Costed       bool      `json:"costed"`
+	InTotal      bool      `json:"in_total"`
+	Reason       string    `json:"reason,omitempty"`
+}
+
+// Summary is the stable, documented record of one model (docs/json.md).
+type Summary struct {
+	Model               string           `json:"model"`
+	Format              string           `json:"format"`
+	Producer            string           `json:"producer,omitempty"`
+	Opsets              map[string]int64 `json:"opsets,omitempty"`
+	MACsConvention      Convention       `json:"macs_convention"`
+	Params              int64            `json:"params"`
+	Buffers             int64            `json:"buffers"`
+	MACs                int64            `json:"macs"`
+	FLOPs               int64            `json:"flops"`
+	WeightBytes         int64            `json:"weight_bytes"`
+	WeightBytesByDType  map[string]int64 `json:"weight_bytes_by_dtype"`
+	ActivationBytes     int64            `json:"activation_bytes"`
+	PeakActivationBytes int64            `json:"peak_activation_bytes"`
+	Inputs              []Tensor         `json:"inputs"`
+	Outputs             []Tensor         `json:"outputs"`
+	OpHistogram         []OpCount        `json:"op_histogram"`
+	Coverage            Coverage         `json:"coverage"`
+	Uncosted            []OpCount        `json:"uncosted"`
+	Layers              []Layer          `json:"layers,omitempty"`
+	Warnings            []string         `json:"warnings"`
+}
+
+// Summarize builds the report model of one analysis.
+func Summarize(r *analyze.Result, opt Options) *Summary {
+	conv := opt.MACs
+	if conv == "" {
+		conv = Core
+	}
+	macs := func(m, o int64) int64 {
+		if conv == All {
+			return sat(m + o)
+		}
+		return m
+	}
+	s := &Summary{
+		Model: r.Model.Path, Format: r.Model.Format, Producer: r.Model.Producer,
+		MACsConvention: conv, Params: r.Params, Buffers: r.Buffers,
+		MACs: macs(r.MACs, r.Ops), FLOPs: r.FLOPs(), WeightBytes: r.WeightBytes,
+		WeightBytesByDType: r.WeightBytesByDType, ActivationBytes: r.ActivationBytes,
+		PeakActivationBytes: r.PeakActivationBytes, Warnings: r.Warnings,
+		OpHistogram: counts(r.OpHistogram), Uncosted: counts(r.Uncosted),
+	}
+	if s.Warnings == nil {
+		s.Warnings = []string{}
+	}
+	if len(r.Model.Opsets) > 0 {
+		s.Opsets = map[string]int64{}
+		for d, v := range r.Model.Opsets {
+			if d == "" {
+				d = "ai.onnx"
+			}
+			s.Opsets[d] = v
+		}
+	}
+	for _, io := range r.Inputs {
+		s.Inputs = append(s.Inputs, Tensor(io))
+	}
+	for _, io := range r.Outputs {
+		s.Outputs = append(s.Outputs, Tensor(io))
+	}
+	s.Coverage = Coverage{Nodes: r.Nodes, NodesCosted: r.NodesCosted, NodeShare: 1, ParamsShare: 1}
+	if r.Nodes > 0 {
+		s.Coverage.NodeShare = float64(r.NodesCosted) / float64(r.Nodes)
+	}
+	if r.Params > 0 {
+		s.Coverage.ParamsShare = float64(r.Params-r.ParamsUncosted) / float64(r.Params)
+	}
+	if opt.Layers {
+		s.Layers = []Layer{}
+		for _, l := range r.Layers {
+			row := Layer{
+				Name: l.Name, Op: l.Op, Scope: l.Scope, OutputShapes: l.OutputShapes, Params: l.Params,
+				MACs: macs(l.MACs, l.Ops), FLOPs: l.FLOPs(), Costed: l.Costed, InTotal: l.InTotal, Reason: l.Reason,
+			}
+			if l.Repeat != 1 {
+				row.Repeat = l.Repeat
+			}
+			if row.OutputShapes == nil {
+				row.OutputShapes = [][]int64{}
+			}
+			switch {
+			case s.MACs > 0:
+				row.Share = float64(row.MACs) / float64(s.MACs)
+			case s.FLOPs > 0:
+				row.Share = float64(row.FLOPs) / float64(s.FLOPs)
+			}
+			s.Layers = append(s.Layers, row)
+		}
+	}
+	return s
+}
+
+func sat(v int64) int64 {
+	if v < 0 {
+		return 1<<63 - 1
+	}
+	return v
+}
+
+// counts sorts an op histogram by count, then name.
+func counts(m map[string]int) []OpCount {
+	out := make([]OpCount, 0, len(m))
+	for op, n := range m {
+		out = append(out, OpCount{op, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Op < out[j].Op
+	})
+	return out
+}
