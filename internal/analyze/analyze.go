@@ -381,6 +381,10 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 		}
 	} else {
 		l.Costed = true
+		if foldable(c) {
+			// Every output is known now: runtimes fold it at load time.
+			cost, l.Reason = ops.Cost{}, "constant-folded"
+		}
 		l.MACs, l.Ops = satMul(cost.MACs, repeat), satMul(cost.Ops, repeat)
 		if inTotal {
 			a.res.NodesCosted++
@@ -422,6 +426,22 @@ func infer(c *ops.Ctx, rule *ops.Rule) (ops.Cost, error) {
 		return ops.Cost{}, nil
 	}
 	return rule.Cost(c)
+}
+
+// foldable reports a node whose every output value is known at analysis
+// time (shape arithmetic on constants).
+func foldable(c *ops.Ctx) bool {
+	any := false
+	for _, o := range c.Out {
+		if o == nil {
+			continue
+		}
+		if !o.HasValue() {
+			return false
+		}
+		any = true
+	}
+	return any && c.Node.Op != "Constant"
 }
 
 // fixDims marks every negative dim unknown.
