@@ -131,6 +131,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	layers := fs.Bool("layers", false, "add a per-node table")
 	macs := fs.String("macs", "core", "MAC convention: core (conv/matmul/recurrent) or all (plus elementwise, norm, pooling)")
 	jobs := fs.Int("j", runtime.NumCPU(), "models analysed in parallel")
+	netron := fs.String("netron", "", "also write a Netron attachment (per-node metrics) to this JSON `file`; one model only")
 	var inputs, dims repeated
 	fs.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
 	fs.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
@@ -158,13 +159,26 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netscore inspect: unknown --macs %q (want core or all)\n", *macs)
 		return ExitUsage
 	}
+	if *netron != "" && len(paths) != 1 {
+		fmt.Fprintln(stderr, "netscore inspect: --netron takes exactly one model")
+		return ExitUsage
+	}
 	opt, err := parseBindings(inputs, dims)
 	if err != nil {
 		fmt.Fprintf(stderr, "netscore inspect: %v\n", err)
 		return ExitUsage
 	}
-	ropt := report.Options{MACs: report.Convention(*macs), Layers: *layers}
+	ropt := report.Options{MACs: report.Convention(*macs), Layers: *layers || *netron != ""}
 	results := analyzeAll(paths, opt, ropt, *jobs, newProgress(stderr, len(paths)))
+	if *netron != "" && results[0].err == nil {
+		if err := writeFile(*netron, func(w io.Writer) error { return report.WriteNetron(w, results[0].summary) }); err != nil {
+			fmt.Fprintf(stderr, "netscore: %v\n", err)
+			return ExitFailed
+		}
+		if !*layers {
+			results[0].summary.Layers = nil
+		}
+	}
 	var good []*report.Summary
 	failed := 0
 	for _, r := range results {
@@ -243,6 +257,19 @@ func load(path string) (*graph.Model, error) {
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+// writeFile creates path and writes it with fn.
+func writeFile(path string, fn func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	return f.Close()
+}
 
 // Run is Main on the process's arguments and streams.
 func Run() int { return Main(os.Args[1:], os.Stdout, os.Stderr) }
