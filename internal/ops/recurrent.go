@@ -85,4 +85,3 @@ func recurrentCost(c *Ctx) (Cost, error) {
 	ops, err := mul(seq, batch, dirs, h, recurrentShape[c.Node.Op].ops)
 	return Cost{MACs: macs, Ops: ops}, err
 }
-
