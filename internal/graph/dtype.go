@@ -1,6 +1,9 @@
 package graph
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // DType is an element type. The numbering is ONNX's TensorProto.DataType,
 // which every reader maps onto.
@@ -112,4 +115,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// DTypeByName maps ONNX's upper-case type names (FLOAT, INT64, ...), as
+// early opsets wrote them, to a DType.
+func DTypeByName(name string) (DType, bool) {
+	aliases := map[string]DType{"FLOAT": Float32, "DOUBLE": Float64, "FLOAT16": Float16, "BFLOAT16": BFloat16}
+	if d, ok := aliases[name]; ok {
+		return d, true
+	}
+	for d, n := range dtypeNames {
+		if strings.EqualFold(n, name) {
+			return d, true
+		}
+	}
+	return Undefined, false
 }

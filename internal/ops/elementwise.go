@@ -98,6 +98,13 @@ func castInfer(c *Ctx) error {
 		return err
 	}
 	to := graph.DType(c.Int("to", int64(t.DType)))
+	if a := c.Attr("to"); a != nil && a.Kind == graph.AttrString { // opset 1-5 named the type
+		dt, ok := graph.DTypeByName(a.S)
+		if !ok {
+			return fmt.Errorf("Cast to unknown type %q", a.S)
+		}
+		to = dt
+	}
 	setConverted(c, t, to)
 	return nil
 }
