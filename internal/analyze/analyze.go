@@ -356,7 +356,13 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 		cost, err = infer(c, rule)
 	}
 	// Weights this node reads are its params (each tensor counted once).
-	l.Params = a.params(c, rule, inTotal)
+	// PyTorch's exporter stores equal tensors once and gives each further
+	// user an Identity copy: such a copy is a weight of its own, as it was
+	// in the source model, and the Identity node reads no parameter.
+	alias := n.Op == "Identity" && n.Domain == "" && len(c.In) == 1 && c.In[0] != nil && c.In[0].Role == graph.Weight
+	if !alias {
+		l.Params = a.params(c, rule, inTotal)
+	}
 	for _, o := range c.Out {
 		if o == nil {
 			continue
@@ -365,7 +371,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 		if !o.HasShape && o.HasDeclared {
 			useDeclared(o)
 		}
-		if n.Op == "Constant" && n.Domain == "" {
+		if (n.Op == "Constant" && n.Domain == "") || alias {
 			o.Role = graph.Weight
 		}
 		l.OutputShapes = append(l.OutputShapes, shapeOrNil(o))

@@ -136,3 +136,18 @@ func TestUncosted(t *testing.T) {
 		t.Errorf("uncosted %v, costed %d, params in uncosted %d", r.Uncosted, r.NodesCosted, r.ParamsUncosted)
 	}
 }
+
+// Identity copies of one stored tensor (PyTorch's exporter writes equal
+// biases once) count once per copy, as the source model has them.
+func TestIdentityAliases(t *testing.T) {
+	b := newBuilder()
+	b.input("x", graph.Float32, 2, 8)
+	b.weight("bias", graph.Float32, nil, 8)
+	b.node("Identity", []string{"bias"}, []string{"bias_copy"}, nil)
+	b.node("Add", []string{"x", "bias"}, []string{"y"}, nil)
+	b.node("Add", []string{"y", "bias_copy"}, []string{"z"}, nil)
+	b.g.Outputs = []string{"z"}
+	if r := b.run(t, Options{}); r.Params != 16 {
+		t.Errorf("params %d, want 16", r.Params)
+	}
+}

@@ -33,6 +33,8 @@ func init() {
 	register("com.microsoft", "activation", Rule{Infer: unaryInfer, Cost: perElement(1)},
 		"Gelu", "FastGelu", "BiasGelu", "QuickGelu", "BiasFastGelu")
 	register("com.microsoft", "elementwise", Rule{Infer: broadcastInfer(false), Cost: perElement(1)}, "BiasAdd")
+	// BiasDropout(data, bias, residual, ratio, training_mode): inference is the adds.
+	register("com.microsoft", "elementwise", Rule{Infer: dropoutInfer, Cost: perElement(2), Operands: []int{3, 4}}, "BiasDropout")
 }
 
 // unaryInfer infers a same-shape output, propagating values through the

@@ -15,12 +15,36 @@ func init() {
 	register("", "matmul", Rule{Infer: matmulInfer(0, 3, graph.Undefined), Cost: matmulCost(0, 3), Operands: []int{1, 2, 4, 5, 6, 7}}, "QLinearMatMul")
 	register("", "matmul", Rule{Infer: gemmInfer(0, 1), Cost: gemmCost(0, 1, 2)}, "Gemm")
 	register("", "matmul", Rule{Infer: einsumInfer, Cost: einsumCost}, "Einsum")
-	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Undefined), Cost: matmulCost(0, 1)}, "FusedMatMul")
+	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Undefined), Cost: matmulCost(0, 1)}, "FusedMatMul", "TransposeMatMul")
+	register("com.microsoft", "matmul", Rule{Infer: gemmInfer(0, 1), Cost: withActivation(gemmCost(0, 1, 2))}, "FusedGemm")
+	// GemmFastGelu(X, W, bias): MatMul, bias add and FastGelu in one node.
+	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Undefined), Cost: withActivation(matmulCost(0, 1))}, "GemmFastGelu")
 	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Float32), Cost: matmulCost(0, 1), Operands: []int{2, 3, 4, 5}}, "MatMulIntegerToFloat")
 	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Float32), Cost: matmulCost(0, 1)}, "DynamicQuantizeMatMul")
 	register("com.microsoft", "matmul", Rule{Infer: gemmInfer(0, 3), Cost: gemmCost(0, 3, 6), Operands: []int{1, 2, 4, 5, 7, 8}}, "QGemm")
 	register("com.microsoft", "attention", Rule{Infer: msAttentionInfer, Cost: msAttentionCost, Operands: []int{3, 4, 5, 6, 7}}, "Attention")
 	register("com.microsoft", "attention", Rule{Infer: mhaInfer, Cost: mhaCost, Operands: []int{4, 5, 6, 7, 8, 9}}, "MultiHeadAttention")
+}
+
+// withActivation adds one op per output element (the fused activation)
+// and one more for a present bias at input 2.
+func withActivation(base func(c *Ctx) (Cost, error)) func(c *Ctx) (Cost, error) {
+	return func(c *Ctx) (Cost, error) {
+		cost, err := base(c)
+		if err != nil {
+			return cost, err
+		}
+		out, err := c.OutElems(0)
+		if err != nil {
+			return cost, err
+		}
+		extra := out
+		if c.Node.Op == "GemmFastGelu" && c.Has(2) {
+			extra += out
+		}
+		cost.Ops, err = add(cost.Ops, extra)
+		return cost, err
+	}
 }
 
 // matmulDims resolves numpy matmul semantics: batch dims, M, K, N.

@@ -14,6 +14,7 @@ func init() {
 	register("", "normalization", Rule{Infer: sameShape, Cost: lrnCost}, "LRN")
 	register("", "normalization", Rule{Infer: sameShape, Cost: perElement(3)}, "LpNormalization", "Softmax", "LogSoftmax")
 	register("", "normalization", Rule{Infer: sameShape, Cost: perElement(1)}, "Hardmax")
+	register("com.microsoft", "normalization", Rule{Infer: sameShape, Cost: perElement(4)}, "BiasSoftmax")
 	register("com.microsoft", "normalization", Rule{Infer: layerNormInfer, Cost: perElement(5)}, "LayerNormalization", "SimplifiedLayerNormalization")
 	register("", "normalization", Rule{Infer: layerNormInfer, Cost: perElement(5)}, "SimplifiedLayerNormalization")
 	register("com.microsoft", "normalization", Rule{Infer: skipLayerNormInfer, Cost: perElement(6)}, "SkipLayerNormalization", "SkipSimplifiedLayerNormalization")

@@ -10,6 +10,7 @@ import (
 // Pooling, resize and spatial rearrangement: no core MACs.
 func init() {
 	register("", "pooling", Rule{Infer: poolInfer, Cost: poolCost}, "MaxPool", "AveragePool", "LpPool")
+	register("com.microsoft", "pooling", Rule{Infer: nhwcPoolInfer, Cost: poolCost}, "NhwcMaxPool")
 	register("", "pooling", Rule{Infer: globalPoolInfer, Cost: perInputElement(1)}, "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool")
 	register("", "pooling", Rule{Infer: maxRoiPoolInfer, Cost: perElement(1), Operands: []int{1}}, "MaxRoiPool")
 	register("", "pooling", Rule{Infer: roiAlignInfer, Cost: roiAlignCost, Operands: []int{1, 2}}, "RoiAlign")
@@ -37,6 +38,25 @@ func poolInfer(c *Ctx) error {
 	out := append([]int64{x.Shape[0], x.Shape[1]}, win.out(x.Shape[2:])...)
 	c.Set(0, x.DType, out)
 	c.Set(1, graph.Int64, out) // MaxPool indices
+	return nil
+}
+
+// nhwcPoolInfer is MaxPool over a channels-last input.
+func nhwcPoolInfer(c *Ctx) error {
+	x, err := c.InT(0)
+	if err != nil {
+		return err
+	}
+	if len(x.Shape) < 3 {
+		return fmt.Errorf("pooling input of rank %d", len(x.Shape))
+	}
+	spatial := x.Shape[1 : len(x.Shape)-1]
+	win, err := readWindow(c, spatial, c.IntList("kernel_shape"))
+	if err != nil {
+		return err
+	}
+	out := append(append([]int64{x.Shape[0]}, win.out(spatial)...), x.Shape[len(x.Shape)-1])
+	c.Set(0, x.DType, out)
 	return nil
 }
 

@@ -17,6 +17,10 @@ func init() {
 	register("com.microsoft", "quantization", Rule{Infer: qBinaryInfer, Cost: perElement(3), Operands: []int{1, 2, 4, 5, 6, 7}}, "QLinearAdd", "QLinearMul")
 	// QLinearSigmoid/LeakyRelu(X, X_scale, X_zp, Y_scale, Y_zp)
 	register("com.microsoft", "quantization", Rule{Infer: sameShape, Cost: perElement(3), Operands: []int{1, 2, 3, 4}}, "QLinearSigmoid", "QLinearLeakyRelu")
+	// QLinearSoftmax(X, X_scale, X_zp, Y_scale, Y_zp)
+	register("com.microsoft", "quantization", Rule{Infer: sameShape, Cost: perElement(5), Operands: []int{1, 2, 3, 4}}, "QLinearSoftmax")
+	// QLinearConcat(Y_scale, Y_zp, X1, X1_scale, X1_zp, ...)
+	register("com.microsoft", "quantization", Rule{Infer: qConcatInfer, Cost: perElement(2), Operands: []int{0, 1}}, "QLinearConcat")
 	register("com.microsoft", "quantization", Rule{Infer: globalPoolInfer, Cost: perInputElement(1), Operands: []int{1, 2, 3, 4}}, "QLinearGlobalAveragePool")
 	register("com.microsoft", "quantization", Rule{Infer: poolInfer, Cost: poolCost, Operands: []int{1, 2, 3, 4}}, "QLinearAveragePool")
 }
@@ -75,4 +79,13 @@ func qBinaryInfer(c *Ctx) error {
 	}
 	c.Set(0, a.DType, out)
 	return nil
+}
+
+// qConcatInfer concatenates the data inputs at positions 2, 5, 8, ...
+func qConcatInfer(c *Ctx) error {
+	sub := &Ctx{Node: c.Node, Out: c.Out}
+	for i := 2; i < len(c.In); i += 3 {
+		sub.In = append(sub.In, c.In[i])
+	}
+	return concatInfer(sub)
 }

@@ -226,7 +226,7 @@ func (c *Ctx) Set(i int, dt graph.DType, shape []int64) {
 // SetInts gives output i known integer values.
 func (c *Ctx) SetInts(i int, dt graph.DType, shape []int64, v []int64) {
 	c.Set(i, dt, shape)
-	if i < len(c.Out) && c.Out[i] != nil && len(v) <= maxValues {
+	if i < len(c.Out) && c.Out[i] != nil && len(v) <= maxValues && fits(shape, len(v)) {
 		c.Out[i].Ints = v
 	}
 }
@@ -234,9 +234,16 @@ func (c *Ctx) SetInts(i int, dt graph.DType, shape []int64, v []int64) {
 // SetFloats gives output i known float values.
 func (c *Ctx) SetFloats(i int, dt graph.DType, shape []int64, v []float64) {
 	c.Set(i, dt, shape)
-	if i < len(c.Out) && c.Out[i] != nil && len(v) <= maxValues {
+	if i < len(c.Out) && c.Out[i] != nil && len(v) <= maxValues && fits(shape, len(v)) {
 		c.Out[i].Floats = v
 	}
+}
+
+// fits reports whether n values fill shape exactly: values that disagree
+// with their shape are dropped rather than trusted.
+func fits(shape []int64, n int) bool {
+	p, ok := graph.Product(shape)
+	return ok && p == int64(n)
 }
 
 // NOut is the number of output positions.
