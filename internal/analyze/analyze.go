@@ -112,7 +112,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.run(g, order, "", 1, true); err != nil {
+	if _, err := a.run(g, order, "", 1, counted); err != nil {
 		return nil, err
 	}
 	a.memory(g, order)
@@ -300,13 +300,21 @@ func outerReads(g *graph.Graph) []string {
 	return out
 }
 
+// runMode says what a pass over a graph adds to the result.
+type runMode int
+
+const (
+	counted  runMode = iota // costs and params count in the totals
+	excluded                // params count (the weights are in the file), costs do not: an If branch not taken
+	probe                   // nothing counts: sizing up If branches
+)
+
 // run infers and costs nodes in order. repeat multiplies costs (loop
-// bodies); inTotal is false for an If branch left out of the total.
-// It returns the MACs+Ops it added, for branch comparison.
-func (a *analyzer) run(g *graph.Graph, order []*graph.Node, scope string, repeat int64, inTotal bool) (int64, error) {
+// bodies). It returns the MACs+Ops it met, for branch comparison.
+func (a *analyzer) run(g *graph.Graph, order []*graph.Node, scope string, repeat int64, mode runMode) (int64, error) {
 	var added int64
 	for _, n := range order {
-		l, err := a.node(g, n, scope, repeat, inTotal)
+		l, err := a.node(g, n, scope, repeat, mode)
 		if err != nil {
 			return 0, err
 		}
@@ -323,7 +331,8 @@ func opName(n *graph.Node) string {
 	return n.Domain + "::" + n.Op
 }
 
-func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int64, inTotal bool) (Layer, error) {
+func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int64, mode runMode) (Layer, error) {
+	inTotal := mode == counted
 	c := &ops.Ctx{Node: n}
 	for _, in := range n.Inputs {
 		if in == "" {
@@ -349,7 +358,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	var err error
 	switch {
 	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan"):
-		cost, err = a.control(g, c, scope, repeat, inTotal)
+		cost, err = a.control(g, c, scope, repeat, mode)
 	case rule == nil:
 		err = errNoRule
 	default:
@@ -361,7 +370,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	// in the source model, and the Identity node reads no parameter.
 	alias := n.Op == "Identity" && n.Domain == "" && len(c.In) == 1 && c.In[0] != nil && c.In[0].Role == graph.Weight
 	if !alias {
-		l.Params = a.params(c, rule, inTotal)
+		l.Params = a.params(c, rule, mode != probe)
 	}
 	for _, o := range c.Out {
 		if o == nil {
@@ -480,10 +489,10 @@ func shapeOrNil(t *graph.Tensor) []int64 {
 }
 
 // params counts the weight tensors a node reads as data, once each.
-func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule, inTotal bool) int64 {
+func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule, count bool) int64 {
 	var p int64
 	for i, t := range c.In {
-		if t == nil || t.Role != graph.Weight || a.counted[t] || !inTotal {
+		if t == nil || t.Role != graph.Weight || a.counted[t] || !count {
 			continue
 		}
 		kind := classify(t, rule, i)
@@ -531,7 +540,7 @@ func classify(t *graph.Tensor, rule *ops.Rule, i int) weightKind {
 	case graph.Int64, graph.Bool, graph.String:
 		return notParam // indices, shapes, masks
 	case graph.Int32:
-		if rule == nil || rule.Family != "conv" && rule.Family != "matmul" {
+		if rule == nil || rule.Family != "conv" && rule.Family != "matmul" && rule.Family != "quantization" {
 			return notParam // int32 is an index type except for quantized biases
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // control handles If, Loop and Scan: their bodies are analysed as graphs
 // of their own, and their layers join the model's under a scope path.
 // The control node itself costs nothing; its bodies carry the cost.
-func (a *analyzer) control(g *graph.Graph, c *ops.Ctx, scope string, repeat int64, inTotal bool) (ops.Cost, error) {
+func (a *analyzer) control(g *graph.Graph, c *ops.Ctx, scope string, repeat int64, mode runMode) (ops.Cost, error) {
 	n := c.Node
 	path := n.Name
 	if scope != "" {
@@ -18,11 +18,11 @@ func (a *analyzer) control(g *graph.Graph, c *ops.Ctx, scope string, repeat int6
 	}
 	switch n.Op {
 	case "If":
-		return ops.Cost{}, a.ifNode(c, path, repeat, inTotal)
+		return ops.Cost{}, a.ifNode(c, path, repeat, mode)
 	case "Loop":
-		return ops.Cost{}, a.loopNode(c, path, repeat, inTotal)
+		return ops.Cost{}, a.loopNode(c, path, repeat, mode)
 	default:
-		return ops.Cost{}, a.scanNode(c, path, repeat, inTotal)
+		return ops.Cost{}, a.scanNode(c, path, repeat, mode)
 	}
 }
 
@@ -39,8 +39,9 @@ func (a *analyzer) body(c *ops.Ctx, attr string) (*graph.Graph, []*graph.Node, e
 }
 
 // ifNode costs the branch the condition picks when it is known; otherwise
-// both are analysed and the costlier one counts in the total.
-func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, inTotal bool) error {
+// both are sized up and the costlier one counts in the total. The other
+// branch's weights are still in the file: they count as params.
+func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) error {
 	thenG, thenO, err := a.body(c, "then_branch")
 	if err != nil {
 		return err
@@ -49,40 +50,46 @@ func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, inTotal bool) e
 	if err != nil {
 		return err
 	}
+	other := excluded
+	if mode == probe {
+		other = probe
+	}
 	cond := c.In[0]
 	if cond != nil && cond.Ints != nil && len(cond.Ints) == 1 {
-		pick, pickO, name := elseG, elseO, "else_branch"
+		pick, pickO, name, rest, restO, rname := elseG, elseO, "else_branch", thenG, thenO, "then_branch"
 		if cond.Ints[0] != 0 {
-			pick, pickO, name = thenG, thenO, "then_branch"
+			pick, pickO, name, rest, restO, rname = thenG, thenO, "then_branch", elseG, elseO, "else_branch"
 		}
-		if _, err := a.run(pick, pickO, path+"/"+name, repeat, inTotal); err != nil {
+		if _, err := a.run(pick, pickO, path+"/"+name, repeat, mode); err != nil {
+			return err
+		}
+		if _, err := a.run(rest, restO, path+"/"+rname, repeat, other); err != nil {
 			return err
 		}
 		a.setBranchOutputs(c, pick, nil)
 		return nil
 	}
-	// Run both out of the total first, then rerun the costlier one in it.
 	mark := len(a.res.Layers)
-	tc, err := a.run(thenG, thenO, path+"/then_branch", repeat, false)
+	tc, err := a.run(thenG, thenO, path+"/then_branch", repeat, probe)
 	if err != nil {
 		return err
 	}
-	ec, err := a.run(elseG, elseO, path+"/else_branch", repeat, false)
+	ec, err := a.run(elseG, elseO, path+"/else_branch", repeat, probe)
 	if err != nil {
 		return err
 	}
 	a.res.Layers = a.res.Layers[:mark]
-	first, firstO, fname, other, otherO, oname := thenG, thenO, "then_branch", elseG, elseO, "else_branch"
+	first, firstO, fname, second, secondO, sname := thenG, thenO, "then_branch", elseG, elseO, "else_branch"
 	if ec > tc {
-		first, firstO, fname, other, otherO, oname = elseG, elseO, "else_branch", thenG, thenO, "then_branch"
+		first, firstO, fname, second, secondO, sname = elseG, elseO, "else_branch", thenG, thenO, "then_branch"
 	}
-	if inTotal {
+	if mode == counted {
 		a.warnf("If %s: condition known only at run time; the costlier branch (%s) counts in the total", c.Node.Name, fname)
 	}
-	if _, err := a.run(first, firstO, path+"/"+fname, repeat, inTotal); err != nil {
+	if _, err := a.run(first, firstO, path+"/"+fname, repeat, mode); err != nil {
 		return err
 	}
-	if _, err := a.run(other, otherO, path+"/"+oname, repeat, false); err != nil {
+	if _, err := a.run(second, secondO, path+"/"+sname, repeat, other); err != nil {
 		return err
 	}
 	a.setBranchOutputs(c, thenG, elseG)
@@ -121,7 +128,7 @@ func (a *analyzer) setBranchOutputs(c *ops.Ctx, g1, g2 *graph.Graph) {
 
 // loopNode: inputs (M, cond, v_initial...); body (iter, cond, v...) ->
 // (cond, v..., scan outputs...). The body costs x M when M is known.
-func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, inTotal bool) error {
+func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode) error {
 	body, order, err := a.body(c, "body")
 	if err != nil {
 		return err
@@ -147,11 +154,11 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, inTotal bool)
 	mult := trips
 	if trips < 0 {
 		mult = 1
-		if inTotal {
+		if mode == counted {
 			a.warnf("Loop %s: trip count known only at run time; its body is counted once", c.Node.Name)
 		}
 	}
-	if _, err := a.run(body, order, path+"/body", satMul(repeat, mult), inTotal); err != nil {
+	if _, err := a.run(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
 		return err
 	}
 	for i, o := range c.Out {
@@ -176,7 +183,7 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, inTotal bool)
 
 // scanNode (opset 9+): inputs are N state values then M scan inputs; the
 // body runs once per slice along each scan axis.
-func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, inTotal bool) error {
+func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode) error {
 	if c.Node.Opset < 9 {
 		return fmt.Errorf("Scan before opset 9 (batched form) is not supported")
 	}
@@ -218,7 +225,7 @@ func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, inTotal bool)
 	if trips < 0 {
 		mult = 1
 	}
-	if _, err := a.run(body, order, path+"/body", satMul(repeat, mult), inTotal); err != nil {
+	if _, err := a.run(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
 		return err
 	}
 	outAxes := c.IntList("scan_output_axes")

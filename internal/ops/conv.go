@@ -16,7 +16,6 @@ func init() {
 	register("", "conv", Rule{Infer: convInfer(0, 3, graph.Undefined), Cost: convCost(0, 3, 8), Operands: []int{1, 2, 4, 5, 6, 7}}, "QLinearConv")
 	// com.microsoft: Conv fused with an activation (and, optionally, a residual add Z).
 	register("com.microsoft", "conv", Rule{Infer: convInfer(0, 1, graph.Undefined), Cost: fusedConvCost}, "FusedConv", "NhwcConv")
-	register("com.microsoft", "conv", Rule{Infer: convInfer(0, 3, graph.Undefined), Cost: convCost(0, 3, 8), Operands: []int{1, 2, 4, 5, 6, 7}}, "QLinearConv")
 }
 
 // convGeometry returns the output shape of a convolution, reading the

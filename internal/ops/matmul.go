@@ -20,7 +20,8 @@ func init() {
 	// GemmFastGelu(X, W, bias): MatMul, bias add and FastGelu in one node.
 	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Undefined), Cost: withActivation(matmulCost(0, 1))}, "GemmFastGelu")
 	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Float32), Cost: matmulCost(0, 1), Operands: []int{2, 3, 4, 5}}, "MatMulIntegerToFloat")
-	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Float32), Cost: matmulCost(0, 1)}, "DynamicQuantizeMatMul")
+	// DynamicQuantizeMatMul(A, B, b_scale, b_zero_point, bias)
+	register("com.microsoft", "matmul", Rule{Infer: matmulInfer(0, 1, graph.Float32), Cost: matmulCost(0, 1), Operands: []int{2, 3}}, "DynamicQuantizeMatMul")
 	register("com.microsoft", "matmul", Rule{Infer: gemmInfer(0, 3), Cost: gemmCost(0, 3, 6), Operands: []int{1, 2, 4, 5, 7, 8}}, "QGemm")
 	register("com.microsoft", "attention", Rule{Infer: msAttentionInfer, Cost: msAttentionCost, Operands: []int{3, 4, 5, 6, 7}}, "Attention")
 	register("com.microsoft", "attention", Rule{Infer: mhaInfer, Cost: mhaCost, Operands: []int{4, 5, 6, 7, 8, 9}}, "MultiHeadAttention")

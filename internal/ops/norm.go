@@ -87,6 +87,7 @@ func embedLayerNormInfer(c *Ctx) error {
 	}
 	c.Set(0, word.DType, []int64{ids[0], ids[1], word.Shape[1]})
 	c.Set(1, graph.Int32, []int64{ids[0]})
+	c.Set(2, word.DType, []int64{ids[0], ids[1], word.Shape[1]}) // embedding_sum
 	return nil
 }
 
