@@ -31,7 +31,7 @@ func init() {
 	register("", "shape", Rule{Infer: constantOfShapeInfer, Operands: []int{0}}, "ConstantOfShape")
 	register("", "shape", Rule{Infer: rangeInfer, Operands: []int{0, 1, 2}}, "Range")
 	register("", "shape", Rule{Infer: constantInfer}, "Constant")
-	register("", "shape", Rule{Infer: eyeLikeInfer}, "EyeLike")
+	register("", "shape", Rule{Infer: likeInfer}, "EyeLike")
 	register("", "shape", Rule{Infer: oneHotInfer, Operands: []int{1, 2}}, "OneHot")
 	register("", "shape", Rule{Infer: sameShape, Operands: []int{1}}, "Trilu", "ReverseSequence", "Bernoulli")
 	register("", "shape", Rule{Infer: sameShape, Cost: perElement(1), Operands: []int{1}}, "CumSum")
@@ -42,7 +42,7 @@ func init() {
 	register("", "shape", Rule{Infer: nmsInfer, Operands: []int{2, 3, 4}}, "NonMaxSuppression")
 	register("", "shape", Rule{Infer: centerCropPadInfer, Operands: []int{1}}, "CenterCropPad")
 	register("", "shape", Rule{Infer: randomInfer}, "RandomNormal", "RandomUniform")
-	register("", "shape", Rule{Infer: randomLikeInfer}, "RandomNormalLike", "RandomUniformLike")
+	register("", "shape", Rule{Infer: likeInfer}, "RandomNormalLike", "RandomUniformLike")
 	register("", "shape", Rule{Infer: multinomialInfer}, "Multinomial")
 	register("", "shape", Rule{Infer: detInfer, Cost: detCost}, "Det")
 	register("", "resize", Rule{Infer: gridSampleInfer, Cost: perElement(4), Operands: []int{1}}, "GridSample")
@@ -382,17 +382,7 @@ func concatInfer(c *Ctx) error {
 			}
 		}
 	}
-	if isInt {
-		if iv == nil {
-			iv = []int64{}
-		}
-		c.SetInts(0, ins[0].DType, out, iv)
-	} else {
-		if fv == nil {
-			fv = []float64{}
-		}
-		c.SetFloats(0, ins[0].DType, out, fv)
-	}
+	setValues(c, ins[0].DType, out, isInt, iv, fv)
 	return nil
 }
 
@@ -582,17 +572,7 @@ func gatherInfer(c *Ctx) error {
 			}
 		}
 	}
-	if data.Ints != nil {
-		if iv == nil {
-			iv = []int64{}
-		}
-		c.SetInts(0, data.DType, out, iv)
-	} else {
-		if fv == nil {
-			fv = []float64{}
-		}
-		c.SetFloats(0, data.DType, out, fv)
-	}
+	setValues(c, data.DType, out, data.Ints != nil, iv, fv)
 	return nil
 }
 
@@ -845,15 +825,6 @@ func constantInfer(c *Ctx) error {
 	return fmt.Errorf("constant without a value")
 }
 
-func eyeLikeInfer(c *Ctx) error {
-	t, err := c.InT(0)
-	if err != nil {
-		return err
-	}
-	c.Set(0, graph.DType(c.Int("dtype", int64(t.DType))), t.Shape)
-	return nil
-}
-
 func oneHotInfer(c *Ctx) error {
 	idx, err := c.Shape(0)
 	if err != nil {
@@ -1001,7 +972,8 @@ func randomInfer(c *Ctx) error {
 	return nil
 }
 
-func randomLikeInfer(c *Ctx) error {
+// likeInfer: input 0's shape, in the dtype attribute's type or input 0's.
+func likeInfer(c *Ctx) error {
 	t, err := c.InT(0)
 	if err != nil {
 		return err
@@ -1117,4 +1089,14 @@ func col2ImInfer(c *Ctx) error {
 	}
 	c.Set(0, x.DType, append([]int64{x.Shape[0], ch}, image...))
 	return nil
+}
+
+// setValues gives output 0 the gathered integer or float values (empty,
+// not absent, when there are none).
+func setValues(c *Ctx, dt graph.DType, out []int64, isInt bool, iv []int64, fv []float64) {
+	if isInt {
+		c.SetInts(0, dt, out, append([]int64{}, iv...))
+	} else {
+		c.SetFloats(0, dt, out, append([]float64{}, fv...))
+	}
 }
