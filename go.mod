@@ -3,6 +3,7 @@ module github.com/netscore/netscore
 go 1.26.8
 
 require (
-	golang.org/x/sys v0.50.0 // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
+	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/image v0.47.0
+	google.golang.org/protobuf v1.36.12
 )

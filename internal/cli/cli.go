@@ -31,10 +31,15 @@ const (
 const usage = `netscore: count, score and compare neural networks for on-device use.
 
 Usage:
-  netscore inspect [flags] MODEL...   parameters, MACs, FLOPs and memory of ONNX models
+  netscore inspect [flags] MODEL...          parameters, MACs, FLOPs and memory of ONNX models
+  netscore score MODEL --top1 ACC [flags]    NetScore of one model, ranked among reference networks
+  netscore compare [flags] MODEL|DIR|GLOB... rank many models (accuracies from --manifest), HTML report
+  netscore zoo [flags]                       published reference networks, ranked
+  netscore paper [flags]                     the NetScore paper's rankings, reproduced
+  netscore check MODEL [budgets]             exit 1 when a model breaks a budget (for CI)
   netscore version
 
-Run 'netscore inspect -h' for the flags.
+Run 'netscore COMMAND -h' for a command's flags.
 `
 
 // Main runs the command line and returns the exit code.
@@ -46,6 +51,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "inspect":
 		return inspect(args[1:], stdout, stderr)
+	case "score":
+		return scoreCmd(args[1:], stdout, stderr)
+	case "compare":
+		return compareCmd(args[1:], stdout, stderr)
+	case "zoo":
+		return zooCmd(args[1:], stdout, stderr)
+	case "paper":
+		return paperCmd(args[1:], stdout, stderr)
+	case "check":
+		return checkCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionText)
 		return ExitOK

@@ -197,6 +197,10 @@ func loadTimm() ([]Row, SourceStats, error) {
 		ss.Read++
 		name, sz := r[rc[0]], size(r[rc[1]])
 		base := timmBase(name)
+		if strings.HasPrefix(base, "test_") {
+			ss.drop(ReasonTestModel, name)
+			continue
+		}
 		sizes, ok := bm[base]
 		if !ok {
 			ss.drop(ReasonNoBenchmark, name)

@@ -96,6 +96,7 @@ const (
 	ReasonInvalid      = "invalid value (unparsable, or top-1 outside (0, 100], params or MACs <= 0)"
 	ReasonNoBenchmark  = "no benchmark row for the model"
 	ReasonSizeMismatch = "benchmark has the model, but not at the results' image size"
+	ReasonTestModel    = "timm test_* network (a tiny model for timm's own unit tests, not a real classifier)"
 	ReasonDuplicateTag = "duplicate after stripping the tag (same model and image size; the tag with the best top-1 is kept)"
 )
 

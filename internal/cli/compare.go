@@ -1,0 +1,217 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/zoo"
+)
+
+// modelExts are the files a folder argument contributes.
+var modelExts = map[string]bool{".onnx": true}
+
+// expandPaths turns files, folders (searched recursively) and glob
+// patterns into model files, in the order given.
+func expandPaths(args []string) ([]string, []error) {
+	var out []string
+	var errs []error
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, a := range args {
+		if strings.ContainsAny(a, "*?[") {
+			matches, err := filepath.Glob(a)
+			if err != nil || len(matches) == 0 {
+				errs = append(errs, fmt.Errorf("%s: matches no file", a))
+			}
+			for _, m := range matches {
+				add(m)
+			}
+			continue
+		}
+		st, err := os.Stat(a)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !st.IsDir() {
+			add(a)
+			continue
+		}
+		n := len(out)
+		_ = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && modelExts[strings.ToLower(filepath.Ext(p))] {
+				add(p)
+			}
+			return nil
+		})
+		if len(out) == n {
+			errs = append(errs, fmt.Errorf("%s: no model files in this folder", a))
+		}
+	}
+	return out, errs
+}
+
+func compareCmd(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	manifest := fset.String("manifest", "", "accuracy manifest, CSV or YAML: model (path or name), top1, top5, notes")
+	ref := fset.String("ref", "none", "reference networks to rank among: "+strings.Join(zoo.SourceNames(), ", ")+", all or none")
+	sortBy := fset.String("sort", "netscore", "order: netscore, top1, density, macs or params")
+	format := fset.String("format", "table", "output format: table, json, csv or md")
+	htmlOut := fset.String("html", "", "write a self-contained HTML report with charts to this file")
+	plots := fset.String("plots", "", "write the charts as SVG and PNG into this folder")
+	jobs := fset.Int("j", runtime.NumCPU(), "models analysed in parallel")
+	var sc scoring
+	sc.register(fset)
+	var inputs, dims repeated
+	fset.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
+	fset.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+	fset.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: netscore compare [flags] MODEL|FOLDER|GLOB... [--manifest acc.csv]\n\nAnalyses many models in parallel and ranks them by NetScore.\n\nFlags:\n")
+		fset.PrintDefaults()
+	}
+	args, err := parseInterleaved(fset, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	key, err := zoo.ParseSortKey(*sortBy)
+	if err != nil {
+		return usageErr(stderr, "compare", err)
+	}
+	if !contains(report.Formats, *format) {
+		return usageErr(stderr, "compare", fmt.Errorf("unknown --format %q", *format))
+	}
+	opt, err := parseBindings(inputs, dims)
+	if err != nil {
+		return usageErr(stderr, "compare", err)
+	}
+	refs, err := refRows(*ref)
+	if err != nil {
+		return usageErr(stderr, "compare", err)
+	}
+	failed := 0
+	fail := func(err error) {
+		failed++
+		fmt.Fprintf(stderr, "netscore: %v\n", err)
+	}
+	paths, errs := expandPaths(args)
+	for _, e := range errs {
+		fail(e)
+	}
+	// Accuracy by file path and by model name (file name without extension).
+	acc := map[string]manifestRow{}
+	if *manifest != "" {
+		rows, bad, err := readManifest(*manifest)
+		if err != nil {
+			fail(err)
+		}
+		for _, e := range bad {
+			fail(e)
+		}
+		given := map[string]bool{}
+		for _, p := range paths {
+			given[filepath.Clean(p)] = true
+			acc[modelName(p)] = manifestRow{} // placeholder: names of given models
+		}
+		for _, r := range rows {
+			switch {
+			case r.Path != "":
+				if !given[filepath.Clean(r.Path)] {
+					paths = append(paths, r.Path)
+					given[filepath.Clean(r.Path)] = true
+				}
+				acc[filepath.Clean(r.Path)] = r
+			case hasKey(acc, r.Model):
+				acc[r.Model] = r
+			default:
+				fail(fmt.Errorf("%s line %d: model %q is no file and no given model's name", *manifest, r.Line, r.Model))
+			}
+		}
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "netscore compare: no models")
+		return ExitUsage
+	}
+	results := analyzeAll(paths, opt, report.Options{Layers: *htmlOut != ""}, *jobs, newProgress(stderr, len(paths)))
+	var users []zoo.Row
+	summaries := map[string]*report.Summary{}
+	top5 := map[string]float64{}
+	var unscored []string
+	for i, r := range results {
+		if r.err != nil {
+			fail(r.err)
+			continue
+		}
+		row, ok := acc[filepath.Clean(paths[i])]
+		if !ok || row.Model == "" {
+			row, ok = acc[modelName(paths[i])]
+		}
+		if !ok || row.Model == "" {
+			unscored = append(unscored, paths[i])
+			continue
+		}
+		a, err := sc.accuracy(row.Top1)
+		if err != nil {
+			fail(fmt.Errorf("%s line %d: %s: %v", *manifest, row.Line, row.Model, err))
+			continue
+		}
+		if h := sc.fractionHint(row.Top1); h != "" {
+			fmt.Fprintf(stderr, "netscore compare: warning: %s line %d: %s\n", *manifest, row.Line, h)
+		}
+		p, m := metrics.FromCounts(r.summary.Params, r.summary.MACs)
+		users = append(users, zoo.Row{Name: paths[i], Source: report.UserSource, Top1: a, ParamsM: p, GMACs: m, Note: row.Notes})
+		summaries[paths[i]] = r.summary
+		top5[paths[i]] = row.Top5
+	}
+	ranked, err := rank(users, summaries, refs, key, sc.params())
+	if err != nil {
+		fail(err)
+		return ExitFailed
+	}
+	for i := range ranked {
+		ranked[i].Top5 = top5[ranked[i].Name]
+	}
+	c := &report.Comparison{Title: fmt.Sprintf("%d models by %s", len(users), key), SortBy: key, Metric: sc.params(), Entries: ranked}
+	if len(refs) > 0 {
+		c.Title += fmt.Sprintf(", among %d reference networks (%s)", len(refs), *ref)
+	}
+	c.Notes = refNotes(refs)
+	if len(unscored) > 0 {
+		c.Notes = append(c.Notes, fmt.Sprintf("Not ranked (no top-1 in the manifest): %s", strings.Join(unscored, ", ")))
+	}
+	if *format != "table" && *format != "md" {
+		c.Notes = nil
+	}
+	if err := report.WriteComparison(stdout, *format, c); err != nil {
+		fail(err)
+	}
+	if err := writeVisuals(c, *htmlOut, *plots, stderr); err != nil {
+		fail(err)
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "netscore compare: %d problem(s); the rest is reported above\n", failed)
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+func hasKey(m map[string]manifestRow, k string) bool { _, ok := m[k]; return ok }
+
+// modelName is a file's name without folder and extension.
+func modelName(p string) string {
+	b := filepath.Base(p)
+	return strings.TrimSuffix(b, filepath.Ext(b))
+}

@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// manifestRow is one model's accuracy, from a CSV or YAML manifest.
+type manifestRow struct {
+	Line  int // row number in the file, for messages
+	Model string
+	Top1  float64
+	Top5  float64
+	Notes string
+	Path  string // resolved file, when Model names one
+}
+
+// readManifest reads a CSV (columns model|path|name, top1, top5, notes) or
+// YAML (a list of {model, top1, top5, notes}) accuracy manifest. Bad rows
+// are returned as errors naming the row; the good rows are still returned.
+func readManifest(path string) ([]manifestRow, []error, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var raw []map[string]string
+	var lines []int
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		raw, lines, err = yamlRows(data)
+	default:
+		raw, lines, err = csvRows(data)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
+	}
+	var rows []manifestRow
+	var bad []error
+	seen := map[string]int{}
+	rowErr := func(line int, format string, args ...any) {
+		bad = append(bad, fmt.Errorf("%s line %d: %s", path, line, fmt.Sprintf(format, args...)))
+	}
+	for i, r := range raw {
+		line := lines[i]
+		model := firstOf(r, "model", "path", "name", "file")
+		if model == "" {
+			rowErr(line, "no model (want a model, path or name column)")
+			continue
+		}
+		if prev, dup := seen[model]; dup {
+			rowErr(line, "duplicate model %q (also line %d)", model, prev)
+			continue
+		}
+		seen[model] = line
+		row := manifestRow{Line: line, Model: model, Notes: firstOf(r, "notes", "note")}
+		var err error
+		if row.Top1, err = accuracyField(r, "top1", true); err != nil {
+			rowErr(line, "%s: %v", model, err)
+			continue
+		}
+		if row.Top5, err = accuracyField(r, "top5", false); err != nil {
+			rowErr(line, "%s: %v", model, err)
+			continue
+		}
+		for _, cand := range []string{filepath.Join(filepath.Dir(path), model), model} {
+			if st, err := os.Stat(cand); err == nil && !st.IsDir() {
+				row.Path = cand
+				break
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, bad, nil
+}
+
+func firstOf(r map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := strings.TrimSpace(r[k]); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// accuracyField parses a top-1/top-5 cell; it must be a number.
+func accuracyField(r map[string]string, key string, required bool) (float64, error) {
+	s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(r[key]), "%"))
+	if s == "" {
+		if required {
+			return 0, fmt.Errorf("no %s accuracy", key)
+		}
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s %q is not a number", key, r[key])
+	}
+	return v, nil
+}
+
+func csvRows(data []byte) ([]map[string]string, []int, error) {
+	var kept []string
+	var lineNo []int
+	for i, l := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "#") || strings.TrimSpace(l) == "" {
+			continue
+		}
+		kept = append(kept, l)
+		lineNo = append(lineNo, i+1)
+	}
+	if len(kept) == 0 {
+		return nil, nil, errors.New("empty manifest")
+	}
+	cr := csv.NewReader(strings.NewReader(strings.Join(kept, "\n")))
+	cr.FieldsPerRecord = -1
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, nil, err
+	}
+	header := recs[0]
+	for i := range header {
+		header[i] = strings.ToLower(strings.TrimSpace(header[i]))
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, v := range rec {
+			if i < len(header) {
+				m[header[i]] = v
+			}
+		}
+		out = append(out, m)
+	}
+	return out, lineNo[1:], nil
+}
+
+func yamlRows(data []byte) ([]map[string]string, []int, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, nil, err
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil, errors.New("empty manifest")
+	}
+	list := doc.Content[0]
+	if list.Kind == yaml.MappingNode { // {models: [...]}
+		for i := 0; i+1 < len(list.Content); i += 2 {
+			if list.Content[i+1].Kind == yaml.SequenceNode {
+				list = list.Content[i+1]
+				break
+			}
+		}
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, nil, errors.New("want a list of {model, top1, top5, notes}")
+	}
+	var out []map[string]string
+	var lines []int
+	for _, item := range list.Content {
+		if item.Kind != yaml.MappingNode {
+			return nil, nil, fmt.Errorf("line %d: want a mapping {model, top1, ...}", item.Line)
+		}
+		m := map[string]string{}
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			m[strings.ToLower(item.Content[i].Value)] = item.Content[i+1].Value
+		}
+		out = append(out, m)
+		lines = append(lines, item.Line)
+	}
+	return out, lines, nil
+}

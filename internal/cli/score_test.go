@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const resnet50 = "../../testdata/models/resnet50_op13_dyn.onnx"
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// The paper set ranked by NetScore starts with the paper's published top
+// three; by top-1 with AmoebaNet.
+func TestZooPaperOrder(t *testing.T) {
+	code, out, errs := run(t, "zoo", "--source", "paper", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []struct {
+		Name   string
+		Source string
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"SqueezeNext", "CondenseNet", "MobileNetV2"} {
+		if !strings.HasPrefix(rows[i].Name, want) {
+			t.Errorf("NetScore rank %d is %q, the paper has %s", i+1, rows[i].Name, want)
+		}
+	}
+	if rows[0].Source != "paper (reconstructed)" {
+		t.Errorf("source label %q", rows[0].Source)
+	}
+	_, out, _ = run(t, "zoo", "--source", "paper", "--sort", "top1", "--top", "1", "--format", "csv")
+	if !strings.Contains(out, "AmoebaNet") {
+		t.Errorf("top-1 leader: %s", out)
+	}
+}
+
+// Ω of the ResNet-50 export, computed by hand from PyTorch's counts
+// (25,530,472 params with BatchNorm folded, 4,089,184,256 MACs):
+// 20*log10(76.13^2 / (sqrt(25.530472) * sqrt(4.089184256))) = 55.0752779515977.
+func TestScoreResNet50(t *testing.T) {
+	code, out, errs := run(t, "score", resnet50, "--top1", "76.13", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var card scorecard
+	if err := json.Unmarshal([]byte(out), &card); err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(card.NetScore-55.0752779515977) > 1e-9 || math.Abs(card.Density-2.9819268519594937) > 1e-9 {
+		t.Errorf("Ω %v, D %v", card.NetScore, card.Density)
+	}
+	if card.Of != 61 || card.Rank < 1 || card.Above == nil || card.Below == nil {
+		t.Errorf("rank %d of %d, above %v, below %v", card.Rank, card.Of, card.Above, card.Below)
+	}
+	if card.Above.NetScore < card.NetScore || card.Below.NetScore > card.NetScore {
+		t.Errorf("neighbours out of order: %v %v", card.Above, card.Below)
+	}
+	// Accuracy is a percentage unless --fraction says otherwise; a value
+	// that reads like a fraction is not guessed at, only warned about.
+	if code, _, errs := run(t, "score", resnet50, "--top1", "0.7613"); code != 0 || !strings.Contains(errs, "--fraction") {
+		t.Errorf("fraction without flag: exit %d, %s", code, errs)
+	}
+	code, out, _ = run(t, "score", resnet50, "--top1", "0.7613", "--fraction", "--format", "json")
+	_ = json.Unmarshal([]byte(out), &card)
+	if code != 0 || math.Abs(card.NetScore-55.0752779515977) > 1e-9 {
+		t.Errorf("--fraction: exit %d, Ω %v", code, card.NetScore)
+	}
+	if code, _, _ := run(t, "score", resnet50, "--top1", "101"); code != 2 {
+		t.Errorf("top-1 101 accepted")
+	}
+}
+
+func TestCheck(t *testing.T) {
+	code, _, errs := run(t, "check", resnet50, "--max-macs", "1G", "--max-params", "30M")
+	if code != 1 || !strings.Contains(errs, "macs is 4.09 G, over the budget of 1.00 G") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	if code, out, errs := run(t, "check", resnet50, "--max-macs", "4.1G", "--max-params", "26M", "--top1", "76.13", "--min-netscore", "55"); code != 0 {
+		t.Errorf("exit %d: %s %s", code, out, errs)
+	}
+	if code, _, errs := run(t, "check", resnet50, "--top1", "76.13", "--min-netscore", "56"); code != 1 || !strings.Contains(errs, "under the minimum") {
+		t.Errorf("min-netscore: exit %d: %s", code, errs)
+	}
+	if code, _, _ := run(t, "check", resnet50); code != 2 {
+		t.Errorf("no budget: exit %d", code)
+	}
+}
+
+// Bad manifest rows each get an error naming the row; the good rows are
+// still ranked.
+func TestCompareManifest(t *testing.T) {
+	dir := t.TempDir()
+	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	manifest := filepath.Join(dir, "acc.csv")
+	text := "model,top1,top5,notes\n" +
+		abs(resnet50) + ",76.13,92.86,torchvision\n" +
+		abs("../../testdata/models/mobilenet_v2_op13_dyn.onnx") + ",71.878,,\n" +
+		"missing.onnx,70,,\n" +
+		abs("../../testdata/models/resnet18_op13_dyn.onnx") + ",seventy,,\n" +
+		abs(resnet50) + ",76.1,,duplicate\n"
+	if err := os.WriteFile(manifest, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "compare", "--manifest", manifest, "--format", "json")
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	for _, want := range []string{"line 4: model \"missing.onnx\"", "line 5:", "is not a number", "line 6: duplicate model"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	var rows []struct {
+		Name     string
+		NetScore float64
+		Top5     float64
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(rows) != 2 || !strings.HasSuffix(rows[0].Name, "mobilenet_v2_op13_dyn.onnx") || rows[1].Top5 != 92.86 {
+		t.Errorf("rows %+v", rows)
+	}
+}
+
+func TestParseQuantity(t *testing.T) {
+	cases := map[string]float64{"600M": 6e8, "5.2G": 5.2e9, "3500000": 3.5e6, "10K": 1e4, "10MiB": 10 << 20}
+	for s, want := range cases {
+		if got, err := ParseQuantity(s); err != nil || got != want {
+			t.Errorf("%s: %v %v", s, got, err)
+		}
+	}
+	for _, s := range []string{"", "abc", "-5M", "5X"} {
+		if _, err := ParseQuantity(s); err == nil {
+			t.Errorf("%q accepted", s)
+		}
+	}
+}

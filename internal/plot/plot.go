@@ -1,0 +1,442 @@
+// Package plot draws the few charts netscore needs — scatter/bubble plots
+// with an optional polyline (a Pareto front) and horizontal bar rankings —
+// as SVG text or as PNG images, in pure Go.
+//
+// A chart is a plain value (Scatter, Bars) laid out once and drawn through a
+// small canvas interface, so the SVG and the PNG of a chart show the same
+// thing. In SVG every data mark is one element carrying its identity for
+// scripts and tests:
+//
+//	<circle class="pt user" data-name="my_net" data-source="user" data-key="3" .../>
+//	<circle class="pt ref" data-name="resnet50" data-source="timm" data-key="17" .../>
+//
+// Text in PNGs uses the 7×13 bitmap face of golang.org/x/image/font/basicfont
+// (ASCII, plus a few glyphs drawn here: Ω · … × ²). There is no
+// anti-aliasing.
+package plot
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Axis is one axis of a chart.
+type Axis struct {
+	Label string // shown along the axis, with its unit: "GMACs (log scale)"
+	Log   bool   // log10 scale; values <= 0 are not drawn
+	// Min and Max fix the range; when both are 0 it is fitted to the data
+	// and rounded to nice ticks.
+	Min, Max float64
+}
+
+// Point is one mark of a scatter chart.
+type Point struct {
+	X, Y float64
+	// Size is the bubble value (e.g. params) when the chart has a SizeLabel:
+	// the mark's area is proportional to it.
+	Size   float64
+	Name   string // data-name
+	Source string // data-source
+	Key    string // data-key: the caller's id for the point (e.g. a row index); omitted when empty
+	// Label, when set, is written next to the point if it does not collide
+	// with a label already placed (user series are placed first).
+	Label string
+}
+
+// Series is a group of points drawn alike and listed once in the legend.
+type Series struct {
+	Name   string // legend entry; no entry when empty
+	Color  string // "#rrggbb" fill
+	Stroke string // "#rrggbb" outline; none when empty
+	// User marks the user's own models: their marks get class "pt user"
+	// (otherwise "pt ref"), are drawn last, larger, and labelled first.
+	User    bool
+	Opacity float64 // fill opacity; 0 means 0.55 (reference) or 0.9 (user)
+	Radius  float64 // radius of a non-bubble mark; 0 means 3.5 (reference) or 6 (user)
+	Points  []Point
+	// Class is added to the series group: <g class="series CLASS">.
+	Class string
+}
+
+// Line is a polyline drawn over the points, e.g. a Pareto front.
+type Line struct {
+	Name   string // legend entry; no entry when empty
+	Color  string
+	Width  float64 // 0 means 2
+	Dash   bool
+	Class  string // added to the element's class: class="front CLASS"
+	Hidden bool   // drawn in SVG with display="none" (a stylesheet may show it); not drawn in PNG
+	Points [][2]float64
+}
+
+// Scatter is a scatter or bubble chart.
+type Scatter struct {
+	Title  string
+	X, Y   Axis
+	Series []Series
+	Lines  []Line
+	// SizeLabel turns the chart into a bubble chart: Point.Size sets the
+	// area of each mark and the legend shows a few reference sizes with this
+	// label ("params (M)").
+	SizeLabel string
+	// MaxRadius is the radius of the largest bubble; 0 means 18.
+	MaxRadius     float64
+	Width, Height int // pixels; 0 means 900 × 560
+}
+
+// Bar is one bar of a ranking.
+type Bar struct {
+	Label     string  // shown left of the bar
+	Value     float64 // bar length
+	ValueText string  // shown right of the bar; the value with 3 significant digits when empty
+	Name      string  // data-name
+	Source    string  // data-source
+	Key       string  // data-key; omitted when empty
+	User      bool    // class "user" (highlighted) instead of "ref"
+	Color     string  // "#rrggbb"; a default blue (reference) or red (user) when empty
+}
+
+// Bars is a horizontal bar ranking, top to bottom in the order given.
+type Bars struct {
+	Title string
+	X     Axis // the value axis, along the top of the bars
+	Bars  []Bar
+	// MarkClass is the first class of each bar ("pt" when empty), followed by
+	// "user" or "ref".
+	MarkClass string
+	Width     int // pixels; 0 means 900. The height follows from the number of bars.
+}
+
+// SVGOptions choose the form of the SVG.
+type SVGOptions struct {
+	// Standalone writes an XML declaration and the SVG namespace: a file
+	// of its own. Otherwise the <svg> element is meant to be inlined in an
+	// HTML page (no namespace URL, no declaration).
+	Standalone bool
+	ID         string // id attribute of the <svg>; none when empty
+	Class      string // class attribute of the <svg>; none when empty
+}
+
+// Chart is what Scatter and Bars have in common.
+type Chart interface {
+	// Size is the chart's size in pixels (the SVG's width and height, the
+	// PNG's bounds).
+	Size() (w, h int)
+	SVG(w io.Writer, o SVGOptions) error
+	PNG(w io.Writer) error
+}
+
+var (
+	_ Chart = (*Scatter)(nil)
+	_ Chart = (*Bars)(nil)
+)
+
+// Colors of the default palette, for callers that want consistent series.
+var Palette = []string{"#1f77b4", "#2ca02c", "#9467bd", "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#7f7f7f"}
+
+// UserColor and UserStroke are the default look of the user's models.
+const (
+	UserColor  = "#d62728"
+	UserStroke = "#5a0d0e"
+)
+
+// FormatValue formats a number with 3 significant digits, without
+// exponent for the range charts use (1e-4 .. 1e6).
+func FormatValue(v float64) string {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	a := math.Abs(v)
+	if a >= 1e6 || a < 1e-4 {
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
+	dec := 2 - int(math.Floor(math.Log10(a)))
+	if dec < 0 {
+		dec = 0
+	}
+	return strconv.FormatFloat(v, 'f', dec, 64)
+}
+
+// tickLabel formats a tick value without trailing zeros.
+func tickLabel(v float64) string {
+	if math.Abs(v) < 1e-12 {
+		return "0"
+	}
+	s := strconv.FormatFloat(v, 'f', 6, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
+
+// scale maps data values of one axis to pixels.
+type scale struct {
+	log        bool
+	lo, hi     float64 // data range (not log-transformed)
+	p0, p1     float64 // pixel range: lo -> p0, hi -> p1
+	ticks      []float64
+	minorTicks []float64 // log axes: 2..9 × 10^k gridlines, unlabelled
+}
+
+func (s *scale) ok(v float64) bool {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return false
+	}
+	return !s.log || v > 0
+}
+
+func (s *scale) px(v float64) float64 {
+	a, b, x := s.lo, s.hi, v
+	if s.log {
+		a, b, x = math.Log10(a), math.Log10(b), math.Log10(v)
+	}
+	if b == a {
+		return (s.p0 + s.p1) / 2
+	}
+	return s.p0 + (x-a)/(b-a)*(s.p1-s.p0)
+}
+
+// newScale fits an axis to the values (those that cannot be drawn are
+// ignored), with nice rounded ends and about n ticks.
+func newScale(ax Axis, vals []float64, n int, zero bool) scale {
+	s := scale{log: ax.Log}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range vals {
+		if s.ok(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if ax.Min != 0 || ax.Max != 0 {
+		lo, hi = ax.Min, ax.Max
+		if s.log && lo <= 0 {
+			lo = hi / 1000
+		}
+		s.lo, s.hi = lo, hi
+		if s.log {
+			s.ticks, s.minorTicks = logTicks(lo, hi)
+		} else {
+			s.ticks = linTicksIn(lo, hi, n)
+		}
+		return s
+	}
+	if math.IsInf(lo, 1) { // no data
+		lo, hi = 0, 1
+		if s.log {
+			lo, hi = 1, 10
+		}
+	}
+	if s.log {
+		if lo == hi {
+			lo, hi = lo/2, hi*2
+		}
+		// A little room so marks on the ends are not cut.
+		lo, hi = lo/math.Pow(hi/lo, 0.03), hi*math.Pow(hi/lo, 0.03)
+		s.lo, s.hi = logFloor(lo), logCeil(hi)
+		s.ticks, s.minorTicks = logTicks(s.lo, s.hi)
+		return s
+	}
+	if zero {
+		lo = math.Min(lo, 0)
+		hi = math.Max(hi, 0)
+	}
+	if lo == hi {
+		d := math.Max(math.Abs(lo)*0.1, 1)
+		lo, hi = lo-d, hi+d
+	}
+	pad := (hi - lo) * 0.03
+	if !(zero && lo == 0) {
+		lo -= pad
+	}
+	hi += pad
+	step := niceStep((hi - lo) / float64(n-1))
+	s.lo = math.Floor(lo/step) * step
+	s.hi = math.Ceil(hi/step) * step
+	if zero && lo >= 0 && s.lo < 0 {
+		s.lo = 0
+	}
+	for v := s.lo; v <= s.hi+step*1e-9; v += step {
+		s.ticks = append(s.ticks, math.Round(v/step)*step)
+	}
+	return s
+}
+
+func linTicksIn(lo, hi float64, n int) []float64 {
+	if hi <= lo {
+		return []float64{lo}
+	}
+	step := niceStep((hi - lo) / float64(n-1))
+	var out []float64
+	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+		out = append(out, math.Round(v/step)*step)
+	}
+	return out
+}
+
+// niceStep rounds a step up to 1, 2 or 5 × 10^k.
+func niceStep(raw float64) float64 {
+	if raw <= 0 || math.IsNaN(raw) || math.IsInf(raw, 0) {
+		return 1
+	}
+	e := math.Pow(10, math.Floor(math.Log10(raw)))
+	f := raw / e
+	switch {
+	case f <= 1:
+		return e
+	case f <= 2:
+		return 2 * e
+	case f <= 5:
+		return 5 * e
+	}
+	return 10 * e
+}
+
+// logFloor is the largest 1, 2 or 5 × 10^k <= v.
+func logFloor(v float64) float64 {
+	e := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{5, 2, 1} {
+		if m*e <= v*(1+1e-12) {
+			return m * e
+		}
+	}
+	return e
+}
+
+// logCeil is the smallest 1, 2 or 5 × 10^k >= v.
+func logCeil(v float64) float64 {
+	e := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*e >= v*(1-1e-12) {
+			return m * e
+		}
+	}
+	return 10 * e
+}
+
+// logTicks labels the powers of ten in [lo, hi] (and 2, 5 × 10^k when the
+// range spans less than two decades); the other integers × 10^k are minor.
+func logTicks(lo, hi float64) (major, minor []float64) {
+	k0, k1 := int(math.Floor(math.Log10(lo)+1e-9)), int(math.Ceil(math.Log10(hi)-1e-9))
+	decades := math.Log10(hi / lo)
+	for k := k0; k <= k1; k++ {
+		e := math.Pow(10, float64(k))
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * e
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+				continue
+			}
+			switch {
+			case m == 1, decades < 2 && (m == 2 || m == 5):
+				major = append(major, v)
+			case decades <= 5:
+				minor = append(minor, v)
+			}
+		}
+	}
+	if len(major) < 2 { // tiny range: label the ends
+		major = []float64{lo, hi}
+	}
+	return major, minor
+}
+
+// textWidth estimates the width of text at a font size. Both backends lay
+// out with it: 0.6 em per character is a little wider than the average
+// sans-serif glyph, and never less than the PNG's 7-pixel cells.
+func textWidth(s string, size float64) float64 {
+	return float64(len([]rune(s))) * math.Max(size*0.6, glyphW)
+}
+
+// truncate shortens s to at most n runes, ending in "…".
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n || n < 2 {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func (s *Scatter) size() (int, int) {
+	w, h := s.Width, s.Height
+	if w <= 0 {
+		w = 900
+	}
+	if h <= 0 {
+		h = 560
+	}
+	return w, h
+}
+
+// Size is the chart's size in pixels.
+func (s *Scatter) Size() (int, int) { return s.size() }
+
+const (
+	barRow    = 18 // pixels per bar
+	barTop    = 62 // title and value axis
+	barBottom = 30
+)
+
+func (b *Bars) size() (int, int) {
+	w := b.Width
+	if w <= 0 {
+		w = 900
+	}
+	return w, barTop + barRow*max(len(b.Bars), 1) + barBottom
+}
+
+// Size is the chart's size in pixels.
+func (b *Bars) Size() (int, int) { return b.size() }
+
+// SVG writes the chart as SVG.
+func (s *Scatter) SVG(w io.Writer, o SVGOptions) error {
+	cw, ch := s.size()
+	c := newSVG(w, cw, ch, o, s.Title)
+	s.draw(c)
+	return c.finish()
+}
+
+// PNG writes the chart as a PNG image of Size().
+func (s *Scatter) PNG(w io.Writer) error {
+	cw, ch := s.size()
+	c := newPNG(cw, ch)
+	s.draw(c)
+	return c.encode(w)
+}
+
+// SVG writes the chart as SVG.
+func (b *Bars) SVG(w io.Writer, o SVGOptions) error {
+	cw, ch := b.size()
+	c := newSVG(w, cw, ch, o, b.Title)
+	b.draw(c)
+	return c.finish()
+}
+
+// PNG writes the chart as a PNG image of Size().
+func (b *Bars) PNG(w io.Writer) error {
+	cw, ch := b.size()
+	c := newPNG(cw, ch)
+	b.draw(c)
+	return c.encode(w)
+}
+
+// parseColor reads "#rrggbb" or "#rgb"; anything else is black.
+func parseColor(s string) (r, g, b uint8) {
+	s = strings.TrimPrefix(s, "#")
+	if len(s) == 3 {
+		s = string([]byte{s[0], s[0], s[1], s[1], s[2], s[2]})
+	}
+	if len(s) != 6 {
+		return 0, 0, 0
+	}
+	v, err := strconv.ParseUint(s, 16, 32)
+	if err != nil {
+		return 0, 0, 0
+	}
+	return uint8(v >> 16), uint8(v >> 8), uint8(v)
+}
+
+func errorf(format string, a ...any) error { return fmt.Errorf("plot: "+format, a...) }

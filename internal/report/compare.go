@@ -1,0 +1,164 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/units"
+	"github.com/netscore/netscore/internal/zoo"
+)
+
+// UserSource marks a network the user analysed, as opposed to a reference row.
+const UserSource zoo.Source = "user"
+
+// Ranked is one network of a comparison: a user's model (with its
+// analysis) or a reference row, with its figures of merit.
+type Ranked struct {
+	zoo.Scored
+	Rank    int      // 1-based position in the comparison's order
+	Top5    float64  // percent; 0 when not given
+	Summary *Summary // the analysis of a user's model; nil for references
+}
+
+// IsReference reports whether the row comes from a published table.
+func (r *Ranked) IsReference() bool { return r.Source != UserSource }
+
+// Comparison is a ranked table of networks, as `compare`, `zoo` and the
+// paper report show it.
+type Comparison struct {
+	Title   string
+	SortBy  zoo.SortKey
+	Metric  metrics.Params
+	Entries []Ranked
+	// Notes are shown under the table: sources, conventions, caveats.
+	Notes []string
+}
+
+// Users returns the user's models of the comparison.
+func (c *Comparison) Users() []Ranked {
+	var out []Ranked
+	for _, e := range c.Entries {
+		if !e.IsReference() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// RankedRow is the stable machine-readable form of a comparison row
+// (docs/output.md).
+type RankedRow struct {
+	Rank         int     `json:"rank"`
+	Name         string  `json:"name"`
+	Source       string  `json:"source"`
+	Top1         float64 `json:"top1"`
+	Top5         float64 `json:"top5,omitempty"`
+	ParamsM      float64 `json:"params_m"`
+	GMACs        float64 `json:"gmacs"`
+	NetScore     float64 `json:"netscore"`
+	Density      float64 `json:"density"`
+	AccPerGMAC   float64 `json:"acc_per_gmac"`
+	ParetoMACs   bool    `json:"pareto_macs"`
+	ParetoParams bool    `json:"pareto_params"`
+	ImageSize    int     `json:"image_size,omitempty"`
+	Note         string  `json:"note,omitempty"`
+	Params       int64   `json:"params,omitempty"` // exact, for analysed models
+	MACs         int64   `json:"macs,omitempty"`   // exact, for analysed models
+}
+
+// Row returns the machine-readable form of r.
+func (r *Ranked) Row() RankedRow {
+	row := RankedRow{
+		Rank: r.Rank, Name: r.Name, Source: r.Source.Label(), Top1: r.Top1, Top5: r.Top5,
+		ParamsM: r.ParamsM, GMACs: r.GMACs, NetScore: r.NetScore, Density: r.Density,
+		AccPerGMAC: r.AccPerGMAC, ParetoMACs: r.ParetoMACs, ParetoParams: r.ParetoParams,
+		ImageSize: r.ImageSize, Note: r.Note,
+	}
+	if r.Summary != nil {
+		row.Params, row.MACs = r.Summary.Params, r.Summary.MACs
+	}
+	return row
+}
+
+// RankedColumns are the CSV columns of a comparison.
+var RankedColumns = []string{"rank", "name", "source", "top1", "top5", "params_m", "gmacs", "netscore", "density",
+	"acc_per_gmac", "pareto_macs", "pareto_params", "image_size", "params", "macs", "note"}
+
+// WriteComparison renders a comparison as table, json, csv or md.
+func WriteComparison(w io.Writer, format string, c *Comparison) error {
+	rows := make([]RankedRow, len(c.Entries))
+	for i := range c.Entries {
+		rows[i] = c.Entries[i].Row()
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(RankedColumns)
+		for _, r := range rows {
+			_ = cw.Write([]string{strconv.Itoa(r.Rank), r.Name, r.Source, f64(r.Top1), f64(r.Top5), f64(r.ParamsM), f64(r.GMACs),
+				f64(r.NetScore), f64(r.Density), f64(r.AccPerGMAC), strconv.FormatBool(r.ParetoMACs), strconv.FormatBool(r.ParetoParams),
+				strconv.Itoa(r.ImageSize), i64(r.Params), i64(r.MACs), r.Note})
+		}
+		cw.Flush()
+		return cw.Error()
+	case "md":
+		if c.Title != "" {
+			fmt.Fprintf(w, "### %s\n\n", c.Title)
+		}
+		fmt.Fprintln(w, "| # | network | source | top-1 % | params (M) | GMACs | NetScore Ω | density (%/M) | Pareto |")
+		fmt.Fprintln(w, "|---:|---|---|---:|---:|---:|---:|---:|---|")
+		for _, r := range rows {
+			fmt.Fprintf(w, "| %d | %s | %s | %.2f | %.3f | %.3f | %.2f | %.2f | %s |\n", r.Rank, mdEscape(r.Name), r.Source,
+				r.Top1, r.ParamsM, r.GMACs, r.NetScore, r.Density, paretoMark(r))
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(w, "\n%s\n", n)
+		}
+		return nil
+	case "table", "":
+		if c.Title != "" {
+			fmt.Fprintln(w, c.Title)
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "#\tnetwork\tsource\ttop-1 %\tparams\tMACs\tΩ\tdensity\tPareto\t")
+		for i, r := range rows {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%s\t%.2f\t%.2f\t%s\t\n", r.Rank, r.Name, r.Source, r.Top1,
+				units.Count(int64(c.Entries[i].ParamsM*1e6+0.5)), units.Count(int64(c.Entries[i].GMACs*1e9+0.5)), r.NetScore, r.Density, paretoMark(r))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintln(w, n)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+func f64(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// paretoMark says on which fronts a row lies: M (top-1 vs MACs), P (vs params).
+func paretoMark(r RankedRow) string {
+	s := ""
+	if r.ParetoMACs {
+		s += "M"
+	}
+	if r.ParetoParams {
+		s += "P"
+	}
+	if s == "" {
+		return "-"
+	}
+	return s
+}
