@@ -110,4 +110,3 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	return ExitOK
 }
-

@@ -165,22 +165,22 @@ func refNotes(rows []zoo.Row) []string {
 
 // scorecard is the JSON form of `score`.
 type scorecard struct {
-	Model        string          `json:"model"`
-	Top1         float64         `json:"top1"`
-	Params       int64           `json:"params"`
-	MACs         int64           `json:"macs"`
-	NetScore     float64         `json:"netscore"`
-	Density      float64         `json:"density"`
-	AccPerGMAC   float64         `json:"acc_per_gmac"`
-	Reference    string          `json:"reference"`
-	Rank         int             `json:"rank"`
-	Of           int             `json:"of"`
-	Percentile   float64         `json:"percentile"`
+	Model        string            `json:"model"`
+	Top1         float64           `json:"top1"`
+	Params       int64             `json:"params"`
+	MACs         int64             `json:"macs"`
+	NetScore     float64           `json:"netscore"`
+	Density      float64           `json:"density"`
+	AccPerGMAC   float64           `json:"acc_per_gmac"`
+	Reference    string            `json:"reference"`
+	Rank         int               `json:"rank"`
+	Of           int               `json:"of"`
+	Percentile   float64           `json:"percentile"`
 	Above        *report.RankedRow `json:"above,omitempty"`
 	Below        *report.RankedRow `json:"below,omitempty"`
-	ParetoMACs   bool            `json:"pareto_macs"`
-	ParetoParams bool            `json:"pareto_params"`
-	Warnings     []string        `json:"warnings"`
+	ParetoMACs   bool              `json:"pareto_macs"`
+	ParetoParams bool              `json:"pareto_params"`
+	Warnings     []string          `json:"warnings"`
 }
 
 func scoreCmd(args []string, stdout, stderr io.Writer) int {
