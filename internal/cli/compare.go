@@ -136,8 +136,10 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 				acc[filepath.Clean(r.Path)] = r
 			case hasKey(acc, r.Model):
 				acc[r.Model] = r
-			default:
-				fail(fmt.Errorf("%s line %d: model %q is no file and no given model's name", *manifest, r.Line, r.Model))
+			case looksLikePath(r.Model):
+				fail(fmt.Errorf("%s line %d: model file %q does not exist", *manifest, r.Line, r.Model))
+			default: // a shared manifest may name models this run leaves out
+				fmt.Fprintf(stderr, "netscore compare: %s line %d: no model named %q in this run; row skipped\n", *manifest, r.Line, r.Model)
 			}
 		}
 	}
@@ -209,6 +211,11 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func hasKey(m map[string]manifestRow, k string) bool { _, ok := m[k]; return ok }
+
+// looksLikePath tells a manifest's file paths from bare model names.
+func looksLikePath(s string) bool {
+	return strings.ContainsAny(s, `/\`) || modelExts[strings.ToLower(filepath.Ext(s))]
+}
 
 // modelName is a file's name without folder and extension.
 func modelName(p string) string {

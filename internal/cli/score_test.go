@@ -118,7 +118,7 @@ func TestCompareManifest(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d", code)
 	}
-	for _, want := range []string{"line 4: model \"missing.onnx\"", "line 5:", "is not a number", "line 6: duplicate model"} {
+	for _, want := range []string{"line 4: model file \"missing.onnx\" does not exist", "line 5:", "is not a number", "line 6: duplicate model"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}
