@@ -54,8 +54,11 @@ func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) e
 	if mode == probe {
 		other = probe
 	}
+	if !c.Has(0) {
+		return fmt.Errorf("If needs a condition input")
+	}
 	cond := c.In[0]
-	if cond != nil && cond.Ints != nil && len(cond.Ints) == 1 {
+	if cond.Ints != nil && len(cond.Ints) == 1 {
 		pick, pickO, name, rest, restO, rname := elseG, elseO, "else_branch", thenG, thenO, "then_branch"
 		if cond.Ints[0] != 0 {
 			pick, pickO, name, rest, restO, rname = thenG, thenO, "then_branch", elseG, elseO, "else_branch"

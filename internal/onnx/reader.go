@@ -7,15 +7,17 @@
 package onnx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/netscore/netscore/internal/graph"
 )
@@ -31,8 +33,18 @@ const (
 	maxExtRead    = 64 << 10 // bytes read from an external file for small values
 )
 
-// Load reads an ONNX model file.
+// Load reads an ONNX model file. Only regular files are read: a pipe or a
+// device (/dev/zero) could block or never end.
 func Load(path string) (*graph.Model, error) {
+	if st, err := os.Stat(path); err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // "no such file or directory", without "stat"
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	} else if err := regular(st); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -42,19 +54,54 @@ func Load(path string) (*graph.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a model file", path)
+	if err := regular(st); err != nil { // replaced since the first look
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	data, unmap, err := mapFile(f, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	defer unmap()
-	m, err := Decode(path, data)
+	m, err := decodeMapped(path, data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return m, nil
+}
+
+// regular refuses everything but a regular file.
+func regular(st os.FileInfo) error {
+	switch mode := st.Mode(); {
+	case mode.IsRegular():
+		return nil
+	case mode.IsDir():
+		return errors.New("is a directory, not a model file")
+	case mode&os.ModeNamedPipe != 0:
+		return errors.New("is a named pipe, not a model file")
+	case mode&os.ModeSocket != 0:
+		return errors.New("is a socket, not a model file")
+	case mode&os.ModeDevice != 0:
+		return errors.New("is a device, not a model file")
+	default:
+		return fmt.Errorf("is not a regular file (mode %v)", mode)
+	}
+}
+
+// decodeMapped is Decode over mapped memory: should the file shrink while
+// mapped (another process truncating it), touching the lost pages raises
+// SIGBUS, which becomes an error here instead of a crash.
+func decodeMapped(path string, data []byte) (m *graph.Model, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			if e, ok := p.(interface{ Addr() uintptr }); ok {
+				m, err = nil, fmt.Errorf("the file changed while being read (%v)", e)
+				return
+			}
+			panic(p)
+		}
+	}()
+	return Decode(path, data)
 }
 
 // Decode parses model bytes; path names the file in messages and anchors
@@ -63,8 +110,8 @@ func Decode(path string, data []byte) (m *graph.Model, err error) {
 	if len(data) == 0 {
 		return nil, errors.New("empty file, not an ONNX model")
 	}
-	if len(data) >= 8 && string(data[4:8]) == "TFL3" {
-		return nil, errors.New("this is a TensorFlow Lite file, not ONNX")
+	if err := sniff(data); err != nil {
+		return nil, err
 	}
 	r := &reader{path: path, dir: filepath.Dir(path), data: data, model: &graph.Model{Path: path, Format: "onnx", Opsets: map[string]int64{}}, extFiles: map[string]int64{}}
 	var graphField *field
@@ -106,9 +153,15 @@ func Decode(path string, data []byte) (m *graph.Model, err error) {
 		return nil
 	})
 	if err != nil {
+		if looksText(data) {
+			return nil, errors.New("a text file, not an ONNX model (binary protobuf expected)")
+		}
 		return nil, fmt.Errorf("not a valid ONNX model: %v", err)
 	}
 	if graphField == nil {
+		if looksText(data) {
+			return nil, errors.New("a text file, not an ONNX model (binary protobuf expected)")
+		}
 		return nil, errors.New("not an ONNX model: no graph in the file")
 	}
 	if _, ok := r.model.Opsets[""]; !ok {
@@ -124,9 +177,58 @@ func Decode(path string, data []byte) (m *graph.Model, err error) {
 	}
 	r.model.Graph = g
 	if r.missingExt > 0 {
-		r.model.Warnf("%d weight tensors live in external-data files that are absent (%s); analysed from shapes alone", r.missingExt, strings.Join(r.missingNames, ", "))
+		names := r.missingNames
+		if len(names) > 3 {
+			names = append(names[:3:3], fmt.Sprintf("and %d more", len(r.missingNames)-3))
+		}
+		r.model.Warnf("%d weight tensors live in external-data files that are absent (%s); analysed from shapes alone", r.missingExt, strings.Join(names, ", "))
 	}
 	return r.model, nil
+}
+
+// sniff recognises files that are often mistaken for ONNX models.
+func sniff(data []byte) error {
+	switch {
+	case len(data) >= 8 && string(data[4:8]) == "TFL3":
+		return errors.New("this is a TensorFlow Lite file, not ONNX")
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return errors.New("a zip archive (a PyTorch .pt/.pth checkpoint?), not ONNX; export the model with torch.onnx.export")
+	case bytes.HasPrefix(data, []byte("\x89HDF\r\n\x1a\n")):
+		return errors.New("an HDF5 file (a Keras .h5 model?), not ONNX")
+	case bytes.HasPrefix(data, []byte("\x1f\x8b")):
+		return errors.New("a gzip-compressed file, not ONNX; decompress it first")
+	}
+	return nil
+}
+
+// looksText reports whether the file starts like text: a binary ONNX
+// model starts with a protobuf tag byte, never a printable character
+// followed by more printable characters.
+func looksText(data []byte) bool {
+	head := data[:min(len(data), 512)]
+	if !utf8.Valid(head[:max(0, len(head)-3)]) {
+		return false
+	}
+	for _, c := range head {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// quote quotes a name for a message, shortening hostile long ones so an
+// error stays one readable line.
+func quote(s string) string {
+	const limit = 200
+	if len(s) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return strconv.Quote(s[:cut]) + fmt.Sprintf("...(%d bytes)", len(s))
+	}
+	return strconv.Quote(s)
 }
 
 type reader struct {
@@ -139,6 +241,12 @@ type reader struct {
 	missingNames []string
 	anon         int
 }
+
+// located marks an error that already names the node it comes from, so
+// enclosing nodes (If, Loop, Scan) do not prefix theirs.
+type located struct{ error }
+
+func (l located) Unwrap() error { return l.error }
 
 type valueInfo struct {
 	name string
@@ -201,7 +309,7 @@ func (r *reader) graph(gf *field, parent *graph.Graph, depth int) (*graph.Graph,
 			return nil, errors.New("an initializer has no name")
 		}
 		if isInit[t.Name] {
-			return nil, fmt.Errorf("initializer %q is defined twice", t.Name)
+			return nil, fmt.Errorf("initializer %s is defined twice", quote(t.Name))
 		}
 		isInit[t.Name] = true
 		g.Tensors[t.Name] = t
@@ -209,6 +317,9 @@ func (r *reader) graph(gf *field, parent *graph.Graph, depth int) (*graph.Graph,
 	for _, vi := range inputs {
 		if isInit[vi.name] {
 			continue // old exporters list initializers as inputs too
+		}
+		if _, dup := g.Tensors[vi.name]; dup {
+			return nil, fmt.Errorf("graph input %s is declared twice", quote(vi.name))
 		}
 		t := vi.t
 		t.Role = graph.Input
@@ -221,10 +332,10 @@ func (r *reader) graph(gf *field, parent *graph.Graph, depth int) (*graph.Graph,
 				continue
 			}
 			if t, ok := g.Tensors[o]; ok && (t.Role != graph.Intermediate || isInit[o]) {
-				return nil, fmt.Errorf("node %s (%s) writes %q, which is already a graph input or initializer", n.Name, n.Op, o)
+				return nil, fmt.Errorf("node %s (%s) writes %s, which is already a graph input or initializer", quote(n.Name), quote(n.Op), quote(o))
 			}
 			if _, ok := g.Tensors[o]; ok {
-				return nil, fmt.Errorf("tensor %q is produced by two nodes (second: %s)", o, n.Name)
+				return nil, fmt.Errorf("tensor %s is produced by two nodes (second: %s)", quote(o), quote(n.Name))
 			}
 			g.Tensors[o] = &graph.Tensor{Name: o}
 		}
@@ -243,23 +354,45 @@ func (r *reader) graph(gf *field, parent *graph.Graph, depth int) (*graph.Graph,
 
 func (r *reader) valueInfo(f *field) (valueInfo, error) {
 	var vi valueInfo
+	var neg [][2]int64 // (position, value) of negative dim_values
 	err := walk(f.Bytes, f.Offset, "ValueInfoProto", func(v *field) error {
 		switch v.Num {
 		case 1:
 			vi.name = string(v.Bytes)
 		case 2:
-			return r.typeProto(v, &vi.t)
+			return r.typeProto(v, &vi.t, &neg)
 		}
 		return nil
 	})
 	vi.t.Name = vi.name
-	if err == nil && vi.name == "" {
-		err = errors.New("a graph input or output has no name")
+	if err != nil {
+		if vi.name != "" {
+			err = fmt.Errorf("tensor %s: %v", quote(vi.name), err)
+		}
+		return vi, err
 	}
-	return vi, err
+	if vi.name == "" {
+		return vi, errors.New("a graph input or output has no name")
+	}
+	// Some converters write -1 for a dynamic dim: treat any negative
+	// dim_value as unknown, and say so.
+	for _, p := range neg {
+		r.model.Warnf("tensor %s declares dim %d as %d; treated as unknown", quote(vi.name), p[0], p[1])
+	}
+	known := make([]int64, 0, len(vi.t.Declared))
+	for _, d := range vi.t.Declared {
+		if d.Value >= 0 {
+			known = append(known, d.Value)
+		}
+	}
+	n, ok := graph.Product(known)
+	if !ok || (vi.t.DType.Valid() && vi.t.DType.Bytes(n) < 0) {
+		return vi, fmt.Errorf("tensor %s declares dims %v, whose size overflows int64", quote(vi.name), known)
+	}
+	return vi, nil
 }
 
-func (r *reader) typeProto(f *field, t *graph.Tensor) error {
+func (r *reader) typeProto(f *field, t *graph.Tensor, neg *[][2]int64) error {
 	return walk(f.Bytes, f.Offset, "TypeProto", func(v *field) error {
 		switch v.Num {
 		case 1, 8: // tensor_type, sparse_tensor_type
@@ -274,13 +407,17 @@ func (r *reader) typeProto(f *field, t *graph.Tensor) error {
 							return nil
 						}
 						if len(t.Declared) >= maxRank {
-							return fmt.Errorf("tensor %q has more than %d dims", t.Name, maxRank)
+							return fmt.Errorf("a declared shape has more than %d dims", maxRank)
 						}
 						d := graph.Dim{Value: graph.Unknown}
 						err := walk(sf.Bytes, sf.Offset, "Dimension", func(df *field) error {
 							switch df.Num {
 							case 1:
 								d.Value = int64(df.Varint)
+								if d.Value < 0 {
+									*neg = append(*neg, [2]int64{int64(len(t.Declared)), d.Value})
+									d.Value = graph.Unknown
+								}
 							case 2:
 								d.Param = string(df.Bytes)
 							}
@@ -323,10 +460,21 @@ func (r *reader) node(f *field, g *graph.Graph, depth int) (*graph.Node, error) 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		var l located
+		if errors.As(err, &l) {
+			return nil, err // an inner node already says where
+		}
+		where := "a node"
+		switch {
+		case n.Name != "":
+			where = "node " + quote(n.Name)
+		case n.Op != "":
+			where = "a " + quote(n.Op) + " node"
+		}
+		return nil, located{fmt.Errorf("%s: %w", where, err)}
 	}
 	if n.Op == "" {
-		return nil, fmt.Errorf("node %q has no op_type", n.Name)
+		return nil, fmt.Errorf("node %s has no op_type", quote(n.Name))
 	}
 	if n.Domain == "ai.onnx" {
 		n.Domain = ""
@@ -382,7 +530,7 @@ func (r *reader) attribute(f *field, g *graph.Graph, depth int) (string, *graph.
 			a.Kind = graph.AttrInts
 		case 9:
 			if len(a.Strings) >= maxAttrValues {
-				return fmt.Errorf("attribute %q has too many strings", name)
+				return fmt.Errorf("more than %d strings", maxAttrValues)
 			}
 			a.Strings, a.Kind = append(a.Strings, string(v.Bytes)), graph.AttrStrings
 		case 10:
@@ -396,6 +544,10 @@ func (r *reader) attribute(f *field, g *graph.Graph, depth int) (string, *graph.
 		return err
 	})
 	if err != nil {
+		var l located
+		if !errors.As(err, &l) {
+			err = fmt.Errorf("attribute %s: %w", quote(name), err)
+		}
 		return "", nil, err
 	}
 	// An explicit type wins: an empty repeated field leaves no bytes behind.
@@ -409,7 +561,6 @@ func (r *reader) attribute(f *field, g *graph.Graph, depth int) (string, *graph.
 	}
 	return name, a, nil
 }
-
 
 func (r *reader) sparseTensor(f *field) (*graph.Tensor, error) {
 	var values *graph.Tensor
@@ -432,8 +583,11 @@ func (r *reader) sparseTensor(f *field) (*graph.Tensor, error) {
 	}
 	for _, d := range dims {
 		if d < 0 {
-			return nil, fmt.Errorf("sparse tensor %q has a negative dim", values.Name)
+			return nil, fmt.Errorf("sparse tensor %s has a negative dim in %v", quote(values.Name), dims)
 		}
+	}
+	if _, ok := graph.Product(dims); !ok {
+		return nil, fmt.Errorf("sparse tensor %s: dims %v overflow int64", quote(values.Name), dims)
 	}
 	t := &graph.Tensor{Name: values.Name, DType: values.DType, Shape: dims, HasShape: true, Role: graph.Weight, Data: values.Data}
 	return t, nil
@@ -493,40 +647,40 @@ func (r *reader) tensor(f *field) (*graph.Tensor, error) {
 		name = "(unnamed)"
 	}
 	if !t.DType.Valid() {
-		return nil, fmt.Errorf("tensor %q has unknown data type %d", name, t.DType)
+		return nil, fmt.Errorf("tensor %s has unknown data type %d", quote(name), t.DType)
 	}
 	for _, d := range t.Shape {
 		if d < 0 {
-			return nil, fmt.Errorf("tensor %q has a negative dim in %v", name, t.Shape)
+			return nil, fmt.Errorf("tensor %s has a negative dim in %v", quote(name), t.Shape)
 		}
 	}
 	n, ok := graph.Product(t.Shape)
 	if !ok {
-		return nil, fmt.Errorf("tensor %q: dims %v overflow int64", name, t.Shape)
+		return nil, fmt.Errorf("tensor %s: dims %v overflow int64", quote(name), t.Shape)
 	}
 	need := t.DType.Bytes(n)
 	if need < 0 {
-		return nil, fmt.Errorf("tensor %q: dims %v overflow int64 bytes", name, t.Shape)
+		return nil, fmt.Errorf("tensor %s: dims %v overflow int64 bytes", quote(name), t.Shape)
 	}
 	switch {
 	case location == 1 || ext != nil:
 		return t, r.external(t, ext, n, need)
 	case raw != nil:
 		if t.DType != graph.String && int64(len(raw.Bytes)) != need {
-			return nil, fmt.Errorf("tensor %q: raw_data holds %d bytes but dims %v of %s need %d", name, len(raw.Bytes), t.Shape, t.DType, need)
+			return nil, fmt.Errorf("tensor %s: raw_data holds %d bytes but dims %v of %s need %d", quote(name), len(raw.Bytes), t.Shape, t.DType, need)
 		}
 		t.Data = graph.DataRef{Offset: raw.Offset, Length: int64(len(raw.Bytes))}
 		decodeRaw(t, raw.Bytes, n)
 	case len(typed) > 0:
 		if err := decodeTyped(t, typed, n); err != nil {
-			return nil, fmt.Errorf("tensor %q: %v", name, err)
+			return nil, fmt.Errorf("tensor %s: %v", quote(name), err)
 		}
 	default:
 		if n > 0 {
 			if need > maxTensorSize {
-				return nil, fmt.Errorf("tensor %q claims %d elements (%d bytes) with no data", name, n, need)
+				return nil, fmt.Errorf("tensor %s claims %d elements (%d bytes) with no data", quote(name), n, need)
 			}
-			r.model.Warnf("tensor %q has dims %v but no data", name, t.Shape)
+			r.model.Warnf("tensor %s has dims %v but no data", quote(name), t.Shape)
 		}
 	}
 	return t, nil
@@ -535,25 +689,25 @@ func (r *reader) tensor(f *field) (*graph.Tensor, error) {
 func (r *reader) external(t *graph.Tensor, ext map[string]string, n, need int64) error {
 	loc := ext["location"]
 	if loc == "" {
-		return fmt.Errorf("tensor %q: external data without a location", t.Name)
+		return fmt.Errorf("tensor %s: external data without a location", quote(t.Name))
 	}
 	clean := filepath.FromSlash(loc)
 	if !filepath.IsLocal(clean) {
-		return fmt.Errorf("tensor %q: external-data location %q escapes the model's folder", t.Name, loc)
+		return fmt.Errorf("tensor %s: external-data location %s escapes the model's folder", quote(t.Name), quote(loc))
 	}
 	off, length := int64(0), need
 	var err error
 	if s, ok := ext["offset"]; ok {
 		if off, err = strconv.ParseInt(s, 10, 64); err != nil || off < 0 {
-			return fmt.Errorf("tensor %q: bad external-data offset %q", t.Name, s)
+			return fmt.Errorf("tensor %s: bad external-data offset %s", quote(t.Name), quote(s))
 		}
 	}
 	if s, ok := ext["length"]; ok {
 		if length, err = strconv.ParseInt(s, 10, 64); err != nil || length < 0 {
-			return fmt.Errorf("tensor %q: bad external-data length %q", t.Name, s)
+			return fmt.Errorf("tensor %s: bad external-data length %s", quote(t.Name), quote(s))
 		}
 		if t.DType != graph.String && length != need {
-			return fmt.Errorf("tensor %q: external-data length %d but dims %v of %s need %d bytes", t.Name, length, t.Shape, t.DType, need)
+			return fmt.Errorf("tensor %s: external-data length %d but dims %v of %s need %d bytes", quote(t.Name), length, t.Shape, t.DType, need)
 		}
 	}
 	full := filepath.Join(r.dir, clean)
@@ -563,9 +717,12 @@ func (r *reader) external(t *graph.Tensor, ext map[string]string, n, need int64)
 		if real, err := filepath.EvalSymlinks(full); err == nil {
 			base, _ := filepath.EvalSymlinks(r.dir)
 			if rel, err := filepath.Rel(base, real); err != nil || !filepath.IsLocal(rel) {
-				return fmt.Errorf("tensor %q: external-data file %q links outside the model's folder", t.Name, loc)
+				return fmt.Errorf("tensor %s: external-data file %s links outside the model's folder", quote(t.Name), quote(loc))
 			}
-			if st, err := os.Stat(real); err == nil && st.Mode().IsRegular() {
+			if st, err := os.Stat(real); err == nil {
+				if err := regular(st); err != nil {
+					return fmt.Errorf("tensor %s: external-data file %s %v", quote(t.Name), quote(loc), err)
+				}
 				size = st.Size()
 			}
 		}
@@ -574,26 +731,26 @@ func (r *reader) external(t *graph.Tensor, ext map[string]string, n, need int64)
 	t.Data = graph.DataRef{File: loc, Offset: off, Length: length, External: true, Missing: size < 0}
 	if size < 0 {
 		if need > maxTensorSize {
-			return fmt.Errorf("tensor %q claims %d elements (%d bytes) in missing file %q", t.Name, n, need, loc)
+			return fmt.Errorf("tensor %s claims %d elements (%d bytes) in missing file %s", quote(t.Name), n, need, quote(loc))
 		}
 		r.missingExt++
-		if !slices.Contains(r.missingNames, loc) {
-			r.missingNames = append(r.missingNames, loc)
+		if !seen { // each absent file named once (a set, not a search: files can be many)
+			r.missingNames = append(r.missingNames, quote(loc))
 		}
 		return nil
 	}
 	if off > size || length > size-off {
-		return fmt.Errorf("tensor %q: external data [%d, +%d) lies beyond the end of %q (%d bytes)", t.Name, off, length, loc, size)
+		return fmt.Errorf("tensor %s: external data [%d, +%d) lies beyond the end of %s (%d bytes)", quote(t.Name), off, length, quote(loc), size)
 	}
 	if wantValues(t, n) && length <= maxExtRead {
 		fh, err := os.Open(full)
 		if err != nil {
-			return fmt.Errorf("tensor %q: %v", t.Name, err)
+			return fmt.Errorf("tensor %s: %v", quote(t.Name), err)
 		}
 		defer fh.Close()
 		buf := make([]byte, length)
 		if _, err := fh.ReadAt(buf, off); err != nil {
-			return fmt.Errorf("tensor %q: reading external data: %v", t.Name, err)
+			return fmt.Errorf("tensor %s: reading external data: %v", quote(t.Name), err)
 		}
 		decodeRaw(t, buf, n)
 	}
@@ -708,17 +865,31 @@ func decodeTyped(t *graph.Tensor, fs []*field, n int64) error {
 			return err
 		}
 	}
-	if t.DType == graph.Complex64 || t.DType == graph.Complex128 {
-		count /= 2
+	want := n
+	switch {
+	case t.DType == graph.Complex64 || t.DType == graph.Complex128:
+		want = 2 * n // real and imaginary parts; n*2 cannot overflow: Bytes(n) did not
+	case t.DType.Bits() == 4:
+		want = (n + 1) / 2 // two 4-bit values packed per int32_data entry
+		keep = false
 	}
-	if count != n {
-		return fmt.Errorf("holds %d values but dims %v need %d", count, t.Shape, n)
+	if count != want {
+		return fmt.Errorf("holds %d values but dims %v need %d", count, t.Shape, want)
 	}
-	if !keep {
+	// Values kept only when they match the dims one for one: rules index
+	// them by shape. Data in a field of another type (int64_data for a
+	// float tensor) is counted, not kept.
+	half := t.DType == graph.Float16 || t.DType == graph.BFloat16
+	switch {
+	case !keep:
+		return nil
+	case half && (int64(len(ints)) != n || len(floats) > 0),
+		t.DType.IsFloat() && !half && (int64(len(floats)) != n || len(ints) > 0),
+		t.DType.IsInteger() && (int64(len(ints)) != n || len(floats) > 0):
 		return nil
 	}
 	switch {
-	case t.DType == graph.Float16 || t.DType == graph.BFloat16:
+	case half:
 		floats = make([]float64, len(ints))
 		for i, v := range ints {
 			if t.DType == graph.Float16 {

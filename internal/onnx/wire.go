@@ -46,6 +46,8 @@ func walk(b []byte, base int64, what string, fn func(f *field) error) error {
 			f.Bytes, n = protowire.ConsumeBytes(b[pos:])
 			if n >= 0 {
 				f.Offset = base + int64(pos) + int64(n-len(f.Bytes))
+			} else if l, m := protowire.ConsumeVarint(b[pos:]); m > 0 && l > uint64(len(b)-pos-m) {
+				return fmt.Errorf("truncated or corrupt protobuf in %s: field %d at byte %d claims %d bytes, only %d remain", what, num, base+int64(pos), l, len(b)-pos-m)
 			}
 		case protowire.StartGroupType:
 			_, n = protowire.ConsumeGroup(num, b[pos:])

@@ -263,8 +263,8 @@ func depthSpaceInfer(c *Ctx) error {
 		return err
 	}
 	b := c.Int("blocksize", 0)
-	if len(x.Shape) != 4 || b <= 0 {
-		return fmt.Errorf("needs 4-D input and a positive blocksize")
+	if len(x.Shape) != 4 || b <= 0 || b > 1<<20 {
+		return fmt.Errorf("needs 4-D input and a blocksize in [1, 2^20], got %d", b)
 	}
 	n, ch, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	if c.Node.Op == "DepthToSpace" {

@@ -425,6 +425,16 @@ func splitInfer(c *Ctx) error {
 	if len(sizes) != c.NOut() {
 		return fmt.Errorf("split into %d parts for %d outputs", len(sizes), c.NOut())
 	}
+	var total int64
+	for _, s := range sizes {
+		if s < 0 {
+			return fmt.Errorf("split sizes %v include a negative size", sizes)
+		}
+		total += s
+	}
+	if dim := t.Shape[a]; dim >= 0 && total != dim {
+		return fmt.Errorf("split sizes %v add up to %d, not the dim %d", sizes, total, dim)
+	}
 	for i, s := range sizes {
 		o := clone(t.Shape)
 		o[a] = s
@@ -626,7 +636,7 @@ func expandInfer(c *Ctx) error {
 	}
 	c.Set(0, t.DType, out)
 	if t.HasValue() && known(out) {
-		if n, _ := graph.Product(out); n <= maxValues {
+		if n, ok := graph.Product(out); ok && n <= maxValues {
 			iv := make([]int64, n)
 			fv := make([]float64, n)
 			forEachIndex(out, [][]int64{t.Shape}, func(o int, idx []int) {
@@ -768,10 +778,11 @@ func rangeInfer(c *Ctx) error {
 	if v[2] == 0 {
 		return fmt.Errorf("Range delta is 0")
 	}
-	n := int64(math.Max(math.Ceil((v[1]-v[0])/v[2]), 0))
-	if n > 1<<40 {
-		return fmt.Errorf("Range of %d elements", n)
+	count := math.Max(math.Ceil((v[1]-v[0])/v[2]), 0)
+	if math.IsNaN(count) || count > 1<<40 {
+		return fmt.Errorf("Range(%v, %v, %v) has no sensible length", v[0], v[1], v[2])
 	}
+	n := int64(count)
 	c.Set(0, t.DType, []int64{n})
 	if n <= maxValues {
 		if t.DType.IsFloat() {
@@ -888,7 +899,10 @@ func compressInfer(c *Ctx) error {
 		return err
 	}
 	kept := graph.Unknown
-	if cond := c.In[1]; cond != nil && cond.Ints != nil {
+	if !c.Has(1) {
+		return fmt.Errorf("Compress needs a condition input")
+	}
+	if cond := c.In[1]; cond.Ints != nil {
 		kept = 0
 		for _, v := range cond.Ints {
 			if v != 0 {
