@@ -5,9 +5,9 @@
 package analyze
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/netscore/netscore/internal/graph"
@@ -32,7 +32,8 @@ type Layer struct {
 	Repeat       int64 // times the node runs (Loop/Scan trip count), 1 normally
 	Costed       bool
 	Reason       string // why not costed, or a note
-	InTotal      bool   // false for the cheaper branch of an If with a run-time condition
+	InTotal      bool   // false for an If branch left out of the total
+	candidate    bool   // costs go into the total once the enclosing If branch is chosen
 }
 
 // FLOPs is 2 x MACs + other ops.
@@ -81,6 +82,14 @@ func satAdd(a, b int64) int64 {
 	return a + b
 }
 
+// satSub undoes a satAdd; once saturated, the sum stays saturated.
+func satSub(a, b int64) int64 {
+	if a == 1<<63-1 {
+		return a
+	}
+	return max(a-b, 0)
+}
+
 func satMul(a, b int64) int64 {
 	if v, ok := graph.MulCheck(a, b); ok {
 		return v
@@ -112,7 +121,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.run(g, order, "", 1, counted); err != nil {
+	if err := a.run(g, order, "", 1, counted); err != nil {
 		return nil, err
 	}
 	a.memory(g, order)
@@ -155,7 +164,7 @@ func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
 	}
 	for name := range opt.Inputs {
 		if !names[name] {
-			return fmt.Errorf("--input %s: the model has no input of that name (inputs: %s)", name, strings.Join(g.Inputs, ", "))
+			return &BindingError{fmt.Sprintf("--input %s: the model has no input of that name (inputs: %s)", name, strings.Join(g.Inputs, ", "))}
 		}
 	}
 	usedDims := map[string]bool{}
@@ -167,7 +176,7 @@ func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
 		}
 		if s, ok := opt.Inputs[name]; ok {
 			if t.HasDeclared && len(t.Declared) != len(s) {
-				return fmt.Errorf("--input %s: %d dims given, the model declares %d (%s)", name, len(s), len(t.Declared), declString(t.Declared))
+				return &BindingError{fmt.Sprintf("--input %s: %d dims given, the model declares %d (%s)", name, len(s), len(t.Declared), declString(t.Declared))}
 			}
 			t.Shape, t.HasShape = append([]int64{}, s...), true
 			continue
@@ -204,6 +213,12 @@ func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
 	return nil
 }
 
+// BindingError says an --input does not fit the model: a usage error
+// rather than a fault of the file.
+type BindingError struct{ msg string }
+
+func (e *BindingError) Error() string { return e.msg }
+
 func declString(ds []graph.Dim) string {
 	parts := make([]string, len(ds))
 	for i, d := range ds {
@@ -223,7 +238,6 @@ func topoOrder(g *graph.Graph) ([]*graph.Node, error) {
 			}
 		}
 	}
-	deps := make([][]int, len(g.Nodes))
 	users := make([][]int, len(g.Nodes))
 	indeg := make([]int, len(g.Nodes))
 	for i, n := range g.Nodes {
@@ -235,35 +249,32 @@ func topoOrder(g *graph.Graph) ([]*graph.Node, error) {
 			if p, ok := producer[in]; ok {
 				if !seen[p] {
 					seen[p] = true
-					deps[i] = append(deps[i], p)
 					users[p] = append(users[p], i)
 					indeg[i]++
 				}
 				continue
 			}
 			if g.Lookup(in) == nil {
-				return nil, fmt.Errorf("node %s (%s) reads %q, which no node, initializer or graph input provides", n.Name, n.Op, in)
+				return nil, fmt.Errorf("node %q (%s) reads %q, which no node, initializer or graph input provides", n.Name, n.Op, in)
 			}
 		}
 	}
-	// Kahn's algorithm with a min-heap on file position (a sorted slice
-	// suffices: graphs are usually already in order).
-	var ready []int
+	// Kahn's algorithm, taking the ready node that comes first in the
+	// file, so a file already in order keeps its order.
+	ready := &intHeap{}
 	for i := range g.Nodes {
 		if indeg[i] == 0 {
-			ready = append(ready, i)
+			heap.Push(ready, i)
 		}
 	}
 	order := make([]*graph.Node, 0, len(g.Nodes))
-	for len(ready) > 0 {
-		sort.Ints(ready)
-		i := ready[0]
-		ready = ready[1:]
+	for ready.Len() > 0 {
+		i := heap.Pop(ready).(int)
 		order = append(order, g.Nodes[i])
 		for _, u := range users[i] {
 			indeg[u]--
 			if indeg[u] == 0 {
-				ready = append(ready, u)
+				heap.Push(ready, u)
 			}
 		}
 	}
@@ -271,11 +282,25 @@ func topoOrder(g *graph.Graph) ([]*graph.Node, error) {
 		for i, d := range indeg {
 			if d > 0 {
 				n := g.Nodes[i]
-				return nil, fmt.Errorf("the graph has a cycle through node %s (%s)", n.Name, n.Op)
+				return nil, fmt.Errorf("the graph has a cycle through node %q (%s)", n.Name, n.Op)
 			}
 		}
 	}
 	return order, nil
+}
+
+// intHeap is a min-heap of node positions.
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // nodeReads lists a node's inputs plus the outer-scope names its subgraphs
@@ -304,23 +329,39 @@ func outerReads(g *graph.Graph) []string {
 type runMode int
 
 const (
-	counted  runMode = iota // costs and params count in the totals
-	excluded                // params count (the weights are in the file), costs do not: an If branch not taken
-	probe                   // nothing counts: sizing up If branches
+	counted   runMode = iota // costs and params count in the totals
+	tentative                // params count; costs count once the enclosing If branch is chosen
+	excluded                 // params count (the weights are in the file), costs never: an If branch not taken
 )
 
 // run infers and costs nodes in order. repeat multiplies costs (loop
-// bodies). It returns the MACs+Ops it met, for branch comparison.
-func (a *analyzer) run(g *graph.Graph, order []*graph.Node, scope string, repeat int64, mode runMode) (int64, error) {
-	var added int64
+// bodies).
+func (a *analyzer) run(g *graph.Graph, order []*graph.Node, scope string, repeat int64, mode runMode) error {
 	for _, n := range order {
-		l, err := a.node(g, n, scope, repeat, mode)
-		if err != nil {
-			return 0, err
+		if err := a.node(g, n, scope, repeat, mode); err != nil {
+			return err
 		}
-		added = satAdd(added, satAdd(l.MACs, l.Ops))
 	}
-	return added, nil
+	return nil
+}
+
+// promote puts a layer's costs into the totals, once.
+func (a *analyzer) promote(i int) {
+	l := &a.res.Layers[i]
+	if !l.candidate {
+		return
+	}
+	l.candidate, l.InTotal = false, true
+	a.res.Nodes++
+	a.res.OpHistogram[l.Op]++
+	if !l.Costed {
+		a.res.Uncosted[l.Op]++
+		a.res.ParamsUncosted = satAdd(a.res.ParamsUncosted, l.Params)
+		return
+	}
+	a.res.NodesCosted++
+	a.res.MACs = satAdd(a.res.MACs, l.MACs)
+	a.res.Ops = satAdd(a.res.Ops, l.Ops)
 }
 
 // opName is the op as shown in reports.
@@ -331,8 +372,7 @@ func opName(n *graph.Node) string {
 	return n.Domain + "::" + n.Op
 }
 
-func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int64, mode runMode) (Layer, error) {
-	inTotal := mode == counted
+func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int64, mode runMode) error {
 	c := &ops.Ctx{Node: n}
 	for _, in := range n.Inputs {
 		if in == "" {
@@ -348,17 +388,17 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 			c.Out = append(c.Out, g.Tensors[o])
 		}
 	}
-	l := Layer{Name: n.Name, Op: opName(n), Scope: scope, Repeat: repeat, InTotal: inTotal}
-	if inTotal {
-		a.res.Nodes++
-		a.res.OpHistogram[l.Op]++
-	}
+	l := Layer{Name: n.Name, Op: opName(n), Scope: scope, Repeat: repeat, candidate: mode != excluded}
 	rule := ops.Lookup(n.Domain, n.Op)
 	var cost ops.Cost
 	var err error
 	switch {
 	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan"):
 		cost, err = a.control(g, c, scope, repeat, mode)
+		var fatal *fatalError
+		if errors.As(err, &fatal) {
+			return err
+		}
 	case rule == nil:
 		err = errNoRule
 	default:
@@ -370,7 +410,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	// in the source model, and the Identity node reads no parameter.
 	alias := n.Op == "Identity" && n.Domain == "" && len(c.In) == 1 && c.In[0] != nil && c.In[0].Role == graph.Weight
 	if !alias {
-		l.Params = a.params(c, rule, mode != probe)
+		l.Params = a.params(c, rule)
 	}
 	for _, o := range c.Out {
 		if o == nil {
@@ -387,12 +427,8 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	}
 	if err != nil {
 		l.Reason = reason(err)
-		if inTotal {
-			a.res.Uncosted[l.Op]++
-			a.res.ParamsUncosted += l.Params
-		}
 		if !errors.Is(err, errNoRule) && !errors.Is(err, ops.ErrUnknownShape) && !errors.Is(err, errInputUnknown) {
-			a.warnf("node %s (%s): %v", n.Name, l.Op, err)
+			a.warnf("node %q (%s): %v", n.Name, l.Op, err)
 		}
 	} else {
 		l.Costed = true
@@ -401,15 +437,19 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 			cost, l.Reason = ops.Cost{}, "constant-folded"
 		}
 		l.MACs, l.Ops = satMul(cost.MACs, repeat), satMul(cost.Ops, repeat)
-		if inTotal {
-			a.res.NodesCosted++
-			a.res.MACs = satAdd(a.res.MACs, l.MACs)
-			a.res.Ops = satAdd(a.res.Ops, l.Ops)
-		}
 	}
 	a.res.Layers = append(a.res.Layers, l)
-	return l, nil
+	if mode == counted {
+		a.promote(len(a.res.Layers) - 1)
+	}
+	return nil
 }
+
+// fatalError is a fault of the file found inside a subgraph (a cycle, a
+// dangling input): it fails the model, as it would in the main graph.
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
 
 var (
 	errNoRule       = errors.New("no rule for this operator")
@@ -489,10 +529,10 @@ func shapeOrNil(t *graph.Tensor) []int64 {
 }
 
 // params counts the weight tensors a node reads as data, once each.
-func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule, count bool) int64 {
+func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule) int64 {
 	var p int64
 	for i, t := range c.In {
-		if t == nil || t.Role != graph.Weight || a.counted[t] || !count {
+		if t == nil || t.Role != graph.Weight || a.counted[t] {
 			continue
 		}
 		kind := classify(t, rule, i)
@@ -579,7 +619,10 @@ func (a *analyzer) memory(g *graph.Graph, order []*graph.Node) {
 		if n < 0 {
 			return 0
 		}
-		return t.DType.Bytes(n)
+		if b := t.DType.Bytes(n); b >= 0 {
+			return b
+		}
+		return 1<<63 - 1 // overflows int64: saturate, never wrap
 	}
 	last := map[string]int{}
 	for i, n := range order {
@@ -593,7 +636,7 @@ func (a *analyzer) memory(g *graph.Graph, order []*graph.Node) {
 	}
 	var live int64
 	for _, in := range g.Inputs {
-		live += bytesOf(g.Tensors[in])
+		live = satAdd(live, bytesOf(g.Tensors[in]))
 	}
 	peak := live
 	for i, n := range order {
@@ -609,14 +652,14 @@ func (a *analyzer) memory(g *graph.Graph, order []*graph.Node) {
 		for _, in := range n.Inputs {
 			if in != "" && last[in] == i && !keep[in] {
 				if t := g.Tensors[in]; t != nil && t.Role != graph.Weight {
-					live -= bytesOf(t)
+					live = satSub(live, bytesOf(t))
 					last[in] = -1
 				}
 			}
 		}
 		for _, o := range n.Outputs { // outputs nobody reads die at once
 			if _, read := last[o]; o != "" && !read && !keep[o] {
-				live -= bytesOf(g.Tensors[o])
+				live = satSub(live, bytesOf(g.Tensors[o]))
 			}
 		}
 	}

@@ -33,14 +33,14 @@ func (a *analyzer) body(c *ops.Ctx, attr string) (*graph.Graph, []*graph.Node, e
 	}
 	order, err := topoOrder(at.G)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %v", attr, err)
+		return nil, nil, &fatalError{fmt.Errorf("node %q (%s), %s: %v", c.Node.Name, c.Node.Op, attr, err)}
 	}
 	return at.G, order, nil
 }
 
 // ifNode costs the branch the condition picks when it is known; otherwise
-// both are sized up and the costlier one counts in the total. The other
-// branch's weights are still in the file: they count as params.
+// both branches are analysed once and the costlier counts in the total.
+// The other branch's weights are still in the file: they count as params.
 func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) error {
 	thenG, thenO, err := a.body(c, "then_branch")
 	if err != nil {
@@ -49,10 +49,6 @@ func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) e
 	elseG, elseO, err := a.body(c, "else_branch")
 	if err != nil {
 		return err
-	}
-	other := excluded
-	if mode == probe {
-		other = probe
 	}
 	if !c.Has(0) {
 		return fmt.Errorf("If needs a condition input")
@@ -63,40 +59,55 @@ func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) e
 		if cond.Ints[0] != 0 {
 			pick, pickO, name, rest, restO, rname = thenG, thenO, "then_branch", elseG, elseO, "else_branch"
 		}
-		if _, err := a.run(pick, pickO, path+"/"+name, repeat, mode); err != nil {
+		if err := a.run(pick, pickO, path+"/"+name, repeat, mode); err != nil {
 			return err
 		}
-		if _, err := a.run(rest, restO, path+"/"+rname, repeat, other); err != nil {
+		if err := a.run(rest, restO, path+"/"+rname, repeat, excluded); err != nil {
 			return err
 		}
 		a.setBranchOutputs(c, pick, nil)
 		return nil
 	}
-	mark := len(a.res.Layers)
-	tc, err := a.run(thenG, thenO, path+"/then_branch", repeat, probe)
-	if err != nil {
+	sub := tentative
+	if mode == excluded {
+		sub = excluded
+	}
+	start := len(a.res.Layers)
+	if err := a.run(thenG, thenO, path+"/then_branch", repeat, sub); err != nil {
 		return err
 	}
-	ec, err := a.run(elseG, elseO, path+"/else_branch", repeat, probe)
-	if err != nil {
+	mid := len(a.res.Layers)
+	if err := a.run(elseG, elseO, path+"/else_branch", repeat, sub); err != nil {
 		return err
 	}
-	a.res.Layers = a.res.Layers[:mark]
-	first, firstO, fname, second, secondO, sname := thenG, thenO, "then_branch", elseG, elseO, "else_branch"
-	if ec > tc {
-		first, firstO, fname, second, secondO, sname = elseG, elseO, "else_branch", thenG, thenO, "then_branch"
+	end := len(a.res.Layers)
+	chosen, dropped, name := [2]int{start, mid}, [2]int{mid, end}, "then_branch"
+	if a.candidateCost(mid, end) > a.candidateCost(start, mid) {
+		chosen, dropped, name = dropped, chosen, "else_branch"
+	}
+	for i := dropped[0]; i < dropped[1]; i++ {
+		a.res.Layers[i].candidate = false
 	}
 	if mode == counted {
-		a.warnf("If %s: condition known only at run time; the costlier branch (%s) counts in the total", c.Node.Name, fname)
-	}
-	if _, err := a.run(first, firstO, path+"/"+fname, repeat, mode); err != nil {
-		return err
-	}
-	if _, err := a.run(second, secondO, path+"/"+sname, repeat, other); err != nil {
-		return err
+		a.warnf("If %q: condition known only at run time; the costlier branch (%s) counts in the total", c.Node.Name, name)
+		for i := chosen[0]; i < chosen[1]; i++ {
+			a.promote(i)
+		}
 	}
 	a.setBranchOutputs(c, thenG, elseG)
 	return nil
+}
+
+// candidateCost sums the MACs and ops of the layers in [from, to) that
+// would count if their branch were chosen.
+func (a *analyzer) candidateCost(from, to int) int64 {
+	var sum int64
+	for _, l := range a.res.Layers[from:to] {
+		if l.candidate {
+			sum = satAdd(sum, satAdd(l.MACs, l.Ops))
+		}
+	}
+	return sum
 }
 
 // setBranchOutputs gives the If outputs the branch output shapes, merging
@@ -158,10 +169,10 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 	if trips < 0 {
 		mult = 1
 		if mode == counted {
-			a.warnf("Loop %s: trip count known only at run time; its body is counted once", c.Node.Name)
+			a.warnf("Loop %q: trip count known only at run time; its body is counted once", c.Node.Name)
 		}
 	}
-	if _, err := a.run(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
+	if err := a.run(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
 		return err
 	}
 	for i, o := range c.Out {
@@ -228,7 +239,7 @@ func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 	if trips < 0 {
 		mult = 1
 	}
-	if _, err := a.run(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
+	if err := a.run(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
 		return err
 	}
 	outAxes := c.IntList("scan_output_axes")

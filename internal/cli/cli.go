@@ -195,20 +195,31 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	var good []*report.Summary
-	failed := 0
+	failed, misbound := 0, 0
 	for _, r := range results {
 		if r.err != nil {
 			fmt.Fprintf(stderr, "netscore: %v\n", r.err)
 			failed++
+			var be *analyze.BindingError
+			if errors.As(r.err, &be) {
+				misbound++
+			}
 			continue
 		}
 		good = append(good, r.summary)
 	}
 	if len(good) > 0 || *format == "json" {
-		if err := report.Write(stdout, *format, good); err != nil {
+		write := report.Write
+		if *format == "json" && len(paths) > 1 {
+			write = func(w io.Writer, _ string, ss []*report.Summary) error { return report.WriteJSONArray(w, ss) }
+		}
+		if err := write(stdout, *format, good); err != nil {
 			fmt.Fprintf(stderr, "netscore: %v\n", err)
 			return ExitFailed
 		}
+	}
+	if misbound == len(paths) { // --input fits none of the models: a usage error
+		return ExitUsage
 	}
 	if failed > 0 {
 		if len(paths) > 1 {

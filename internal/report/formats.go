@@ -16,13 +16,17 @@ import (
 // Formats lists the output formats Write accepts.
 var Formats = []string{"table", "json", "csv", "md"}
 
-// Write renders summaries in a format.
+// Write renders summaries in a format. JSON is one object for a single
+// summary and an array otherwise; WriteJSONArray always writes an array.
 func Write(w io.Writer, format string, ss []*Summary) error {
 	switch format {
 	case "table", "":
 		return writeTable(w, ss)
 	case "json":
-		return writeJSON(w, ss)
+		if len(ss) == 1 {
+			return encodeJSON(w, ss[0])
+		}
+		return WriteJSONArray(w, ss)
 	case "csv":
 		return writeCSV(w, ss)
 	case "md":
@@ -31,17 +35,19 @@ func Write(w io.Writer, format string, ss []*Summary) error {
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-// writeJSON writes one object for one model, an array for several.
-func writeJSON(w io.Writer, ss []*Summary) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if len(ss) == 1 {
-		return enc.Encode(ss[0])
-	}
+// WriteJSONArray writes summaries as a JSON array, even of one or none:
+// the form for a run given several models, whatever failed.
+func WriteJSONArray(w io.Writer, ss []*Summary) error {
 	if ss == nil {
 		ss = []*Summary{}
 	}
-	return enc.Encode(ss)
+	return encodeJSON(w, ss)
+}
+
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // SummaryColumns are the CSV columns of the per-model form.
