@@ -209,16 +209,6 @@ func allocBytes(fn func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// knownBug gates tests of reported, not yet fixed, analysis bugs that
-// are not crashes (time blow-ups, wrong totals): set NETSCORE_KNOWN_BUGS=1
-// to run them.
-func knownBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("NETSCORE_KNOWN_BUGS") == "" {
-		t.Skip("known, reported: " + what + " (NETSCORE_KNOWN_BUGS=1 runs it)")
-	}
-}
-
 // A graph of many independent nodes: the topological sort must stay
 // O(n log n) (it once re-sorted its ready list per node). Speed is a
 // benchmark, not a test: go test -bench WideGraph ./internal/analyze/

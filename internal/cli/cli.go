@@ -272,7 +272,7 @@ func analyzeOne(path string, opt analyze.Options, ropt report.Options) (res resu
 	}
 	r, err := analyze.Analyze(m, opt)
 	if err != nil {
-		return result{err: fmt.Errorf("%s: %v", path, err)}
+		return result{err: fmt.Errorf("%s: %w", path, err)}
 	}
 	return result{summary: report.Summarize(r, ropt)}
 }

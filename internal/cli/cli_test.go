@@ -25,16 +25,6 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// knownBug skips a check of a reported bug in code outside this test
-// while the wrong behaviour is still seen, so the check enforces itself
-// once the bug is fixed; NETSCORE_KNOWN_BUGS=1 makes it fail instead.
-func knownBug(t *testing.T, stillWrong bool, what string) {
-	t.Helper()
-	if stillWrong && os.Getenv("NETSCORE_KNOWN_BUGS") == "" {
-		t.Skip("known, reported: " + what + " (NETSCORE_KNOWN_BUGS=1 fails instead)")
-	}
-}
-
 func writeFile(t *testing.T, dir, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
@@ -147,8 +137,6 @@ func TestJSONShapeFollowsArguments(t *testing.T) {
 	}
 	var arr []report.Summary
 	err := json.Unmarshal([]byte(stdout), &arr)
-	knownBug(t, err != nil && strings.HasPrefix(strings.TrimSpace(stdout), "{"),
-		"cli.inspect: JSON is an object, not an array, when several models are given and one fails")
 	if err != nil || len(arr) != 1 {
 		t.Fatalf("stdout is not an array of one summary (%v):\n%s", err, stdout)
 	}
@@ -189,7 +177,6 @@ func TestUnknownInputName(t *testing.T) {
 	if !strings.Contains(stderr, "nope") || !strings.Contains(stderr, "no input of that name") {
 		t.Errorf("stderr %q does not explain the unknown input", stderr)
 	}
-	knownBug(t, code == cli.ExitFailed, "cli.inspect: --input naming an input no model has exits 1 (model failed), not 2 (usage)")
 	if code != cli.ExitUsage {
 		t.Errorf("exit code %d, want %d", code, cli.ExitUsage)
 	}
