@@ -149,3 +149,57 @@ func TestParseQuantity(t *testing.T) {
 		}
 	}
 }
+
+// A YAML manifest names models by file name; rows for models outside the
+// run are skipped, not failed.
+func TestCompareYAMLManifest(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "acc.yaml")
+	text := "models:\n" +
+		"  - model: resnet50_op13_dyn\n    top1: 76.13\n    notes: torchvision V1 weights\n" +
+		"  - model: mobilenet_v2_op13_dyn\n    top1: 71.878\n" +
+		"  - model: not_in_this_run\n    top1: 50\n"
+	if err := os.WriteFile(manifest, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "compare", resnet50, "../../testdata/models/mobilenet_v2_op13_dyn.onnx", "--manifest", manifest, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, `no model named "not_in_this_run"`) {
+		t.Errorf("stderr: %s", errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], "mobilenet_v2") || !strings.Contains(lines[2], "torchvision V1 weights") {
+		t.Errorf("csv:\n%s", out)
+	}
+}
+
+// --ref overlays reference rows; --sort orders all rows together.
+func TestCompareWithReferences(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "acc.csv")
+	if err := os.WriteFile(manifest, []byte("model,top1\nresnet50_op13_dyn,76.13\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "compare", resnet50, "--manifest", manifest, "--ref", "paper", "--sort", "top1", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []struct {
+		Rank   int
+		Source string
+		Top1   float64
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 61 || rows[0].Source != "paper (reconstructed)" {
+		t.Fatalf("%d rows, first %+v", len(rows), rows[0])
+	}
+	for i := 1; i < len(rows); i++ {
+		if rows[i].Top1 > rows[i-1].Top1 || rows[i].Rank != i+1 {
+			t.Fatalf("row %d out of order: %+v after %+v", i, rows[i], rows[i-1])
+		}
+	}
+}
