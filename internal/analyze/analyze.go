@@ -114,6 +114,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		warned:  map[string]bool{},
 	}
 	g := m.Graph
+	a.res.Layers = make([]Layer, 0, len(g.Nodes))
 	if err := a.bindInputs(g, opt); err != nil {
 		return nil, err
 	}

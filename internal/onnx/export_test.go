@@ -17,13 +17,13 @@ func DecodeMappedForTest(path string, between func()) error {
 	if err != nil {
 		return err
 	}
-	data, unmap, err := mapFile(f, st.Size())
+	data, release, unmap, err := mapFile(f, st.Size())
 	if err != nil {
 		return err
 	}
 	defer unmap()
 	between()
-	if _, err := decodeMapped(path, data); err != nil {
+	if _, err := decodeMapped(path, data, release); err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
 	return nil

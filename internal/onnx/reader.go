@@ -57,12 +57,12 @@ func Load(path string) (*graph.Model, error) {
 	if err := regular(st); err != nil { // replaced since the first look
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	data, unmap, err := mapFile(f, st.Size())
+	data, release, unmap, err := mapFile(f, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	defer unmap()
-	m, err := decodeMapped(path, data)
+	m, err := decodeMapped(path, data, release)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
@@ -90,7 +90,7 @@ func regular(st os.FileInfo) error {
 // decodeMapped is Decode over mapped memory: should the file shrink while
 // mapped (another process truncating it), touching the lost pages raises
 // SIGBUS, which becomes an error here instead of a crash.
-func decodeMapped(path string, data []byte) (m *graph.Model, err error) {
+func decodeMapped(path string, data []byte, release func(off, n int64)) (m *graph.Model, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
@@ -101,19 +101,27 @@ func decodeMapped(path string, data []byte) (m *graph.Model, err error) {
 			panic(p)
 		}
 	}()
-	return Decode(path, data)
+	return decode(path, data, release)
 }
 
 // Decode parses model bytes; path names the file in messages and anchors
 // external-data lookups.
 func Decode(path string, data []byte) (m *graph.Model, err error) {
+	return decode(path, data, nil)
+}
+
+// releaseMin is the payload size from which a mapped tensor's pages are
+// given back after its header is read.
+const releaseMin = 1 << 20
+
+func decode(path string, data []byte, release func(off, n int64)) (m *graph.Model, err error) {
 	if len(data) == 0 {
 		return nil, errors.New("empty file, not an ONNX model")
 	}
 	if err := sniff(data); err != nil {
 		return nil, err
 	}
-	r := &reader{path: path, dir: filepath.Dir(path), data: data, model: &graph.Model{Path: path, Format: "onnx", Opsets: map[string]int64{}}, extFiles: map[string]int64{}}
+	r := &reader{path: path, dir: filepath.Dir(path), data: data, release: release, model: &graph.Model{Path: path, Format: "onnx", Opsets: map[string]int64{}}, extFiles: map[string]int64{}}
 	var graphField *field
 	err = walk(data, 0, "ModelProto", func(f *field) error {
 		switch f.Num {
@@ -232,6 +240,7 @@ func quote(s string) string {
 }
 
 type reader struct {
+	release      func(off, n int64) // nil unless data is a file mapping
 	path         string
 	dir          string
 	data         []byte
@@ -671,6 +680,9 @@ func (r *reader) tensor(f *field) (*graph.Tensor, error) {
 		}
 		t.Data = graph.DataRef{Offset: raw.Offset, Length: int64(len(raw.Bytes))}
 		decodeRaw(t, raw.Bytes, n)
+		if r.release != nil && len(raw.Bytes) >= releaseMin {
+			r.release(raw.Offset, int64(len(raw.Bytes)))
+		}
 	case len(typed) > 0:
 		if err := decodeTyped(t, typed, n); err != nil {
 			return nil, fmt.Errorf("tensor %s: %v", quote(name), err)

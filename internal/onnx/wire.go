@@ -23,6 +23,7 @@ type field struct {
 // offset base. It stops at the first malformed field.
 func walk(b []byte, base int64, what string, fn func(f *field) error) error {
 	pos := 0
+	var f field // reused: callers copy the fields they keep
 	for pos < len(b) {
 		num, typ, n := protowire.ConsumeTag(b[pos:])
 		if n < 0 {
@@ -32,7 +33,7 @@ func walk(b []byte, base int64, what string, fn func(f *field) error) error {
 			return fmt.Errorf("corrupt protobuf in %s at byte %d: invalid field number", what, base+int64(pos))
 		}
 		pos += n
-		f := field{Num: num, Type: typ}
+		f = field{Num: num, Type: typ}
 		switch typ {
 		case protowire.VarintType:
 			f.Varint, n = protowire.ConsumeVarint(b[pos:])
