@@ -150,7 +150,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	results := analyzeAll(paths, opt, report.Options{Layers: *htmlOut != ""}, *jobs, newProgress(stderr, len(paths)))
 	var users []zoo.Row
 	summaries := map[string]*report.Summary{}
-	top5 := map[string]float64{}
+	top5, latency := map[string]float64{}, map[string]float64{}
 	var unscored []string
 	for i, r := range results {
 		if r.err != nil {
@@ -177,6 +177,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		users = append(users, zoo.Row{Name: paths[i], Source: report.UserSource, Top1: a, ParamsM: p, GMACs: m, Note: row.Notes})
 		summaries[paths[i]] = r.summary
 		top5[paths[i]] = row.Top5
+		latency[paths[i]] = row.LatencyMS
 	}
 	ranked, err := rank(users, summaries, refs, key, sc.params())
 	if err != nil {
@@ -184,13 +185,22 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	for i := range ranked {
-		ranked[i].Top5 = top5[ranked[i].Name]
+		e := &ranked[i]
+		e.Top5, e.LatencyMS = top5[e.Name], latency[e.Name]
+		if e.LatencyMS > 0 {
+			if e.LatencyScore, err = sc.params().LatencyScore(e.Top1, e.ParamsM, e.LatencyMS); err != nil {
+				fail(fmt.Errorf("%s: %v", e.Name, err))
+			}
+		}
 	}
 	c := &report.Comparison{Title: fmt.Sprintf("%d models by %s", len(users), key), SortBy: key, Metric: sc.params(), Entries: ranked}
 	if len(refs) > 0 {
 		c.Title += fmt.Sprintf(", among %d reference networks (%s)", len(refs), *ref)
 	}
 	c.Notes = refNotes(refs)
+	if c.HasLatency() {
+		c.Notes = append(c.Notes, "Λ (latency) = 20·log10(a^α / (p^β·t^γ)) with t = measured median latency in ms (netscore bench): a companion to NetScore, comparable only between models measured on the same device, runtime and threads.")
+	}
 	if len(unscored) > 0 {
 		c.Notes = append(c.Notes, fmt.Sprintf("Not ranked (no top-1 in the manifest): %s", strings.Join(unscored, ", ")))
 	}

@@ -18,12 +18,15 @@ type manifestRow struct {
 	Model string
 	Top1  float64
 	Top5  float64
-	Notes string
-	Path  string // resolved file, when Model names one
+	// LatencyMS is a measured median latency (netscore bench --manifest).
+	LatencyMS float64
+	Notes     string
+	Path      string // resolved file, when Model names one
 }
 
-// readManifest reads a CSV (columns model|path|name, top1, top5, notes) or
-// YAML (a list of {model, top1, top5, notes}) accuracy manifest. Bad rows
+// readManifest reads a CSV (columns model|path|name, top1, top5, notes,
+// latency_ms) or YAML (a list of {model, top1, top5, notes, latency_ms})
+// accuracy manifest. Bad rows
 // are returned as errors naming the row; the good rows are still returned.
 func readManifest(path string) ([]manifestRow, []error, error) {
 	data, err := os.ReadFile(path)
@@ -67,6 +70,10 @@ func readManifest(path string) ([]manifestRow, []error, error) {
 		}
 		if row.Top5, err = accuracyField(r, "top5", false); err != nil {
 			rowErr(line, "%s: %v", model, err)
+			continue
+		}
+		if row.LatencyMS, err = accuracyField(r, "latency_ms", false); err != nil || row.LatencyMS < 0 {
+			rowErr(line, "%s: latency_ms %q is not a positive number", model, r["latency_ms"])
 			continue
 		}
 		for _, cand := range []string{filepath.Join(filepath.Dir(path), model), model} {

@@ -180,6 +180,8 @@ type scorecard struct {
 	Below        *report.RankedRow `json:"below,omitempty"`
 	ParetoMACs   bool              `json:"pareto_macs"`
 	ParetoParams bool              `json:"pareto_params"`
+	LatencyMS    float64           `json:"latency_ms,omitempty"`
+	LatencyScore float64           `json:"latency_score,omitempty"`
 	Warnings     []string          `json:"warnings"`
 }
 
@@ -189,6 +191,7 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	top1 := fs.Float64("top1", 0, "the model's top-1 accuracy in percent (required)")
 	ref := fs.String("ref", "paper", "reference set to rank against: "+strings.Join(zoo.SourceNames(), ", ")+", or all")
 	format := fs.String("format", "table", "output format: table or json")
+	latency := fs.Float64("latency-ms", 0, "measured median latency in ms (netscore bench): adds the latency score Λ")
 	var sc scoring
 	sc.register(fs)
 	var inputs, dims repeated
@@ -252,6 +255,12 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 			card.Below = &row
 		}
 	}
+	if *latency != 0 {
+		card.LatencyMS = *latency
+		if card.LatencyScore, err = sc.params().LatencyScore(a, p, *latency); err != nil {
+			return usageErr(stderr, "score", err)
+		}
+	}
 	if len(refs) > 0 {
 		var ns []float64
 		for _, r := range ranked {
@@ -279,6 +288,9 @@ func writeScorecard(w io.Writer, c *scorecard, withRef bool, ref string) {
 	fmt.Fprintf(w, "NetScore    %.2f   (top-1 %.2f%%, %s params, %s MACs)\n", c.NetScore, c.Top1, units.Count(c.Params), units.Count(c.MACs))
 	fmt.Fprintf(w, "density     %.2f %% per M params\n", c.Density)
 	fmt.Fprintf(w, "acc/GMAC    %.2f %% per GMAC\n", c.AccPerGMAC)
+	if c.LatencyMS > 0 {
+		fmt.Fprintf(w, "latency Λ   %.2f   (p50 %.3f ms in place of MACs; compare only with models measured the same way)\n", c.LatencyScore, c.LatencyMS)
+	}
 	if withRef {
 		label := ref
 		if ref == string(zoo.Paper) {

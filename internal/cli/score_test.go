@@ -203,3 +203,32 @@ func TestCompareWithReferences(t *testing.T) {
 		}
 	}
 }
+
+// A manifest's latency_ms adds the latency companion Λ, by hand:
+// 20*(2*log10(76.13) - 0.5*log10(25.530472) - 0.5*log10(20)) = 48.1813447951972.
+func TestLatencyScore(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "acc.csv")
+	if err := os.WriteFile(manifest, []byte("model,top1,latency_ms\nresnet50_op13_dyn,76.13,20\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "compare", resnet50, "--manifest", manifest, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []struct {
+		LatencyMS    float64 `json:"latency_ms"`
+		LatencyScore float64 `json:"latency_score"`
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].LatencyMS != 20 || math.Abs(rows[0].LatencyScore-48.1813447951972) > 1e-9 {
+		t.Errorf("rows %+v", rows)
+	}
+	code, out, _ = run(t, "score", resnet50, "--top1", "76.13", "--latency-ms", "20", "--format", "json")
+	var card scorecard
+	if err := json.Unmarshal([]byte(out), &card); code != 0 || err != nil || math.Abs(card.LatencyScore-48.1813447951972) > 1e-9 {
+		t.Errorf("score: exit %d, %v, %+v", code, err, card.LatencyScore)
+	}
+}

@@ -24,6 +24,9 @@ type Ranked struct {
 	Rank    int      // 1-based position in the comparison's order
 	Top5    float64  // percent; 0 when not given
 	Summary *Summary // the analysis of a user's model; nil for references
+	// LatencyMS is a measured median latency (netscore bench), 0 when
+	// none; LatencyScore is NetScore's latency companion Λ computed from it.
+	LatencyMS, LatencyScore float64
 }
 
 // IsReference reports whether the row comes from a published table.
@@ -70,6 +73,8 @@ type RankedRow struct {
 	Note         string  `json:"note,omitempty"`
 	Params       int64   `json:"params,omitempty"` // exact, for analysed models
 	MACs         int64   `json:"macs,omitempty"`   // exact, for analysed models
+	LatencyMS    float64 `json:"latency_ms,omitempty"`
+	LatencyScore float64 `json:"latency_score,omitempty"`
 }
 
 // Row returns the machine-readable form of r.
@@ -78,7 +83,7 @@ func (r *Ranked) Row() RankedRow {
 		Rank: r.Rank, Name: r.Name, Source: r.Source.Label(), Top1: r.Top1, Top5: r.Top5,
 		ParamsM: r.ParamsM, GMACs: r.GMACs, NetScore: r.NetScore, Density: r.Density,
 		AccPerGMAC: r.AccPerGMAC, ParetoMACs: r.ParetoMACs, ParetoParams: r.ParetoParams,
-		ImageSize: r.ImageSize, Note: r.Note,
+		ImageSize: r.ImageSize, Note: r.Note, LatencyMS: r.LatencyMS, LatencyScore: r.LatencyScore,
 	}
 	if r.Summary != nil {
 		row.Params, row.MACs = r.Summary.Params, r.Summary.MACs
@@ -88,7 +93,7 @@ func (r *Ranked) Row() RankedRow {
 
 // RankedColumns are the CSV columns of a comparison.
 var RankedColumns = []string{"rank", "name", "source", "top1", "top5", "params_m", "gmacs", "netscore", "density",
-	"acc_per_gmac", "pareto_macs", "pareto_params", "image_size", "params", "macs", "note"}
+	"acc_per_gmac", "pareto_macs", "pareto_params", "image_size", "params", "macs", "note", "latency_ms", "latency_score"}
 
 // WriteComparison renders a comparison as table, json, csv or md.
 func WriteComparison(w io.Writer, format string, c *Comparison) error {
@@ -107,7 +112,7 @@ func WriteComparison(w io.Writer, format string, c *Comparison) error {
 		for _, r := range rows {
 			_ = cw.Write([]string{strconv.Itoa(r.Rank), r.Name, r.Source, f64(r.Top1), f64(r.Top5), f64(r.ParamsM), f64(r.GMACs),
 				f64(r.NetScore), f64(r.Density), f64(r.AccPerGMAC), strconv.FormatBool(r.ParetoMACs), strconv.FormatBool(r.ParetoParams),
-				strconv.Itoa(r.ImageSize), i64(r.Params), i64(r.MACs), r.Note})
+				strconv.Itoa(r.ImageSize), i64(r.Params), i64(r.MACs), r.Note, optF64(r.LatencyMS), optF64(r.LatencyScore)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -115,11 +120,23 @@ func WriteComparison(w io.Writer, format string, c *Comparison) error {
 		if c.Title != "" {
 			fmt.Fprintf(w, "### %s\n\n", c.Title)
 		}
-		fmt.Fprintln(w, "| # | network | source | top-1 % | params (M) | GMACs | NetScore Ω | density (%/M) | Pareto |")
-		fmt.Fprintln(w, "|---:|---|---|---:|---:|---:|---:|---:|---|")
+		lat := c.HasLatency()
+		head, rule := "| # | network | source | top-1 % | params (M) | GMACs | NetScore Ω | density (%/M) | Pareto |", "|---:|---|---|---:|---:|---:|---:|---:|---|"
+		if lat {
+			head, rule = head+" p50 ms | Λ (latency) |", rule+"---:|---:|"
+		}
+		fmt.Fprintln(w, head)
+		fmt.Fprintln(w, rule)
 		for _, r := range rows {
-			fmt.Fprintf(w, "| %d | %s | %s | %.2f | %.3f | %.3f | %.2f | %.2f | %s |\n", r.Rank, mdEscape(r.Name), r.Source,
+			fmt.Fprintf(w, "| %d | %s | %s | %.2f | %.3f | %.3f | %.2f | %.2f | %s |", r.Rank, mdEscape(r.Name), r.Source,
 				r.Top1, r.ParamsM, r.GMACs, r.NetScore, r.Density, paretoMark(r))
+			switch {
+			case lat && r.LatencyMS > 0:
+				fmt.Fprintf(w, " %.3f | %.2f |", r.LatencyMS, r.LatencyScore)
+			case lat:
+				fmt.Fprint(w, " - | - |")
+			}
+			fmt.Fprintln(w)
 		}
 		for _, n := range c.Notes {
 			fmt.Fprintf(w, "\n%s\n", n)
@@ -130,10 +147,22 @@ func WriteComparison(w io.Writer, format string, c *Comparison) error {
 			fmt.Fprintln(w, c.Title)
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "#\tnetwork\tsource\ttop-1 %\tparams\tMACs\tΩ\tdensity\tPareto\t")
+		lat := c.HasLatency()
+		head := "#\tnetwork\tsource\ttop-1 %\tparams\tMACs\tΩ\tdensity\tPareto\t"
+		if lat {
+			head += "p50 ms\tΛ (latency)\t"
+		}
+		fmt.Fprintln(tw, head)
 		for i, r := range rows {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%s\t%.2f\t%.2f\t%s\t\n", r.Rank, r.Name, r.Source, r.Top1,
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%s\t%.2f\t%.2f\t%s\t", r.Rank, r.Name, r.Source, r.Top1,
 				units.Count(int64(c.Entries[i].ParamsM*1e6+0.5)), units.Count(int64(c.Entries[i].GMACs*1e9+0.5)), r.NetScore, r.Density, paretoMark(r))
+			switch {
+			case lat && r.LatencyMS > 0:
+				fmt.Fprintf(tw, "%.3f\t%.2f\t", r.LatencyMS, r.LatencyScore)
+			case lat:
+				fmt.Fprint(tw, "-\t-\t")
+			}
+			fmt.Fprintln(tw)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -147,6 +176,24 @@ func WriteComparison(w io.Writer, format string, c *Comparison) error {
 }
 
 func f64(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// optF64 leaves a zero (not measured) cell empty.
+func optF64(v float64) string {
+	if v == 0 {
+		return ""
+	}
+	return f64(v)
+}
+
+// HasLatency reports whether any entry carries a measured latency.
+func (c *Comparison) HasLatency() bool {
+	for _, e := range c.Entries {
+		if e.LatencyMS > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // paretoMark says on which fronts a row lies: M (top-1 vs MACs), P (vs params).
 func paretoMark(r RankedRow) string {
