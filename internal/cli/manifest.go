@@ -183,3 +183,27 @@ func yamlRows(data []byte) ([]map[string]string, []int, error) {
 	}
 	return out, lines, nil
 }
+
+// manifestEntry finds a model's row in a manifest, by path or by name.
+func manifestEntry(manifest, model string) (manifestRow, error) {
+	rows, bad, err := readManifest(manifest)
+	if err != nil {
+		return manifestRow{}, err
+	}
+	for _, r := range rows {
+		if (r.Path != "" && sameFile(r.Path, model)) || r.Model == model || r.Model == modelName(model) {
+			return r, nil
+		}
+	}
+	if len(bad) > 0 {
+		return manifestRow{}, fmt.Errorf("%s has no usable row for %s (%v)", manifest, model, bad[0])
+	}
+	return manifestRow{}, fmt.Errorf("%s has no row for %s", manifest, model)
+}
+
+// sameFile compares two paths by the file they name.
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}

@@ -192,6 +192,7 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	ref := fs.String("ref", "paper", "reference set to rank against: "+strings.Join(zoo.SourceNames(), ", ")+", or all")
 	format := fs.String("format", "table", "output format: table or json")
 	latency := fs.Float64("latency-ms", 0, "measured median latency in ms (netscore bench): adds the latency score Λ")
+	manifest := fs.String("manifest", "", "take --top1 (and latency_ms) for MODEL from this accuracy manifest (as netscore eval writes it)")
 	var sc scoring
 	sc.register(fs)
 	var inputs, dims repeated
@@ -208,8 +209,17 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	if len(paths) != 1 {
 		return usageErr(stderr, "score", errors.New("give exactly one model"))
 	}
-	if !isSet(fs, "top1") {
-		return usageErr(stderr, "score", errors.New("--top1 is required (the model's top-1 accuracy in percent)"))
+	if *manifest != "" && !isSet(fs, "top1") {
+		row, err := manifestEntry(*manifest, paths[0])
+		if err != nil {
+			return usageErr(stderr, "score", err)
+		}
+		*top1 = row.Top1
+		if !isSet(fs, "latency-ms") {
+			*latency = row.LatencyMS
+		}
+	} else if !isSet(fs, "top1") {
+		return usageErr(stderr, "score", errors.New("--top1 (the model's top-1 accuracy in percent) or --manifest is required"))
 	}
 	a, err := sc.accuracy(*top1)
 	if err != nil {

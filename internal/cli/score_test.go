@@ -232,3 +232,22 @@ func TestLatencyScore(t *testing.T) {
 		t.Errorf("score: exit %d, %v, %+v", code, err, card.LatencyScore)
 	}
 }
+
+// score takes the accuracy and latency from a manifest, as eval and bench write it.
+func TestScoreFromManifest(t *testing.T) {
+	manifest := filepath.Join(t.TempDir(), "acc.csv")
+	if err := os.WriteFile(manifest, []byte("model,top1,latency_ms\nresnet50_op13_dyn,76.13,20\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "score", resnet50, "--manifest", manifest, "--format", "json")
+	var card scorecard
+	if err := json.Unmarshal([]byte(out), &card); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s", code, err, errs)
+	}
+	if math.Abs(card.NetScore-55.0752779515977) > 1e-9 || math.Abs(card.LatencyScore-48.1813447951972) > 1e-9 {
+		t.Errorf("Ω %v, Λ %v", card.NetScore, card.LatencyScore)
+	}
+	if code, _, errs := run(t, "score", "../../testdata/models/resnet18_op13_dyn.onnx", "--manifest", manifest); code != 2 || !strings.Contains(errs, "no row for") {
+		t.Errorf("model not in manifest: exit %d, %s", code, errs)
+	}
+}
