@@ -7,3 +7,5 @@ require (
 	golang.org/x/image v0.47.0
 	google.golang.org/protobuf v1.36.12
 )
+
+require github.com/yalue/onnxruntime_go v1.27.0

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test of netscore on a fresh machine: installs what the tests
 # need (Debian's ONNX backend node tests, Chromium for the HTML report's
-# browser test), then vet and the whole suite.
+# browser test, npm and gcc for ONNX Runtime), then vet and the whole suite,
+# built without and with the ONNX Runtime commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 [ -d /usr/share/libonnx-testdata/data/node ] || need+=(libonnx-testdata)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v npm >/dev/null || need+=(npm)   # ONNX Runtime comes from the npm registry
+command -v gcc >/dev/null || need+=(gcc)   # cgo, for the runtime commands
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -16,5 +19,11 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# ONNX Runtime for bench and eval (a verified library in .cache/ort).
+scripts/install-ort.sh >/dev/null
+
+# Both builds: without the runtime (pure Go, CGO_ENABLED=0 works) and with it.
 go vet ./...
+go vet -tags ort ./...
 go test -count=1 ./...
+go test -count=1 -tags ort ./...

@@ -37,6 +37,8 @@ Usage:
   netscore zoo [flags]                       published reference networks, ranked
   netscore paper [flags]                     the NetScore paper's rankings, reproduced
   netscore check MODEL [budgets]             exit 1 when a model breaks a budget (for CI)
+  netscore eval MODEL --data DIR|CSV [flags] top-1/top-5 of an image classifier through ONNX Runtime
+  netscore bench MODEL [flags]               latency, throughput, peak RSS and GMAC/s in ONNX Runtime
   netscore version
 
 Run 'netscore COMMAND -h' for a command's flags.
@@ -61,6 +63,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return paperCmd(args[1:], stdout, stderr)
 	case "check":
 		return checkCmd(args[1:], stdout, stderr)
+	case "eval":
+		return evalCmd(args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionText)
 		return ExitOK

@@ -1,0 +1,325 @@
+package eval
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ManifestRow is one model's measured accuracy, as `netscore score` and
+// `netscore compare` read it from an accuracy manifest.
+type ManifestRow struct {
+	Model string  // the model path as given on the command line
+	Top1  float64 // percent
+	Top5  float64 // percent; NaN leaves the cell empty
+	Notes string
+}
+
+// modelKeys are the columns (or YAML keys) naming the model, in the order
+// the manifest reader tries them.
+var modelKeys = []string{"model", "path", "name", "file"}
+
+// modelExts are the extensions that make a bare manifest entry a file name.
+var modelExts = []string{".onnx", ".ort", ".tflite", ".pb"}
+
+// UpdateManifest writes row into the manifest at path: it replaces the
+// top1, top5 and notes of the model's row when there is one (the same text,
+// the same file, or the model's file name without extension), else appends
+// a row. A missing file is created (CSV with the header
+// model,top1,top5,notes; YAML as a list). CSV unless the name ends in
+// .yaml or .yml. The file is replaced atomically (a temporary file renamed
+// over it), so a reader never sees half of it. It reports whether an
+// existing row was updated.
+func UpdateManifest(path string, row ManifestRow) (updated bool, err error) {
+	if row.Model == "" {
+		return false, errors.New("no model name")
+	}
+	if math.IsNaN(row.Top1) || math.IsInf(row.Top1, 0) {
+		return false, fmt.Errorf("top-1 %v is not a number", row.Top1)
+	}
+	target := path
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		target = real // write through a link, not over it
+	}
+	data, err := os.ReadFile(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		data = nil
+	case err != nil:
+		return false, err
+	}
+	var out []byte
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		out, updated, err = updateYAML(data, filepath.Dir(path), row)
+	default:
+		out, updated, err = updateCSV(data, filepath.Dir(path), row)
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: %v", path, err)
+	}
+	return updated, writeAtomic(target, out)
+}
+
+// formatAccuracy writes a percentage with at most 4 decimals.
+func formatAccuracy(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
+}
+
+// sameModel tells whether a manifest entry names the model given as
+// model (a path): the same text, the same file (the entry resolved against
+// the manifest's folder, then the working directory, as the reader does),
+// or a bare name equal to the model's file name without extension.
+func sameModel(entry, model, manifestDir string) bool {
+	entry = strings.TrimSpace(entry)
+	if entry == "" {
+		return false
+	}
+	if entry == model || filepath.Clean(entry) == filepath.Clean(model) {
+		return true
+	}
+	if !strings.ContainsAny(entry, `/\`) && !slices.Contains(modelExts, strings.ToLower(filepath.Ext(entry))) {
+		b := filepath.Base(model)
+		return entry == strings.TrimSuffix(b, filepath.Ext(b))
+	}
+	mst, err := os.Stat(model)
+	if err != nil {
+		return false
+	}
+	for _, cand := range []string{filepath.Join(manifestDir, entry), entry} {
+		if st, err := os.Stat(cand); err == nil && !st.IsDir() {
+			return os.SameFile(st, mst)
+		}
+	}
+	return false
+}
+
+func updateCSV(data []byte, dir string, row ManifestRow) ([]byte, bool, error) {
+	values := map[string]string{"top1": formatAccuracy(row.Top1), "top5": formatAccuracy(row.Top5), "notes": row.Notes}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return encodeCSV([]string{row.Model, values["top1"], values["top5"], values["notes"]}, "model,top1,top5,notes\n", "\n"), false, nil
+	}
+	nl := "\n"
+	if bytes.Contains(data, []byte("\r\n")) {
+		nl = "\r\n"
+	}
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	trailing := lines[len(lines)-1] == ""
+	if trailing {
+		lines = lines[:len(lines)-1]
+	}
+	var header []string
+	modelCols := []int{}
+	col := map[string]int{}
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		rec, err := parseCSVLine(l)
+		if err != nil {
+			if header == nil {
+				return nil, false, fmt.Errorf("line %d: %v", i+1, err)
+			}
+			continue // a row the reader will report; leave it as it is
+		}
+		if header == nil {
+			header = rec
+			for j, h := range header {
+				h = strings.ToLower(strings.TrimSpace(h))
+				if _, dup := col[h]; !dup {
+					col[h] = j
+				}
+			}
+			for _, k := range modelKeys {
+				if j, ok := col[k]; ok {
+					modelCols = append(modelCols, j)
+				}
+			}
+			if len(modelCols) == 0 {
+				return nil, false, fmt.Errorf("line %d: the header has no model column (want model,top1,top5,notes)", i+1)
+			}
+			if _, ok := col["top1"]; !ok {
+				return nil, false, fmt.Errorf("line %d: the header has no top1 column (want model,top1,top5,notes)", i+1)
+			}
+			continue
+		}
+		entry := ""
+		for _, j := range modelCols { // the reader's first non-empty model cell
+			if j < len(rec) && strings.TrimSpace(rec[j]) != "" {
+				entry = rec[j]
+				break
+			}
+		}
+		if !sameModel(entry, row.Model, dir) {
+			continue
+		}
+		for len(rec) < len(header) {
+			rec = append(rec, "")
+		}
+		for k, v := range values {
+			if j, ok := col[k]; ok {
+				rec[j] = v
+			}
+		}
+		lines[i] = strings.TrimSuffix(string(encodeCSV(rec, "", "\n")), "\n")
+		return []byte(strings.Join(lines, nl) + nl), true, nil
+	}
+	if header == nil {
+		return nil, false, errors.New("no header row (want model,top1,top5,notes)")
+	}
+	rec := make([]string, len(header))
+	rec[modelCols[0]] = row.Model
+	for k, v := range values {
+		if j, ok := col[k]; ok {
+			rec[j] = v
+		}
+	}
+	text := strings.Join(lines, nl) + nl
+	return encodeCSV(rec, text, nl), false, nil
+}
+
+func parseCSVLine(l string) ([]string, error) {
+	cr := csv.NewReader(strings.NewReader(l))
+	cr.FieldsPerRecord = -1
+	return cr.Read()
+}
+
+// encodeCSV appends one record to prefix.
+func encodeCSV(rec []string, prefix, nl string) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = nl == "\r\n"
+	_ = w.Write(rec) // writing to a buffer does not fail
+	w.Flush()
+	return append([]byte(prefix), b.Bytes()...)
+}
+
+func updateYAML(data []byte, dir string, row ManifestRow) ([]byte, bool, error) {
+	var doc yaml.Node
+	if len(bytes.TrimSpace(data)) > 0 {
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return nil, false, err
+		}
+	}
+	if len(doc.Content) == 0 {
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.SequenceNode, Tag: "!!seq"}}}
+	}
+	list := doc.Content[0]
+	if list.Kind == yaml.MappingNode { // {models: [...]}, as the reader accepts
+		for i := 0; i+1 < len(list.Content); i += 2 {
+			if list.Content[i+1].Kind == yaml.SequenceNode {
+				list = list.Content[i+1]
+				break
+			}
+		}
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, false, errors.New("want a list of {model, top1, top5, notes}")
+	}
+	set := func(item *yaml.Node, key, value, tag string) {
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			if strings.EqualFold(item.Content[i].Value, key) {
+				if value == "" {
+					item.Content = slices.Delete(item.Content, i, i+2)
+					return
+				}
+				item.Content[i+1] = &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
+				return
+			}
+		}
+		if value != "" {
+			item.Content = append(item.Content,
+				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key},
+				&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value})
+		}
+	}
+	fill := func(item *yaml.Node) {
+		set(item, "top1", formatAccuracy(row.Top1), "") // plain: 71, not !!float 71
+		set(item, "top5", formatAccuracy(row.Top5), "")
+		set(item, "notes", row.Notes, "!!str")
+	}
+	for _, item := range list.Content {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		entry := ""
+		for _, k := range modelKeys {
+			for i := 0; i+1 < len(item.Content) && entry == ""; i += 2 {
+				if strings.EqualFold(item.Content[i].Value, k) {
+					entry = strings.TrimSpace(item.Content[i+1].Value)
+				}
+			}
+		}
+		if sameModel(entry, row.Model, dir) {
+			fill(item)
+			out, err := encodeYAML(&doc)
+			return out, true, err
+		}
+	}
+	item := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	set(item, "model", row.Model, "!!str")
+	fill(item)
+	list.Content = append(list.Content, item)
+	list.Style &^= yaml.FlowStyle
+	out, err := encodeYAML(&doc)
+	return out, false, err
+}
+
+func encodeYAML(doc *yaml.Node) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// writeAtomic replaces path with data: a temporary file in the same folder,
+// synced, then renamed over path. An existing file's permissions are kept.
+func writeAtomic(path string, data []byte) (err error) {
+	mode := fs.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(mode); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
