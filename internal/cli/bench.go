@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/eval"
 	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/report"
 	"github.com/netscore/netscore/internal/units"
@@ -98,6 +99,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "seed of the random inputs")
 	intMax := fs.Int64("int-max", 1, "integer inputs other than 8-bit are drawn from [0, `N`]")
 	macs := fs.String("macs", "core", "MAC convention of the counted figures: core or all")
+	manifest := fs.String("manifest", "", "record the median latency as latency_ms of MODEL's row in this manifest (for score and compare)")
 	var inputs, dims repeated
 	fs.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
 	fs.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
@@ -245,6 +247,12 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		return fail(err)
+	}
+	if *manifest != "" {
+		if _, err := eval.UpdateManifest(*manifest, eval.ManifestRow{Model: paths[0], Top1: math.NaN(), LatencyMS: res.LatencyMs.P50}); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stderr, "netscore bench: latency_ms %.4g recorded in %s\n", res.LatencyMs.P50, *manifest)
 	}
 	return ExitOK
 }

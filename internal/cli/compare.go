@@ -161,7 +161,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		if !ok || row.Model == "" {
 			row, ok = acc[modelName(paths[i])]
 		}
-		if !ok || row.Model == "" {
+		if !ok || row.Model == "" || row.Top1 == 0 { // no row, or a latency alone
 			unscored = append(unscored, paths[i])
 			continue
 		}

@@ -64,7 +64,8 @@ func readManifest(path string) ([]manifestRow, []error, error) {
 		seen[model] = line
 		row := manifestRow{Line: line, Model: model, Notes: firstOf(r, "notes", "note")}
 		var err error
-		if row.Top1, err = accuracyField(r, "top1", true); err != nil {
+		// A row may hold only a latency (netscore bench before any eval).
+		if row.Top1, err = accuracyField(r, "top1", strings.TrimSpace(r["latency_ms"]) == ""); err != nil {
 			rowErr(line, "%s: %v", model, err)
 			continue
 		}

@@ -214,6 +214,9 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return usageErr(stderr, "score", err)
 		}
+		if row.Top1 == 0 {
+			return usageErr(stderr, "score", fmt.Errorf("%s has a latency but no top-1 for %s: run netscore eval --manifest, or pass --top1", *manifest, paths[0]))
+		}
 		*top1 = row.Top1
 		if !isSet(fs, "latency-ms") {
 			*latency = row.LatencyMS

@@ -20,9 +20,24 @@ import (
 // `netscore compare` read it from an accuracy manifest.
 type ManifestRow struct {
 	Model string  // the model path as given on the command line
-	Top1  float64 // percent
+	Top1  float64 // percent; NaN leaves top1, top5 and notes as they are (a latency-only update)
 	Top5  float64 // percent; NaN leaves the cell empty
 	Notes string
+	// LatencyMS is a measured median latency (netscore bench); 0 leaves
+	// the latency_ms cell as it is.
+	LatencyMS float64
+}
+
+// values are the cells the row sets, by column.
+func (r ManifestRow) values() map[string]string {
+	v := map[string]string{}
+	if !math.IsNaN(r.Top1) {
+		v["top1"], v["top5"], v["notes"] = formatAccuracy(r.Top1), formatAccuracy(r.Top5), r.Notes
+	}
+	if r.LatencyMS > 0 {
+		v["latency_ms"] = strconv.FormatFloat(r.LatencyMS, 'g', 6, 64)
+	}
+	return v
 }
 
 // modelKeys are the columns (or YAML keys) naming the model, in the order
@@ -44,7 +59,7 @@ func UpdateManifest(path string, row ManifestRow) (updated bool, err error) {
 	if row.Model == "" {
 		return false, errors.New("no model name")
 	}
-	if math.IsNaN(row.Top1) || math.IsInf(row.Top1, 0) {
+	if math.IsInf(row.Top1, 0) || math.IsNaN(row.Top1) && !(row.LatencyMS > 0) {
 		return false, fmt.Errorf("top-1 %v is not a number", row.Top1)
 	}
 	target := path
@@ -108,9 +123,13 @@ func sameModel(entry, model, manifestDir string) bool {
 }
 
 func updateCSV(data []byte, dir string, row ManifestRow) ([]byte, bool, error) {
-	values := map[string]string{"top1": formatAccuracy(row.Top1), "top5": formatAccuracy(row.Top5), "notes": row.Notes}
+	values := row.values()
 	if len(bytes.TrimSpace(data)) == 0 {
-		return encodeCSV([]string{row.Model, values["top1"], values["top5"], values["notes"]}, "model,top1,top5,notes\n", "\n"), false, nil
+		header, rec := "model,top1,top5,notes", []string{row.Model, values["top1"], values["top5"], values["notes"]}
+		if v, ok := values["latency_ms"]; ok {
+			header, rec = header+",latency_ms", append(rec, v)
+		}
+		return encodeCSV(rec, header+"\n", "\n"), false, nil
 	}
 	nl := "\n"
 	if bytes.Contains(data, []byte("\r\n")) {
@@ -154,6 +173,15 @@ func updateCSV(data []byte, dir string, row ManifestRow) ([]byte, bool, error) {
 			}
 			if _, ok := col["top1"]; !ok {
 				return nil, false, fmt.Errorf("line %d: the header has no top1 column (want model,top1,top5,notes)", i+1)
+			}
+			for _, k := range []string{"top1", "top5", "notes", "latency_ms"} { // a new column goes last
+				if _, ok := values[k]; ok {
+					if _, have := col[k]; !have {
+						col[k] = len(header)
+						header = append(header, k)
+						lines[i] = strings.TrimSuffix(string(encodeCSV(header, "", "\n")), "\n")
+					}
+				}
 			}
 			continue
 		}
@@ -247,10 +275,19 @@ func updateYAML(data []byte, dir string, row ManifestRow) ([]byte, bool, error) 
 				&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value})
 		}
 	}
+	values := row.values()
 	fill := func(item *yaml.Node) {
-		set(item, "top1", formatAccuracy(row.Top1), "") // plain: 71, not !!float 71
-		set(item, "top5", formatAccuracy(row.Top5), "")
-		set(item, "notes", row.Notes, "!!str")
+		for _, k := range []string{"top1", "top5", "notes", "latency_ms"} {
+			v, ok := values[k]
+			if !ok {
+				continue
+			}
+			tag := "" // plain: 71, not !!float 71
+			if k == "notes" {
+				tag = "!!str"
+			}
+			set(item, k, v, tag)
+		}
 	}
 	for _, item := range list.Content {
 		if item.Kind != yaml.MappingNode {
