@@ -174,13 +174,13 @@ func updateCSV(data []byte, dir string, row ManifestRow) ([]byte, bool, error) {
 			if _, ok := col["top1"]; !ok {
 				return nil, false, fmt.Errorf("line %d: the header has no top1 column (want model,top1,top5,notes)", i+1)
 			}
-			for _, k := range []string{"top1", "top5", "notes", "latency_ms"} { // a new column goes last
-				if _, ok := values[k]; ok {
-					if _, have := col[k]; !have {
-						col[k] = len(header)
-						header = append(header, k)
-						lines[i] = strings.TrimSuffix(string(encodeCSV(header, "", "\n")), "\n")
-					}
+			// A latency needs its column; a manifest without top5 or notes
+			// columns is left without them.
+			if _, ok := values["latency_ms"]; ok {
+				if _, have := col["latency_ms"]; !have {
+					col["latency_ms"] = len(header)
+					header = append(header, "latency_ms")
+					lines[i] = strings.TrimSuffix(string(encodeCSV(header, "", "\n")), "\n")
 				}
 			}
 			continue
