@@ -100,9 +100,8 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	intMax := fs.Int64("int-max", 1, "integer inputs other than 8-bit are drawn from [0, `N`]")
 	macs := fs.String("macs", "core", "MAC convention of the counted figures: core or all")
 	manifest := fs.String("manifest", "", "record the median latency as latency_ms of MODEL's row in this manifest (for score and compare)")
-	var inputs, dims repeated
-	fs.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
-	fs.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+	var shapeArgs shapeFlags
+	shapeArgs.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, benchUsage)
 		fs.PrintDefaults()
@@ -142,7 +141,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	case *intMax < 0:
 		return usageErr("--int-max must be >= 0")
 	}
-	bind, err := parseBindings(inputs, dims)
+	bind, err := shapeArgs.options()
 	if err != nil {
 		return usageErr("%v", err)
 	}

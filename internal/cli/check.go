@@ -24,9 +24,8 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	minCoverage := fs.Float64("min-coverage", 1, "smallest allowed share of nodes costed (0..1): uncosted nodes make the counts lower bounds")
 	var sc scoring
 	sc.register(fs)
-	var inputs, dims repeated
-	fs.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
-	fs.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+	var shapes shapeFlags
+	shapes.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: netscore check MODEL [budgets]\n\nExits 1 when the model breaks a budget, for model CI pipelines.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -61,7 +60,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 			return usageErr(stderr, "check", err)
 		}
 	}
-	opt, err := parseBindings(inputs, dims)
+	opt, err := shapes.options()
 	if err != nil {
 		return usageErr(stderr, "check", err)
 	}

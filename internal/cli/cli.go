@@ -121,6 +121,18 @@ func ParseDims(s string) ([]int64, error) {
 	return dims, nil
 }
 
+// shapeFlags are --input and --dim, taken by every command that analyses
+// or runs a model.
+type shapeFlags struct{ inputs, dims repeated }
+
+func (s *shapeFlags) register(fs *flag.FlagSet) {
+	fs.Var(&s.inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
+	fs.Var(&s.dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+}
+
+// options parses the flags into analysis options.
+func (s *shapeFlags) options() (analyze.Options, error) { return parseBindings(s.inputs, s.dims) }
+
 func parseBindings(inputs, dims repeated) (analyze.Options, error) {
 	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}}
 	for _, s := range inputs {
@@ -153,9 +165,8 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	macs := fs.String("macs", "core", "MAC convention: core (conv/matmul/recurrent) or all (plus elementwise, norm, pooling)")
 	jobs := fs.Int("j", runtime.NumCPU(), "models analysed in parallel")
 	netron := fs.String("netron", "", "also write a Netron attachment (per-node metrics) to this JSON `file`; one model only")
-	var inputs, dims repeated
-	fs.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
-	fs.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+	var shapes shapeFlags
+	shapes.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: netscore inspect [flags] MODEL...\n\nCounts parameters, MACs, FLOPs and activation memory of ONNX models.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -184,7 +195,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "netscore inspect: --netron takes exactly one model")
 		return ExitUsage
 	}
-	opt, err := parseBindings(inputs, dims)
+	opt, err := shapes.options()
 	if err != nil {
 		fmt.Fprintf(stderr, "netscore inspect: %v\n", err)
 		return ExitUsage

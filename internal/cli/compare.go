@@ -76,9 +76,8 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	jobs := fset.Int("j", runtime.NumCPU(), "models analysed in parallel")
 	var sc scoring
 	sc.register(fset)
-	var inputs, dims repeated
-	fset.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
-	fset.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+	var shapes shapeFlags
+	shapes.register(fset)
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: netscore compare [flags] MODEL|FOLDER|GLOB... [--manifest acc.csv]\n\nAnalyses many models in parallel and ranks them by NetScore.\n\nFlags:\n")
 		fset.PrintDefaults()
@@ -94,7 +93,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	if !contains(report.Formats, *format) {
 		return usageErr(stderr, "compare", fmt.Errorf("unknown --format %q", *format))
 	}
-	opt, err := parseBindings(inputs, dims)
+	opt, err := shapes.options()
 	if err != nil {
 		return usageErr(stderr, "compare", err)
 	}

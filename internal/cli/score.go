@@ -195,9 +195,8 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	manifest := fs.String("manifest", "", "take --top1 (and latency_ms) for MODEL from this accuracy manifest (as netscore eval writes it)")
 	var sc scoring
 	sc.register(fs)
-	var inputs, dims repeated
-	fs.Var(&inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
-	fs.Var(&dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+	var shapes shapeFlags
+	shapes.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: netscore score MODEL --top1 ACC [flags]\n\nScores a model with NetScore and ranks it among reference networks.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -231,7 +230,7 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	if h := sc.fractionHint(*top1); h != "" {
 		fmt.Fprintf(stderr, "netscore score: warning: %s\n", h)
 	}
-	opt, err := parseBindings(inputs, dims)
+	opt, err := shapes.options()
 	if err != nil {
 		return usageErr(stderr, "score", err)
 	}
