@@ -120,25 +120,31 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		for _, e := range bad {
 			fail(e)
 		}
+		// Models named on the command line are the run; with none named,
+		// the manifest's files are.
+		fromManifest := len(args) == 0
 		given := map[string]bool{}
+		byName := map[string]int{} // how many given models have each name
 		for _, p := range paths {
 			given[filepath.Clean(p)] = true
-			acc[modelName(p)] = manifestRow{} // placeholder: names of given models
+			byName[modelName(p)]++
 		}
 		for _, r := range rows {
 			switch {
-			case r.Path != "":
-				if !given[filepath.Clean(r.Path)] {
-					paths = append(paths, r.Path)
-					given[filepath.Clean(r.Path)] = true
-				}
+			case r.Path != "" && given[filepath.Clean(r.Path)]:
 				acc[filepath.Clean(r.Path)] = r
-			case hasKey(acc, r.Model):
+			case r.Path != "" && fromManifest:
+				paths = append(paths, r.Path)
+				given[filepath.Clean(r.Path)] = true
+				acc[filepath.Clean(r.Path)] = r
+			case r.Path == "" && byName[r.Model] > 1:
+				fail(fmt.Errorf("%s line %d: name %q fits %d of the given models; name the file instead", *manifest, r.Line, r.Model, byName[r.Model]))
+			case r.Path == "" && byName[r.Model] == 1:
 				acc[r.Model] = r
-			case looksLikePath(r.Model):
+			case r.Path == "" && looksLikePath(r.Model):
 				fail(fmt.Errorf("%s line %d: model file %q does not exist", *manifest, r.Line, r.Model))
 			default: // a shared manifest may name models this run leaves out
-				fmt.Fprintf(stderr, "netscore compare: %s line %d: no model named %q in this run; row skipped\n", *manifest, r.Line, r.Model)
+				fmt.Fprintf(stderr, "netscore compare: %s line %d: %s is not among the models given; row skipped\n", *manifest, r.Line, r.Model)
 			}
 		}
 	}
@@ -160,23 +166,44 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		if !ok || row.Model == "" {
 			row, ok = acc[modelName(paths[i])]
 		}
-		if !ok || row.Model == "" || row.Top1 == 0 { // no row, or a latency alone
+		if !ok || !row.HasTop1 { // no row, or a latency alone
 			unscored = append(unscored, paths[i])
 			continue
 		}
+		rowErr := func(err error) { fail(fmt.Errorf("%s line %d: %s: %v", *manifest, row.Line, row.Model, err)) }
 		a, err := sc.accuracy(row.Top1)
 		if err != nil {
-			fail(fmt.Errorf("%s line %d: %s: %v", *manifest, row.Line, row.Model, err))
+			rowErr(err)
 			continue
 		}
 		if h := sc.fractionHint(row.Top1); h != "" {
 			fmt.Fprintf(stderr, "netscore compare: warning: %s line %d: %s\n", *manifest, row.Line, h)
 		}
+		var a5 float64
+		if row.Top5 != 0 {
+			if a5, err = sc.accuracy(row.Top5); err != nil {
+				rowErr(fmt.Errorf("top-5: %v", err))
+				continue
+			}
+			if a5 < a {
+				rowErr(fmt.Errorf("top-5 %v is below top-1 %v", row.Top5, row.Top1))
+				continue
+			}
+		}
 		p, m := metrics.FromCounts(r.summary.Params, r.summary.MACs)
+		// A model NetScore cannot score (no MACs or no params) is reported
+		// alone; the others are still ranked.
+		if _, err := sc.params().Score(a, p, m); err != nil {
+			fail(fmt.Errorf("%s: cannot be scored: %v", paths[i], err))
+			continue
+		}
 		users = append(users, zoo.Row{Name: paths[i], Source: report.UserSource, Top1: a, ParamsM: p, GMACs: m, Note: row.Notes})
 		summaries[paths[i]] = r.summary
-		top5[paths[i]] = row.Top5
+		top5[paths[i]] = a5
 		latency[paths[i]] = row.LatencyMS
+	}
+	if len(unscored) > 0 {
+		fmt.Fprintf(stderr, "netscore compare: not ranked, no top-1 in the manifest: %s\n", strings.Join(unscored, ", "))
 	}
 	ranked, err := rank(users, summaries, refs, key, sc.params())
 	if err != nil {
@@ -196,7 +223,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	if len(refs) > 0 {
 		c.Title += fmt.Sprintf(", among %d reference networks (%s)", len(refs), *ref)
 	}
-	c.Notes = refNotes(refs)
+	c.Notes = refNotes(refs, sc.params())
 	if c.HasLatency() {
 		c.Notes = append(c.Notes, "Λ (latency) = 20·log10(a^α / (p^β·t^γ)) with t = measured median latency in ms (netscore bench): a companion to NetScore, comparable only between models measured on the same device, runtime and threads.")
 	}

@@ -301,6 +301,13 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	rep.Outcome = outcome
+	if outcome.NumLogits > 0 && outcome.NumLogits != len(ds.Classes) {
+		// An ImageNet subset read as a folder numbers its classes 0..k-1,
+		// not by the model's class indices: say so rather than mislead.
+		w := fmt.Sprintf("the model scores %d classes, the data has %d: class i of the data is taken as the model's class i (name the classes' indices with a CSV list if they differ)", outcome.NumLogits, len(ds.Classes))
+		rep.Notes = append(rep.Notes, w)
+		fmt.Fprintf(stderr, "netscore eval: warning: %s\n", w)
+	}
 	code := ExitOK
 	if len(outcome.Failed) > 0 {
 		evalListFailed(stderr, outcome.Failed)

@@ -16,8 +16,9 @@ import (
 type manifestRow struct {
 	Line  int // row number in the file, for messages
 	Model string
-	Top1  float64
-	Top5  float64
+	Top1    float64
+	HasTop1 bool // false for a row that holds only a latency
+	Top5    float64
 	// LatencyMS is a measured median latency (netscore bench --manifest).
 	LatencyMS float64
 	Notes     string
@@ -69,6 +70,7 @@ func readManifest(path string) ([]manifestRow, []error, error) {
 			rowErr(line, "%s: %v", model, err)
 			continue
 		}
+		row.HasTop1 = strings.TrimSpace(r["top1"]) != ""
 		if row.Top5, err = accuracyField(r, "top5", false); err != nil {
 			rowErr(line, "%s: %v", model, err)
 			continue

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/netscore/netscore/internal/report"
@@ -38,7 +41,9 @@ func paperCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	published := publishedOrderings()
 	var first *report.Comparison
-	for i, key := range []zoo.SortKey{zoo.ByNetScore, zoo.ByTop1, zoo.ByDensity} {
+	rankings := map[string][]report.RankedRow{} // json and csv: one document
+	keys := []zoo.SortKey{zoo.ByNetScore, zoo.ByTop1, zoo.ByDensity}
+	for i, key := range keys {
 		ranked, err := rank(nil, nil, rows, key, sc.params())
 		if err != nil {
 			fmt.Fprintf(stderr, "netscore paper: %v\n", err)
@@ -53,18 +58,50 @@ func paperCmd(args []string, stdout, stderr io.Writer) int {
 			c.Notes = append(c.Notes, "Published order (paper): "+p)
 		}
 		if i == 0 {
-			c.Notes = append(c.Notes, refNotes(rows)...)
-			first = &report.Comparison{Title: "NetScore paper network set (reconstructed)", SortBy: key, Metric: sc.params(), Entries: all, Notes: c.Notes}
+			c.Notes = append(c.Notes, refNotes(rows, sc.params())...)
+			first = &report.Comparison{Title: "NetScore paper network set (reconstructed)", SortBy: key, Metric: sc.params(), Entries: all}
 		}
-		if *format != "table" && *format != "md" {
-			c.Notes = nil
+		for _, k := range keys {
+			if p := published[k]; p != "" && i == 0 {
+				first.Notes = append(first.Notes, fmt.Sprintf("Published order by %s (paper): %s", k, p))
+			}
 		}
-		if i > 0 && (*format == "md" || *format == "table") {
+		if i == 0 {
+			first.Notes = append(first.Notes, refNotes(rows, sc.params())...)
+		}
+		if *format == "json" || *format == "csv" {
+			for _, e := range ranked {
+				rankings[string(key)] = append(rankings[string(key)], e.Row())
+			}
+			continue
+		}
+		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
 		if err := report.WriteComparison(stdout, *format, c); err != nil {
 			return usageErr(stderr, "paper", err)
 		}
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rankings); err != nil {
+			return usageErr(stderr, "paper", err)
+		}
+	case "csv":
+		cw := csv.NewWriter(stdout)
+		_ = cw.Write(append([]string{"ranking"}, report.RankedColumns...))
+		for _, key := range keys {
+			for _, r := range rankings[string(key)] {
+				_ = cw.Write(append([]string{string(key)}, report.RankedRecord(r)...))
+			}
+		}
+		cw.Flush()
+	}
+	if *plots != "" && *format == "md" {
+		fmt.Fprintf(stdout, "\n![NetScore vs top-1](%s)\n\n![top-1 vs GMACs](%s)\n\n![information density](%s)\n",
+			filepath.Join(*plots, "netscore_vs_top1.svg"), filepath.Join(*plots, "top1_vs_gmacs.svg"), filepath.Join(*plots, "density_ranking.svg"))
 	}
 	if err := writeVisuals(first, *htmlOut, *plots, stderr); err != nil {
 		fmt.Fprintf(stderr, "netscore: %v\n", err)

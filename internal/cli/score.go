@@ -124,7 +124,7 @@ func zooCmd(args []string, stdout, stderr io.Writer) int {
 	if *top > 0 && *top < len(ranked) {
 		ranked = ranked[:*top]
 	}
-	c := &report.Comparison{Title: zooTitle(*source, key), SortBy: key, Metric: sc.params(), Entries: ranked, Notes: refNotes(rows)}
+	c := &report.Comparison{Title: zooTitle(*source, key), SortBy: key, Metric: sc.params(), Entries: ranked, Notes: refNotes(rows, sc.params())}
 	if *format != "table" && *format != "md" {
 		c.Notes = nil
 	}
@@ -145,22 +145,27 @@ func zooTitle(source string, key zoo.SortKey) string {
 	return fmt.Sprintf("Reference networks: %s, by %s", label, key)
 }
 
-// refNotes explains the sources shown, the paper set's reconstruction first.
-func refNotes(rows []zoo.Row) []string {
+// refNotes explains the sources shown, the paper set's reconstruction
+// first, and the formula with the exponents and MAC unit in use.
+func refNotes(rows []zoo.Row, ps metrics.Params) []string {
 	seen := map[zoo.Source]bool{}
 	for _, r := range rows {
 		seen[r.Source] = true
 	}
 	var notes []string
 	if seen[zoo.Paper] {
-		notes = append(notes, "paper (reconstructed): the NetScore paper's network set, every value taken from each network's own publication; the paper's own table was not available.")
+		notes = append(notes, "paper (reconstructed): the NetScore paper's network set, its values reconstructed from each network's publication or public model tables (many recalled; see each row's note); the paper's own table was not available.")
 	}
 	for _, info := range zoo.Sources() {
 		if seen[info.Source] && info.Source != zoo.Paper {
 			notes = append(notes, info.Label+": "+info.Origin)
 		}
 	}
-	return append(notes, "Ω = 20·log10(a^α / (p^β·m^γ)), a = top-1 %, p = params (M), m = MACs (G); density = a/p. Pareto: M = on the top-1 vs MACs front, P = on the top-1 vs params front.")
+	unit := "G"
+	if ps.MACUnit == metrics.MMACs {
+		unit = "M (--mmacs: every Ω is 30 lower than with GMACs at γ = 0.5; ranks are the same)"
+	}
+	return append(notes, fmt.Sprintf("Ω = 20·log10(a^α / (p^β·m^γ)), α = %g, β = %g, γ = %g, a = top-1 %%, p = params (M), m = MACs (%s); density = a/p. Pareto: M = on the top-1 vs MACs front, P = on the top-1 vs params front.", ps.Alpha, ps.Beta, ps.Gamma, unit))
 }
 
 // scorecard is the JSON form of `score`.
@@ -208,12 +213,15 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	if len(paths) != 1 {
 		return usageErr(stderr, "score", errors.New("give exactly one model"))
 	}
+	if *format != "table" && *format != "json" {
+		return usageErr(stderr, "score", fmt.Errorf("unknown --format %q (want table or json)", *format))
+	}
 	if *manifest != "" && !isSet(fs, "top1") {
 		row, err := manifestEntry(*manifest, paths[0])
 		if err != nil {
 			return usageErr(stderr, "score", err)
 		}
-		if row.Top1 == 0 {
+		if !row.HasTop1 {
 			return usageErr(stderr, "score", fmt.Errorf("%s has a latency but no top-1 for %s: run netscore eval --manifest, or pass --top1", *manifest, paths[0]))
 		}
 		*top1 = row.Top1

@@ -166,7 +166,7 @@ func TestCompareYAMLManifest(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.Contains(errs, `no model named "not_in_this_run"`) {
+	if !strings.Contains(errs, "not_in_this_run is not among the models given") {
 		t.Errorf("stderr: %s", errs)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -249,5 +249,40 @@ func TestScoreFromManifest(t *testing.T) {
 	}
 	if code, _, errs := run(t, "score", "../../testdata/models/resnet18_op13_dyn.onnx", "--manifest", manifest); code != 2 || !strings.Contains(errs, "no row for") {
 		t.Errorf("model not in manifest: exit %d, %s", code, errs)
+	}
+}
+
+// One model NetScore cannot score (no MACs) is reported alone; the others
+// are still ranked. A name fitting two given models is an error for that
+// row. Top-5 is checked like top-1.
+func TestCompareRowProblems(t *testing.T) {
+	dir := t.TempDir()
+	for _, sub := range []string{"a", "b"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile("../../testdata/extra/lenet5.onnx")
+		if err := os.WriteFile(filepath.Join(dir, sub, "net.onnx"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	manifest := filepath.Join(dir, "acc.csv")
+	text := "model,top1,top5\nop18_split_num_outputs,50,\nnet,60,\nlenet5,99,99.5\nloop_matmul,70,60\n"
+	if err := os.WriteFile(manifest, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "compare", "../../testdata/extra/op18_split_num_outputs.onnx", "../../testdata/extra/lenet5.onnx",
+		"../../testdata/extra/loop_matmul.onnx", filepath.Join(dir, "a", "net.onnx"), filepath.Join(dir, "b", "net.onnx"),
+		"--manifest", manifest, "--format", "csv")
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	for _, want := range []string{"op18_split_num_outputs.onnx: cannot be scored", `name "net" fits 2 of the given models`, "top-5 60 is below top-1 70"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.Contains(lines[1], "lenet5.onnx") {
+		t.Errorf("csv:\n%s", out)
 	}
 }

@@ -363,7 +363,8 @@ func TestManifestCSV(t *testing.T) {
 	if up, err := UpdateManifest(path, row); err != nil || up {
 		t.Fatal(up, err)
 	}
-	want := "model,top1,top5,notes\n" + model + ",96.9444,100,\"measured, with a comma\"\n"
+	// Written relative to the manifest, where the model lies.
+	want := "model,top1,top5,notes\nmodels/net.onnx,96.9444,100,\"measured, with a comma\"\n"
 	if got := read(t, path); got != want {
 		t.Errorf("created:\n%s\nwant:\n%s", got, want)
 	}

@@ -73,6 +73,16 @@ func UpdateManifest(path string, row ManifestRow) (updated bool, err error) {
 	case err != nil:
 		return false, err
 	}
+	// Name the model so the manifest reads the same from any working
+	// directory: relative to the manifest (where readers look first) when it
+	// lies in the manifest's folder, else by its absolute path.
+	if _, err := os.Stat(row.Model); err == nil {
+		if rel, err := relTo(filepath.Dir(path), row.Model); err == nil && filepath.IsLocal(filepath.FromSlash(rel)) {
+			row.Model = rel
+		} else if abs, err := filepath.Abs(row.Model); err == nil {
+			row.Model = abs
+		}
+	}
 	var out []byte
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
@@ -84,6 +94,20 @@ func UpdateManifest(path string, row ManifestRow) (updated bool, err error) {
 		return false, fmt.Errorf("%s: %v", path, err)
 	}
 	return updated, writeAtomic(target, out)
+}
+
+// relTo is target's path relative to dir, in slash form.
+func relTo(dir, target string) (string, error) {
+	ad, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	at, err := filepath.Abs(target)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(ad, at)
+	return filepath.ToSlash(rel), err
 }
 
 // formatAccuracy writes a percentage with at most 4 decimals.

@@ -15,7 +15,7 @@ func (ps Params) LatencyScore(a, p, latencyMS float64) (float64, error) {
 		return 0, err
 	}
 	if !(latencyMS > 0) || math.IsInf(latencyMS, 0) {
-		return 0, &ValueError{Name: "latency t", Value: latencyMS, Want: "must be > 0 and finite, in milliseconds"}
+		return 0, &ValueError{Name: "latency t", Value: latencyMS, Want: "> 0 and finite, in milliseconds"}
 	}
 	for _, e := range []struct {
 		name string

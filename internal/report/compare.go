@@ -110,9 +110,7 @@ func WriteComparison(w io.Writer, format string, c *Comparison) error {
 		cw := csv.NewWriter(w)
 		_ = cw.Write(RankedColumns)
 		for _, r := range rows {
-			_ = cw.Write([]string{strconv.Itoa(r.Rank), r.Name, r.Source, f64(r.Top1), f64(r.Top5), f64(r.ParamsM), f64(r.GMACs),
-				f64(r.NetScore), f64(r.Density), f64(r.AccPerGMAC), strconv.FormatBool(r.ParetoMACs), strconv.FormatBool(r.ParetoParams),
-				strconv.Itoa(r.ImageSize), i64(r.Params), i64(r.MACs), r.Note, optF64(r.LatencyMS), optF64(r.LatencyScore)})
+			_ = cw.Write(RankedRecord(r))
 		}
 		cw.Flush()
 		return cw.Error()
@@ -175,7 +173,31 @@ func WriteComparison(w io.Writer, format string, c *Comparison) error {
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-func f64(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+// RankedRecord is a row's CSV record, in RankedColumns' order; unknown
+// figures are empty cells, not zeros.
+func RankedRecord(r RankedRow) []string {
+	return []string{strconv.Itoa(r.Rank), r.Name, r.Source, f64(r.Top1), optF64(r.Top5), f64(r.ParamsM), f64(r.GMACs),
+		f64(r.NetScore), f64(r.Density), f64(r.AccPerGMAC), strconv.FormatBool(r.ParetoMACs), strconv.FormatBool(r.ParetoParams),
+		optInt(r.ImageSize), optI64(r.Params), optI64(r.MACs), r.Note, optF64(r.LatencyMS), optF64(r.LatencyScore)}
+}
+
+func optI64(v int64) string {
+	if v == 0 {
+		return ""
+	}
+	return i64(v)
+}
+
+func optInt(v int) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.Itoa(v)
+}
+
+// f64 writes 12 significant digits: enough for any figure here, without
+// binary noise such as 0.28200000000000003.
+func f64(v float64) string { return strconv.FormatFloat(v, 'g', 12, 64) }
 
 // optF64 leaves a zero (not measured) cell empty.
 func optF64(v float64) string {
