@@ -14,8 +14,8 @@ import (
 
 // manifestRow is one model's accuracy, from a CSV or YAML manifest.
 type manifestRow struct {
-	Line  int // row number in the file, for messages
-	Model string
+	Line    int // row number in the file, for messages
+	Model   string
 	Top1    float64
 	HasTop1 bool // false for a row that holds only a latency
 	Top5    float64
