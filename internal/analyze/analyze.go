@@ -126,6 +126,10 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		return nil, err
 	}
 	a.memory(g, order)
+	const saturated = 1<<63 - 1
+	if a.res.MACs == saturated || a.res.Ops == saturated || a.res.ActivationBytes == saturated || a.res.PeakActivationBytes == saturated {
+		a.warnf("a count overflows int64 and is shown saturated at %d: the shapes are implausible", int64(saturated))
+	}
 	for _, name := range g.Inputs {
 		a.res.Inputs = append(a.res.Inputs, ioOf(g.Tensors[name]))
 	}

@@ -151,3 +151,56 @@ func TestIdentityAliases(t *testing.T) {
 		t.Errorf("params %d, want 16", r.Params)
 	}
 }
+
+// Shape arithmetic through ReduceMax and Tile resolves: Reshape(x, [max
+// of x's dims, -1]) of a 2x3x4 input is 4x6, and Reshape to Tile([2, 3],
+// 2) = [2, 3, 2, 3] of a 36-element input keeps those dims.
+func TestReduceAndTileValues(t *testing.T) {
+	b := newBuilder()
+	b.input("x", graph.Float32, 2, 3, 4)
+	b.input("y", graph.Float32, 36)
+	b.weight("minus1", graph.Int64, []int64{-1}, 1)
+	b.weight("axes0", graph.Int64, []int64{0}, 1)
+	b.weight("base", graph.Int64, []int64{2, 3}, 2)
+	b.weight("reps", graph.Int64, []int64{2}, 1)
+	b.node("Shape", []string{"x"}, []string{"s"}, nil)
+	b.node("ReduceMax", []string{"s"}, []string{"m"}, map[string]*graph.Attr{"keepdims": {Kind: graph.AttrInt, I: 1}})
+	b.node("Concat", []string{"m", "minus1"}, []string{"target"}, map[string]*graph.Attr{"axis": {Kind: graph.AttrInt, I: 0}})
+	b.node("Reshape", []string{"x", "target"}, []string{"r1"}, nil)
+	b.node("Tile", []string{"base", "reps"}, []string{"tiled"}, nil)
+	b.node("Reshape", []string{"y", "tiled"}, []string{"r2"}, nil)
+	b.g.Outputs = []string{"r1", "r2"}
+	r := b.run(t, Options{})
+	if got := r.Outputs[0].Shape; len(got) != 2 || got[0] != 4 || got[1] != 6 {
+		t.Errorf("reshape through ReduceMax: %v, want [4 6]", got)
+	}
+	if got := r.Outputs[1].Shape; len(got) != 4 || got[0] != 2 || got[1] != 3 || got[2] != 2 || got[3] != 3 {
+		t.Errorf("reshape through Tile: %v, want [2 3 2 3]", got)
+	}
+}
+
+// Inconsistent files are not given made-up numbers: a Conv whose weight
+// expects other channels, a Gemm whose inner dims differ, a window larger
+// than its padded input are reported and left uncosted.
+func TestInconsistentNodes(t *testing.T) {
+	b := newBuilder()
+	b.input("x", graph.Float32, 1, 3, 8, 8)
+	b.input("a", graph.Float32, 2, 3)
+	b.weight("w", graph.Float32, nil, 4, 5, 3, 3)
+	b.weight("k", graph.Float32, nil, 4, 3, 9, 9)
+	b.weight("g", graph.Float32, nil, 5, 7)
+	b.node("Conv", []string{"x", "w"}, []string{"c1"}, nil)
+	b.node("Conv", []string{"x", "k"}, []string{"c2"}, nil)
+	b.node("Gemm", []string{"a", "g"}, []string{"m"}, nil)
+	b.g.Outputs = []string{"c1", "c2", "m"}
+	r := b.run(t, Options{})
+	if r.NodesCosted != 0 || r.MACs != 0 || r.Uncosted["Conv"] != 2 || r.Uncosted["Gemm"] != 1 {
+		t.Errorf("costed %d, MACs %d, uncosted %v", r.NodesCosted, r.MACs, r.Uncosted)
+	}
+	all := strings.Join(r.Warnings, "\n")
+	for _, want := range []string{"input has 3 channels but the weight", "larger than the padded input", "gemm inner dims differ"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+}

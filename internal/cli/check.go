@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/netscore/netscore/internal/report"
 	"github.com/netscore/netscore/internal/units"
@@ -70,6 +71,9 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	s := res.summary
+	for _, w := range s.Warnings { // an unbound dim changes what the budgets measure
+		fmt.Fprintf(stderr, "netscore check: %s: warning: %s\n", paths[0], w)
+	}
 	broken := 0
 	limit := func(name string, got int64, show func(int64) string) {
 		max, ok := limits[name]
@@ -102,7 +106,11 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if s.Coverage.NodeShare < *minCoverage {
 		broken++
-		fmt.Fprintf(stderr, "netscore check: %s: only %s of nodes costed (uncosted: %v); the counts are lower bounds\n", paths[0], units.Percent(s.Coverage.NodeShare), s.Uncosted)
+		var ops []string
+		for _, u := range s.Uncosted {
+			ops = append(ops, fmt.Sprintf("%s×%d", u.Op, u.Count))
+		}
+		fmt.Fprintf(stderr, "netscore check: %s: only %s of nodes costed (uncosted: %s); the counts are lower bounds\n", paths[0], units.Percent(s.Coverage.NodeShare), strings.Join(ops, " "))
 	}
 	if broken > 0 {
 		return ExitFailed

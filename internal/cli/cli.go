@@ -225,6 +225,15 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		}
 		good = append(good, r.summary)
 	}
+	// Only the single-model card and JSON carry warnings: repeat them on
+	// stderr for the other forms, so no unbound dim passes unnoticed.
+	if card := *format == "table" && len(good) == 1 && len(paths) == 1; !card && *format != "json" {
+		for _, s := range good {
+			for _, w := range s.Warnings {
+				fmt.Fprintf(stderr, "netscore: %s: warning: %s\n", s.Model, w)
+			}
+		}
+	}
 	if len(good) > 0 || *format == "json" {
 		write := report.Write
 		if *format == "json" && len(paths) > 1 {

@@ -22,6 +22,9 @@ import (
 	"github.com/netscore/netscore/internal/graph"
 )
 
+// The default-domain opsets the operator rules follow.
+const minOpset, maxOpset = 1, 21
+
 // Limits that keep hostile files from costing unbounded memory or time.
 const (
 	maxDepth      = 16       // nested graphs (If/Loop/Scan bodies)
@@ -178,6 +181,9 @@ func decode(path string, data []byte, release func(off, n int64)) (m *graph.Mode
 		}
 		r.model.Opsets[""] = 1
 		r.model.Warnf("no ai.onnx opset_import; assuming opset 1")
+	}
+	if v := r.model.Opsets[""]; v < minOpset || v > maxOpset {
+		r.model.Warnf("ai.onnx opset %d is outside the opsets netscore's rules follow (%d-%d); operators that changed since may be miscounted", v, minOpset, maxOpset)
 	}
 	g, err := r.graph(graphField, nil, 0)
 	if err != nil {

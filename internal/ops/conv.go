@@ -48,9 +48,24 @@ func convGeometry(c *Ctx, xi, wi int) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := append([]int64{x[0], w[0]}, win.out(spatial)...)
+	group := c.Int("group", 1)
+	if group <= 0 {
+		return nil, fmt.Errorf("group %d must be positive", group)
+	}
+	cin := x[1]
 	if nhwc {
-		out = append(append([]int64{x[0]}, win.out(spatial)...), w[0])
+		cin = x[len(x)-1]
+	}
+	if cin >= 0 && w[1] >= 0 && w[1]*group != cin {
+		return nil, fmt.Errorf("input has %d channels but the weight %v expects %d (group %d)", cin, w, w[1]*group, group)
+	}
+	sp, err := win.out(spatial)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]int64{x[0], w[0]}, sp...)
+	if nhwc {
+		out = append(append([]int64{x[0]}, sp...), w[0])
 	}
 	return out, nil
 }

@@ -136,9 +136,12 @@ func gemmDims(c *Ctx, ai, bi int) (m, k, n int64, err error) {
 	if c.Int("transA", 0) != 0 {
 		m, k = k, m
 	}
-	n = b[1]
+	n, kb := b[1], b[0]
 	if c.Int("transB", 0) != 0 {
-		n = b[0]
+		n, kb = b[0], b[1]
+	}
+	if k >= 0 && kb >= 0 && k != kb {
+		err = fmt.Errorf("gemm inner dims differ: %v x %v (transA %d, transB %d)", a, b, c.Int("transA", 0), c.Int("transB", 0))
 	}
 	return
 }

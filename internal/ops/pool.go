@@ -35,7 +35,11 @@ func poolInfer(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := append([]int64{x.Shape[0], x.Shape[1]}, win.out(x.Shape[2:])...)
+	sp, err := win.out(x.Shape[2:])
+	if err != nil {
+		return err
+	}
+	out := append([]int64{x.Shape[0], x.Shape[1]}, sp...)
 	c.Set(0, x.DType, out)
 	c.Set(1, graph.Int64, out) // MaxPool indices
 	return nil
@@ -55,7 +59,11 @@ func nhwcPoolInfer(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := append(append([]int64{x.Shape[0]}, win.out(spatial)...), x.Shape[len(x.Shape)-1])
+	sp, err := win.out(spatial)
+	if err != nil {
+		return err
+	}
+	out := append(append([]int64{x.Shape[0]}, sp...), x.Shape[len(x.Shape)-1])
 	c.Set(0, x.DType, out)
 	return nil
 }

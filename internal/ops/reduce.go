@@ -54,25 +54,64 @@ func reduceInfer(c *Ctx) error {
 		}
 	}
 	c.Set(0, t.DType, out)
-	// Full reductions of shape vectors (ReduceProd of a Shape slice).
-	if len(red) == r && t.Ints != nil {
-		var v int64
-		switch c.Node.Op {
-		case "ReduceProd":
-			v = 1
-			for _, x := range t.Ints {
-				v *= x
-			}
-		case "ReduceSum":
-			for _, x := range t.Ints {
-				v += x
-			}
-		default:
-			return nil
-		}
-		c.SetInts(0, t.DType, out, []int64{v})
-	}
+	reduceValues(c, t, red, out)
 	return nil
+}
+
+// reduceValues folds small known tensors (shape arithmetic such as the
+// ReduceMax of image sizes in detection models' resize code).
+func reduceValues(c *Ctx, t *graph.Tensor, red map[int]bool, out []int64) {
+	op := c.Node.Op
+	if !t.HasValue() || !known(t.Shape) || (op != "ReduceSum" && op != "ReduceProd" && op != "ReduceMax" && op != "ReduceMin" && op != "ReduceMean") {
+		return
+	}
+	n, ok := graph.Product(t.Shape)
+	if !ok || n > maxValues || n == 0 {
+		return
+	}
+	kept := clone(t.Shape) // the output with kept (size-1) reduced dims: same flat order
+	for a := range red {
+		kept[a] = 1
+	}
+	m, _ := graph.Product(kept)
+	inSt, outSt := rowMajor(t.Shape), rowMajor(kept)
+	acc := make([]float64, m)
+	seen := make([]bool, m)
+	for i := int64(0); i < n; i++ {
+		var o int64
+		for d := range t.Shape {
+			if !red[d] {
+				o += (i / inSt[d] % t.Shape[d]) * outSt[d]
+			}
+		}
+		v := value(t, int(i))
+		switch {
+		case !seen[o]:
+			acc[o], seen[o] = v, true
+		case op == "ReduceSum" || op == "ReduceMean":
+			acc[o] += v
+		case op == "ReduceProd":
+			acc[o] *= v
+		case op == "ReduceMax":
+			acc[o] = max(acc[o], v)
+		case op == "ReduceMin":
+			acc[o] = min(acc[o], v)
+		}
+	}
+	if op == "ReduceMean" {
+		for i := range acc {
+			acc[i] /= float64(n / m)
+		}
+	}
+	if t.Ints != nil {
+		iv := make([]int64, m)
+		for i, v := range acc {
+			iv[i] = int64(v)
+		}
+		c.SetInts(0, t.DType, out, iv)
+	} else {
+		c.SetFloats(0, t.DType, out, acc)
+	}
 }
 
 func argInfer(c *Ctx) error {

@@ -670,11 +670,25 @@ func tileInfer(c *Ctx) error {
 	}
 	out := clone(t.Shape)
 	for i := range out {
+		if rep[i] < 0 {
+			return fmt.Errorf("Tile repeats %v include a negative count", rep)
+		}
 		if out[i] >= 0 {
-			out[i] *= rep[i]
+			var ok bool
+			if out[i], ok = graph.MulCheck(out[i], rep[i]); !ok {
+				out[i] = graph.Unknown
+			}
 		}
 	}
 	c.Set(0, t.DType, out)
+	st := rowMajor(t.Shape)
+	mapValues(c, t, out, func(coord []int64) int64 {
+		var k int64
+		for d := range coord {
+			k += (coord[d] % t.Shape[d]) * st[d]
+		}
+		return k
+	})
 	return nil
 }
 

@@ -131,7 +131,7 @@ func spatialOut(in, k, stride, dil, padBegin, padEnd int64, ceil bool) int64 {
 	dk := (k-1)*dil + 1
 	num := in + padBegin + padEnd - dk
 	if num < 0 {
-		return 0
+		return graph.Unknown // the window is larger than the padded input: checked by window.out
 	}
 	if ceil {
 		out := (num+stride-1)/stride + 1
@@ -203,19 +203,22 @@ func readWindow(c *Ctx, in []int64, kernel []int64) (*window, error) {
 		return nil, fmt.Errorf("unknown auto_pad %q", pad)
 	}
 	for i := 0; i < n; i++ {
-		if w.padB[i] < 0 || w.padE[i] < 0 {
-			return nil, fmt.Errorf("negative pads %v", c.IntList("pads"))
+		if w.padB[i] < 0 || w.padE[i] < 0 || w.padB[i] > 1<<40 || w.padE[i] > 1<<40 || kernel[i] > 1<<40 || w.dil[i] > 1<<40 || w.strides[i] > 1<<40 {
+			return nil, fmt.Errorf("pads %v, kernel %v, dilations %v or strides %v out of range", c.IntList("pads"), kernel, w.dil, w.strides)
 		}
 	}
 	return w, nil
 }
 
-func (w *window) out(in []int64) []int64 {
+func (w *window) out(in []int64) ([]int64, error) {
 	out := make([]int64, len(in))
 	for i := range in {
+		if in[i] >= 0 && in[i]+w.padB[i]+w.padE[i] < (w.kernel[i]-1)*w.dil[i]+1 {
+			return nil, fmt.Errorf("window %v (dilations %v) is larger than the padded input %v", w.kernel, w.dil, in)
+		}
 		out[i] = spatialOut(in[i], w.kernel[i], w.strides[i], w.dil[i], w.padB[i], w.padE[i], w.ceil)
 	}
-	return out
+	return out, nil
 }
 
 func ones(n int) []int64 {

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"unicode"
+
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -143,7 +145,7 @@ func writeTable(w io.Writer, ss []*Summary) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintf(tw, "model\tparams\t%s\tFLOPs\tweights\tpeak act.\tcoverage\t\n", macsLabel(ss[0]))
 		for _, s := range ss {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Model, units.Count(s.Params), units.Count(s.MACs), units.Count(s.FLOPs),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", clean(s.Model), units.Count(s.Params), units.Count(s.MACs), units.Count(s.FLOPs),
 				units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare))
 		}
 		return tw.Flush()
@@ -164,7 +166,7 @@ func writeTable(w io.Writer, ss []*Summary) error {
 func writeCard(w io.Writer, s *Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
-	row("model", s.Model+"  ("+formatLine(s)+")")
+	row("model", clean(s.Model)+"  ("+clean(formatLine(s))+")")
 	row("params", fmt.Sprintf("%s  (%s)", units.Count(s.Params), units.Grouped(s.Params)))
 	if s.Buffers > 0 {
 		row("buffers", fmt.Sprintf("%s  (%s, BatchNorm running statistics)", units.Count(s.Buffers), units.Grouped(s.Buffers)))
@@ -174,10 +176,10 @@ func writeCard(w io.Writer, s *Summary) {
 	row("weights", units.Bytes(s.WeightBytes)+dtypeBreakdown(s.WeightBytesByDType))
 	row("activations", fmt.Sprintf("peak %s live, %s in all", units.Bytes(s.PeakActivationBytes), units.Bytes(s.ActivationBytes)))
 	for i, t := range s.Inputs {
-		row(pick(i == 0, "inputs", ""), fmt.Sprintf("%s  %s  %s", t.Name, t.DType, ShapeString(t.Shape)))
+		row(pick(i == 0, "inputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, ShapeString(t.Shape)))
 	}
 	for i, t := range s.Outputs {
-		row(pick(i == 0, "outputs", ""), fmt.Sprintf("%s  %s  %s", t.Name, t.DType, ShapeString(t.Shape)))
+		row(pick(i == 0, "outputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, ShapeString(t.Shape)))
 	}
 	row("coverage", fmt.Sprintf("%d/%d nodes costed (%s), %s of params in costed nodes", s.Coverage.NodesCosted, s.Coverage.Nodes,
 		units.Percent(s.Coverage.NodeShare), units.Percent(s.Coverage.ParamsShare)))
@@ -186,7 +188,7 @@ func writeCard(w io.Writer, s *Summary) {
 		row("uncosted", opList(s.Uncosted, " "))
 	}
 	for i, wn := range s.Warnings {
-		row(pick(i == 0, "warnings", ""), wn)
+		row(pick(i == 0, "warnings", ""), clean(wn))
 	}
 	tw.Flush()
 }
@@ -238,9 +240,9 @@ func writeLayers(w io.Writer, s *Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "name\top\toutput\tparams\t%s\tFLOPs\tshare\tnote\n", macsLabel(s))
 	for _, l := range s.Layers {
-		name := l.Name
+		name := clean(l.Name)
 		if l.Scope != "" {
-			name = l.Scope + "/" + l.Name
+			name = clean(l.Scope) + "/" + name
 		}
 		note := l.Reason
 		if l.Repeat > 1 {
@@ -288,4 +290,15 @@ func first(ss []*Summary) *Summary {
 	return ss[0]
 }
 
-func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+func mdEscape(s string) string { return strings.ReplaceAll(clean(s), "|", "\\|") }
+
+// clean replaces control characters (newlines, ANSI escapes) that names in
+// a model file may hold, so they cannot break a table or a terminal.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
