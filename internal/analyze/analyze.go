@@ -246,14 +246,13 @@ func topoOrder(g *graph.Graph) ([]*graph.Node, error) {
 	users := make([][]int, len(g.Nodes))
 	indeg := make([]int, len(g.Nodes))
 	for i, n := range g.Nodes {
-		seen := map[int]bool{}
 		for _, in := range nodeReads(n) {
 			if in == "" {
 				continue
 			}
 			if p, ok := producer[in]; ok {
-				if !seen[p] {
-					seen[p] = true
+				// An edge once per producer; a node reads few tensors.
+				if u := users[p]; len(u) == 0 || u[len(u)-1] != i {
 					users[p] = append(users[p], i)
 					indeg[i]++
 				}
@@ -294,6 +293,15 @@ func topoOrder(g *graph.Graph) ([]*graph.Node, error) {
 	return order, nil
 }
 
+func hasSubgraph(n *graph.Node) bool {
+	for _, a := range n.Attrs {
+		if a.G != nil || len(a.Gs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // intHeap is a min-heap of node positions.
 type intHeap []int
 
@@ -311,6 +319,9 @@ func (h *intHeap) Pop() any {
 // nodeReads lists a node's inputs plus the outer-scope names its subgraphs
 // read, so a control-flow node runs after what its bodies use.
 func nodeReads(n *graph.Node) []string {
+	if !hasSubgraph(n) {
+		return n.Inputs // the common case: no copy
+	}
 	reads := append([]string{}, n.Inputs...)
 	for _, sg := range n.Subgraphs() {
 		reads = append(reads, outerReads(sg.Graph)...)
