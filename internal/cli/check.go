@@ -82,7 +82,11 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		if float64(got) > max {
 			broken++
-			fmt.Fprintf(stderr, "netscore check: %s: %s is %s, over the budget of %s\n", paths[0], name[4:], show(got), show(int64(max)))
+			g, m := show(got), show(int64(max))
+			if g == m { // rounding hides the difference: give the exact figures
+				g, m = units.Grouped(got), units.Grouped(int64(max))
+			}
+			fmt.Fprintf(stderr, "netscore check: %s: %s is %s, over the budget of %s\n", paths[0], name[4:], g, m)
 		} else {
 			fmt.Fprintf(stdout, "ok  %s %s <= %s\n", name[4:], show(got), show(int64(max)))
 		}

@@ -149,8 +149,11 @@ func parseBindings(inputs, dims repeated) (analyze.Options, error) {
 	for _, s := range dims {
 		name, val, ok := strings.Cut(s, "=")
 		v, err := strconv.ParseInt(val, 10, 64)
-		if !ok || name == "" || err != nil || v < 0 || v > 1<<40 {
+		if !ok || name == "" || err != nil {
 			return opt, fmt.Errorf("--dim %q: want NAME=N, e.g. batch=1", s)
+		}
+		if v < 0 || v > 1<<40 {
+			return opt, fmt.Errorf("--dim %s: %d is out of range [0, 2^40]", name, v)
 		}
 		opt.Dims[name] = v
 	}
@@ -178,6 +181,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitUsage
 	}
+	paths = expandFolders(paths)
 	if len(paths) == 0 {
 		fmt.Fprintln(stderr, "netscore inspect: no model given")
 		fs.Usage()
@@ -309,6 +313,22 @@ func load(path string) (*graph.Model, error) {
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+// expandFolders replaces each folder argument by the model files under
+// it; other arguments stay as given (a missing file fails on its own).
+func expandFolders(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if st, err := os.Stat(a); err == nil && st.IsDir() {
+			if files, errs := expandPaths([]string{a}); len(errs) == 0 {
+				out = append(out, files...)
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
 
 // writeFile creates path and writes it with fn.
 func writeFile(path string, fn func(io.Writer) error) error {

@@ -55,7 +55,31 @@ func badModels(t *testing.T) map[string]string {
 		writeFile(t, dir, "escape.onnx", escape.Bytes()):        "escapes the model's folder",
 		writeFile(t, dir, "notes.txt", []byte("just text\n")):   "text file",
 		filepath.Join(dir, "absent.onnx"):                       "no such file",
-		dir:                                                     "is a directory",
+		emptyDir(t, dir):                                        "is a directory", // a folder with models in it is expanded instead
+	}
+}
+
+func emptyDir(t *testing.T, dir string) string {
+	t.Helper()
+	d := filepath.Join(dir, "empty")
+	if err := os.Mkdir(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// A folder argument stands for the models in it.
+func TestInspectFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.onnx", ot.Relu(1, 3, 8, 8).Bytes())
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "sub"), "b.onnx", ot.Relu(1, 4).Bytes())
+	code, stdout, stderr := run(t, "inspect", "--format", "json", dir)
+	var got []report.Summary
+	if err := json.Unmarshal([]byte(stdout), &got); code != 0 || err != nil || len(got) != 2 {
+		t.Errorf("exit %d, %v, %d models: %s", code, err, len(got), stderr)
 	}
 }
 

@@ -174,7 +174,7 @@ func writeCard(w io.Writer, s *Summary) {
 	row(macsLabel(s), fmt.Sprintf("%s  (%s)", units.Count(s.MACs), units.Grouped(s.MACs)))
 	row("FLOPs", fmt.Sprintf("%s  (%s)", units.Count(s.FLOPs), units.Grouped(s.FLOPs)))
 	row("weights", units.Bytes(s.WeightBytes)+dtypeBreakdown(s.WeightBytesByDType))
-	row("activations", fmt.Sprintf("peak %s live, %s in all", units.Bytes(s.PeakActivationBytes), units.Bytes(s.ActivationBytes)))
+	row("activations", fmt.Sprintf("peak %s live (inputs included), %s produced by the nodes", units.Bytes(s.PeakActivationBytes), units.Bytes(s.ActivationBytes)))
 	for i, t := range s.Inputs {
 		row(pick(i == 0, "inputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, ShapeString(t.Shape)))
 	}
