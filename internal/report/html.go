@@ -177,6 +177,8 @@ func buildCharts(c *Comparison, interactive bool) *charts {
 		}
 	}
 
+	short := shortNames(c)
+
 	// series gives the points of one chart: position from xy, a label where
 	// label says so (always for the user's models).
 	series := func(xy func(e *Ranked) (x, y float64), label func(i int) bool) []plot.Series {
@@ -185,7 +187,7 @@ func buildCharts(c *Comparison, interactive bool) *charts {
 			p := plot.Point{Size: e.ParamsM, Name: e.Name, Source: sourceLabel(e.Source), Key: strconv.Itoa(i)}
 			p.X, p.Y = xy(e)
 			if labelled {
-				p.Label = e.Name
+				p.Label = short[i]
 			}
 			return p
 		}
@@ -249,7 +251,7 @@ func buildCharts(c *Comparison, interactive bool) *charts {
 		for k, i := range idx {
 			e := &c.Entries[i]
 			b := plot.Bar{
-				Label: fmt.Sprintf("%d. %s", rankOf(k), e.Name), Value: e.Density,
+				Label: fmt.Sprintf("%d. %s", rankOf(k), short[i]), Value: e.Density,
 				ValueText: plot.FormatValue(e.Density),
 				Name:      e.Name, Source: sourceLabel(e.Source), Key: strconv.Itoa(i), User: !e.IsReference(),
 			}
@@ -900,3 +902,27 @@ requestAnimationFrame(function(){setTimeout(function(){body.setAttribute("data-p
 window.addEventListener("load",function(){body.setAttribute("data-load-ms",performance.now().toFixed(1));});
 })();
 `
+
+// shortNames labels charts: a user's model by its file name without folder
+// and extension when no other model shares it, else by the path as given;
+// reference networks by their names.
+func shortNames(c *Comparison) []string {
+	base := func(p string) string {
+		b := filepath.Base(p)
+		return strings.TrimSuffix(b, filepath.Ext(b))
+	}
+	count := map[string]int{}
+	for _, e := range c.Entries {
+		if !e.IsReference() {
+			count[base(e.Name)]++
+		}
+	}
+	out := make([]string, len(c.Entries))
+	for i, e := range c.Entries {
+		out[i] = e.Name
+		if !e.IsReference() && count[base(e.Name)] == 1 {
+			out[i] = base(e.Name)
+		}
+	}
+	return out
+}
