@@ -357,6 +357,14 @@ func jsonNum(v float64) any {
 	return v
 }
 
+// optNum is a figure that 0 means absent for: null sorts last.
+func optNum(v float64) any {
+	if v == 0 {
+		return nil
+	}
+	return jsonNum(v)
+}
+
 // Row layout of the page's JSON data, by entry index (the data-key of every
 // mark and table row); the table's sortable columns refer to these.
 const (
@@ -371,7 +379,9 @@ const (
 	colUser
 	colPareto // 2 for top-1 vs GMACs, 1 for top-1 vs params, added
 	colTop5
-	colModel // the analysed file of a user's model
+	colModel        // the analysed file of a user's model
+	colLatency      // measured p50 ms (netscore bench); null when none
+	colLatencyScore // Λ, from it
 )
 
 func cell(v float64, format string) string {
@@ -502,7 +512,11 @@ func WriteHTML(w io.Writer, c *Comparison) error {
 		cols = append(cols, column{"top-5 %", colTop5, true, true})
 	}
 	cols = append(cols, column{"params M", colParams, false, true}, column{"GMACs", colGMACs, false, true},
-		column{"NetScore Ω", colNetScore, true, true}, column{"D %/M", colDensity, true, true}, column{"Pareto", colPareto, true, false})
+		column{"NetScore Ω", colNetScore, true, true}, column{"D %/M", colDensity, true, true})
+	if c.HasLatency() {
+		cols = append(cols, column{"p50 ms", colLatency, false, true}, column{"Λ (latency)", colLatencyScore, true, true})
+	}
+	cols = append(cols, column{"Pareto", colPareto, true, false})
 	for _, col := range cols {
 		h.f("<th data-k=\"%d\"", col.k)
 		if col.desc {
@@ -538,7 +552,8 @@ func WriteHTML(w io.Writer, c *Comparison) error {
 			user = 1
 		}
 		data.Rows[i] = []any{e.Name, sourceLabel(e.Source), jsonNum(e.Top1), jsonNum(e.ParamsM), jsonNum(e.GMACs),
-			jsonNum(e.NetScore), jsonNum(e.Density), e.Rank, user, pareto, jsonNum(e.Top5), model}
+			jsonNum(e.NetScore), jsonNum(e.Density), e.Rank, user, pareto, jsonNum(e.Top5), model,
+			optNum(e.LatencyMS), optNum(e.LatencyScore)}
 
 		if e.IsReference() {
 			h.f("<tr class=\"ref src-%s\" data-key=\"%d\">", html.EscapeString(string(e.Source)), i)
@@ -560,7 +575,11 @@ func WriteHTML(w io.Writer, c *Comparison) error {
 			h.s("<td class=\"num\">", cell(e.Top5, "%.2f"), "</td>")
 		}
 		h.s("<td class=\"num\">", cell(e.ParamsM, ""), "</td><td class=\"num\">", cell(e.GMACs, ""),
-			"</td><td class=\"num\">", cell(e.NetScore, "%.2f"), "</td><td class=\"num\">", cell(e.Density, ""), "</td><td>")
+			"</td><td class=\"num\">", cell(e.NetScore, "%.2f"), "</td><td class=\"num\">", cell(e.Density, ""), "</td>")
+		if c.HasLatency() {
+			h.s("<td class=\"num\">", cell(e.LatencyMS, "%.3f"), "</td><td class=\"num\">", cell(e.LatencyScore, "%.2f"), "</td>")
+		}
+		h.s("<td>")
 		if e.ParetoMACs {
 			h.s("<span class=\"badge\" title=\"Pareto-optimal: top-1 vs GMACs\">MACs</span>")
 		}

@@ -439,3 +439,29 @@ func TestWriteSamples(t *testing.T) {
 		}
 	}
 }
+
+// Measured latencies get their two columns; pages without any do not.
+func TestHTMLLatencyColumns(t *testing.T) {
+	c := &Comparison{Title: "t", Entries: []Ranked{
+		{Scored: zoo.Scored{Row: zoo.Row{Name: "a.onnx", Source: UserSource, Top1: 70, ParamsM: 3, GMACs: 0.3}, NetScore: 70}, Rank: 1, LatencyMS: 12.5, LatencyScore: 61.2},
+		{Scored: zoo.Scored{Row: zoo.Row{Name: "b.onnx", Source: UserSource, Top1: 60, ParamsM: 2, GMACs: 0.2}, NetScore: 65}, Rank: 2},
+	}}
+	var b strings.Builder
+	if err := WriteHTML(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{">p50 ms</th>", ">Λ (latency)</th>", ">12.500</td>", ">61.20</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	c.Entries[0].LatencyMS, c.Entries[0].LatencyScore = 0, 0
+	b.Reset()
+	if err := WriteHTML(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "p50 ms") {
+		t.Error("latency columns without a latency")
+	}
+}
