@@ -98,6 +98,7 @@ func satMul(a, b int64) int64 {
 }
 
 type analyzer struct {
+	calls   int // depth of model-local function calls under way
 	res     *Result
 	counted map[*graph.Tensor]bool
 	warned  map[string]bool
@@ -411,6 +412,12 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	switch {
 	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan"):
 		cost, err = a.control(g, c, scope, repeat, mode)
+		var fatal *fatalError
+		if errors.As(err, &fatal) {
+			return err
+		}
+	case rule == nil && a.function(n) != nil:
+		cost, err = a.call(g, c, a.function(n), scope, repeat, mode)
 		var fatal *fatalError
 		if errors.As(err, &fatal) {
 			return err

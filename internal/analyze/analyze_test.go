@@ -204,3 +204,24 @@ func TestInconsistentNodes(t *testing.T) {
 		}
 	}
 }
+
+// A model-local function's attribute references take the caller's values,
+// or the function's defaults: Transpose with perm from the caller.
+func TestFunctionAttributeRefs(t *testing.T) {
+	b := newBuilder()
+	b.input("x", graph.Float32, 2, 3)
+	b.node("T", []string{"x"}, []string{"y"}, map[string]*graph.Attr{"p": {Kind: graph.AttrInts, Ints: []int64{1, 0}}})
+	b.g.Nodes[0].Domain = "local"
+	b.g.Outputs = []string{"y"}
+	fn := &graph.Function{Domain: "local", Name: "T", Inputs: []string{"in"}, Outputs: []string{"out"},
+		Nodes: []*graph.Node{{Name: "tr", Op: "Transpose", Opset: 13, Inputs: []string{"in"}, Outputs: []string{"out"},
+			Attrs: map[string]*graph.Attr{"perm": {Kind: graph.AttrInts, Ref: "p"}}}}}
+	m := &graph.Model{Path: "f.onnx", Opsets: map[string]int64{"": 13}, Graph: b.g, Functions: map[string]*graph.Function{"local::T": fn}}
+	r, err := Analyze(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Outputs[0].Shape; len(got) != 2 || got[0] != 3 || got[1] != 2 || r.NodesCosted != r.Nodes {
+		t.Errorf("output %v, %d of %d nodes costed", got, r.NodesCosted, r.Nodes)
+	}
+}

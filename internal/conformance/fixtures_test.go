@@ -15,7 +15,7 @@ import (
 // fixtureSets are folders of small models, each listed in expected.csv
 // with figures made outside netscore (numpy/PyTorch implementations of the
 // op, the op's specification), see testdata/gen/README.md.
-var fixtureSets = []string{"../../testdata/extra", "../../testdata/ops"}
+var fixtureSets = []string{"../../testdata/extra", "../../testdata/ops", "../../testdata/functions"}
 
 // TestFixtureExpectations checks every listed model's params, buffers,
 // MACs, weight bytes by dtype and output shapes.

@@ -169,6 +169,7 @@ const (
 // Attr is one node attribute.
 type Attr struct {
 	Kind    AttrKind
+	Ref     string // inside a function body: the caller's attribute this one takes its value from
 	F       float64
 	I       int64
 	S       string
@@ -248,8 +249,18 @@ func (g *Graph) Tensor(name string) *Tensor {
 	return t
 }
 
+// Function is a model-local function (ONNX FunctionProto): nodes calling
+// Domain::Name run its body with their inputs, outputs and attributes.
+type Function struct {
+	Domain, Name    string
+	Inputs, Outputs []string
+	Defaults        map[string]*Attr // attribute defaults for references the caller leaves unset
+	Nodes           []*Node
+}
+
 // Model is a whole file: metadata plus the main graph.
 type Model struct {
+	Functions map[string]*Function // by "domain::name"
 	Path      string
 	Format    string // "onnx", "tflite"
 	IRVersion int64

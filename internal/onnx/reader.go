@@ -126,6 +126,7 @@ func decode(path string, data []byte, release func(off, n int64)) (m *graph.Mode
 	}
 	r := &reader{path: path, dir: filepath.Dir(path), data: data, release: release, model: &graph.Model{Path: path, Format: "onnx", Opsets: map[string]int64{}}, extFiles: map[string]int64{}}
 	var graphField *field
+	var functionFields []*field
 	err = walk(data, 0, "ModelProto", func(f *field) error {
 		switch f.Num {
 		case 1:
@@ -142,6 +143,9 @@ func decode(path string, data []byte, release func(off, n int64)) (m *graph.Mode
 			}
 			g := *f
 			graphField = &g
+		case 25:
+			c := *f
+			functionFields = append(functionFields, &c)
 		case 8:
 			var domain string
 			var version int64
@@ -184,6 +188,16 @@ func decode(path string, data []byte, release func(off, n int64)) (m *graph.Mode
 	}
 	if v := r.model.Opsets[""]; v < minOpset || v > maxOpset {
 		r.model.Warnf("ai.onnx opset %d is outside the opsets netscore's rules follow (%d-%d); operators that changed since may be miscounted", v, minOpset, maxOpset)
+	}
+	for _, ff := range functionFields {
+		fn, err := r.function(ff)
+		if err != nil {
+			return nil, err
+		}
+		if r.model.Functions == nil {
+			r.model.Functions = map[string]*graph.Function{}
+		}
+		r.model.Functions[fn.Domain+"::"+fn.Name] = fn
 	}
 	g, err := r.graph(graphField, nil, 0)
 	if err != nil {
@@ -367,6 +381,47 @@ func (r *reader) graph(gf *field, parent *graph.Graph, depth int) (*graph.Graph,
 	return g, nil
 }
 
+// function decodes a FunctionProto (a model-local function).
+func (r *reader) function(f *field) (*graph.Function, error) {
+	fn := &graph.Function{Defaults: map[string]*graph.Attr{}}
+	scope := graph.NewGraph("function", nil)
+	err := walk(f.Bytes, f.Offset, "FunctionProto", func(v *field) error {
+		switch v.Num {
+		case 1:
+			fn.Name = string(v.Bytes)
+		case 10:
+			fn.Domain = string(v.Bytes)
+		case 4:
+			fn.Inputs = append(fn.Inputs, string(v.Bytes))
+		case 5:
+			fn.Outputs = append(fn.Outputs, string(v.Bytes))
+		case 7:
+			n, err := r.node(v, scope, 1)
+			if err != nil {
+				return err
+			}
+			fn.Nodes = append(fn.Nodes, n)
+		case 11:
+			name, a, err := r.attribute(v, scope, 1)
+			if err != nil {
+				return err
+			}
+			fn.Defaults[name] = a
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if fn.Name == "" {
+		return nil, errors.New("a model-local function has no name")
+	}
+	if fn.Domain == "ai.onnx" {
+		fn.Domain = ""
+	}
+	return fn, nil
+}
+
 func (r *reader) valueInfo(f *field) (valueInfo, error) {
 	var vi valueInfo
 	var neg [][2]int64 // (position, value) of negative dim_values
@@ -522,6 +577,8 @@ func (r *reader) attribute(f *field, g *graph.Graph, depth int) (string, *graph.
 			name = string(v.Bytes)
 		case 20:
 			kind = int64(v.Varint)
+		case 21:
+			a.Ref = string(v.Bytes)
 		case 2:
 			a.F, a.Kind = float64(math.Float32frombits(uint32(v.Varint))), graph.AttrFloat
 		case 3:
