@@ -108,13 +108,9 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+		return flagExit(err)
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := setFlags(fs)
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "netscore bench: "+format+"\n", a...)
 		return ExitUsage

@@ -99,13 +99,9 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+		return flagExit(err)
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := setFlags(fs)
 	usageFail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "netscore eval: "+format+"\n", a...)
 		return ExitUsage

@@ -337,12 +337,15 @@ func optimal(b bool) string {
 	return "dominated"
 }
 
-// isSet reports whether a flag was given on the command line.
-func isSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+// setFlags are the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	return set
 }
+
+// isSet reports whether a flag was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool { return setFlags(fs)[name] }
 
 func flagExit(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
