@@ -1,0 +1,159 @@
+package cli_test
+
+// Golden outputs: every command's output on the committed fixtures, recorded
+// before the library core was split out of the CLI, so that moving code
+// changes no byte. Regenerate only for an intended change, in its own
+// commit:
+//
+//	go test ./internal/cli -run Golden -update
+//	go test -tags ort ./internal/cli -run Golden -update
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+type goldenCase struct {
+	name string
+	args []string
+	// files are outputs the command writes (relative to the temp dir),
+	// recorded beside stdout and stderr.
+	files []string
+	// mask rewrites run-dependent figures (timings) before comparing.
+	mask func(string) string
+}
+
+const (
+	m18   = "../../testdata/models/resnet18_op13_dyn.onnx"
+	m50   = "../../testdata/models/resnet50_op13_dyn.onnx"
+	mv2   = "../../testdata/models/mobilenet_v2_op13_dyn.onnx"
+	lstm  = "../../testdata/models/lstm_classifier_op13_dyn.onnx"
+	lenet = "../../testdata/extra/lenet5.onnx"
+	qdq   = "../../testdata/extra/qdq_int8_convnet.onnx"
+	ifm   = "../../testdata/extra/if_const_branches.onnx"
+	fn    = "../../testdata/functions/blocks_as_functions.onnx"
+)
+
+func goldenCases() []goldenCase {
+	var cs []goldenCase
+	add := func(name string, args ...string) { cs = append(cs, goldenCase{name: name, args: args}) }
+	for _, f := range []string{"table", "json", "csv", "md"} {
+		add("inspect_resnet18_"+f, "inspect", "--format", f, m18)
+		add("inspect_layers_lenet_"+f, "inspect", "--layers", "--format", f, lenet)
+		add("inspect_many_"+f, "inspect", "--format", f, m18, mv2, lstm, qdq, ifm, fn)
+		add("zoo_paper_"+f, "zoo", "--format", f)
+		add("compare_manifest_"+f, "compare", "--format", f, "--manifest", "testdata/golden/acc.csv", m18, m50, mv2)
+		add("compare_ref_"+f, "compare", "--format", f, "--ref", "paper", "--manifest", "testdata/golden/acc.csv", m18, mv2)
+		add("paper_"+f, "paper", "--format", f)
+	}
+	add("inspect_macs_all", "inspect", "--macs", "all", m50)
+	add("inspect_input", "inspect", "--input", "input=2x3x160x160", "--format", "json", mv2)
+	add("inspect_dim", "inspect", "--dim", "batch_size=4", mv2)
+	add("inspect_folder_extra_csv", "inspect", "--format", "csv", "../../testdata/extra")
+	add("inspect_missing", "inspect", "../../testdata/nothere.onnx")
+	add("zoo_timm_top", "zoo", "--source", "timm", "--top", "25", "--sort", "top1")
+	add("zoo_all_density", "zoo", "--source", "all", "--top", "40", "--sort", "density", "--format", "csv")
+	add("zoo_mmacs", "zoo", "--mmacs", "--alpha", "1", "--top", "10")
+	add("zoo_stats", "zoo", "--source", "all", "--top", "1", "--stats")
+	add("score_resnet50", "score", m50, "--top1", "76.13")
+	add("score_resnet50_json", "score", m50, "--top1", "76.13", "--format", "json")
+	add("score_timm", "score", m18, "--top1", "69.76", "--ref", "timm", "--latency-ms", "12.5")
+	add("score_manifest", "score", mv2, "--manifest", "testdata/golden/acc.csv")
+	add("score_fraction", "score", m18, "--top1", "0.6976", "--fraction")
+	add("score_small", "score", m18, "--top1", "0.7")
+	add("score_no_top1", "score", m18)
+	add("check_ok", "check", m18, "--max-macs", "2G", "--max-params", "12M", "--top1", "69.76", "--min-netscore", "50")
+	add("check_broken", "check", m50, "--max-macs", "2G", "--max-params", "12M", "--max-weight-bytes", "10MiB", "--max-peak-activation-bytes", "1MiB")
+	add("check_coverage", "check", "../../testdata/extra/ms_attention.onnx", "--max-params", "1G")
+	add("check_none", "check", m18)
+	add("compare_yaml", "compare", "--manifest", "testdata/golden/acc.yaml", m18, mv2)
+	add("compare_sort_macs", "compare", "--sort", "macs", "--manifest", "testdata/golden/acc.csv", m18, m50, mv2)
+	add("compare_bad_sort", "compare", "--sort", "foo", m18)
+	add("version", "version")
+	add("help", "help")
+	cs = append(cs,
+		goldenCase{name: "compare_html", args: []string{"compare", "--manifest", "testdata/golden/acc.csv", "--ref", "paper", "--html", "$TMP/r.html", m18, m50, mv2}, files: []string{"r.html"}},
+		goldenCase{name: "paper_html", args: []string{"paper", "--top", "5", "--html", "$TMP/p.html", "--plots", "$TMP/plots"}, files: []string{"p.html", "plots/netscore_vs_top1.svg", "plots/top1_vs_gmacs.svg", "plots/density_ranking.svg"}},
+	)
+	return append(cs, runtimeGoldenCases()...)
+}
+
+func TestGolden(t *testing.T) {
+	for _, c := range goldenCases() {
+		t.Run(c.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = strings.ReplaceAll(a, "$TMP", tmp)
+			}
+			code, stdout, stderr := run(t, args...)
+			var b strings.Builder
+			b.WriteString("exit " + strconv.Itoa(code) + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr)
+			for _, f := range c.files {
+				data, err := os.ReadFile(filepath.Join(tmp, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				b.WriteString("\n--- file " + f + "\n" + string(data))
+			}
+			got := strings.ReplaceAll(b.String(), tmp, "$TMP")
+			if c.mask != nil {
+				got = c.mask(got)
+			}
+			path := filepath.Join("testdata", "golden", c.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to record it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s:\n%s", path, firstDiff(string(want), got))
+			}
+		})
+	}
+}
+
+// firstDiff shows the first differing line with its neighbours.
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + strconv.Itoa(i+1) + ":\n want: " + w + "\n  got: " + g
+		}
+	}
+	return "(same lines, different bytes)"
+}
+
+// maskNumbers replaces the numbers that follow the given keys (JSON keys or
+// table labels) with N, for figures that change from run to run.
+func maskNumbers(keys ...string) func(string) string {
+	var res []*regexp.Regexp
+	for _, k := range keys {
+		res = append(res, regexp.MustCompile(`(`+regexp.QuoteMeta(k)+`)[0-9][0-9.e+-]*`))
+	}
+	return func(s string) string {
+		for _, re := range res {
+			s = re.ReplaceAllString(s, "${1}N")
+		}
+		return s
+	}
+}
