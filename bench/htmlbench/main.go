@@ -31,8 +31,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/zoo"
 )
 
@@ -50,7 +52,7 @@ func main() {
 	}
 }
 
-func comparison(sources string) (*report.Comparison, error) {
+func comparison(sources string) (*score.Comparison, error) {
 	var rows []zoo.Row
 	for _, s := range strings.Split(sources, ",") {
 		r, _, err := zoo.Load(s)
@@ -63,19 +65,19 @@ func comparison(sources string) (*report.Comparison, error) {
 		name          string
 		top1, p, gmac float64
 	}{{"my_mobilenet", 74.5, 3.1, 0.31}, {"my_resnet", 79.0, 24.0, 3.9}, {"my_tiny_net", 61.0, 0.9, 0.05}}
-	sums := map[string]*report.Summary{}
+	sums := map[string]*inspect.Summary{}
 	for _, u := range users {
-		rows = append(rows, zoo.Row{Name: u.name, Source: report.UserSource, Top1: u.top1, ParamsM: u.p, GMACs: u.gmac})
+		rows = append(rows, zoo.Row{Name: u.name, Source: score.UserSource, Top1: u.top1, ParamsM: u.p, GMACs: u.gmac})
 		sums[u.name] = fakeSummary(u.name, u.p, u.gmac, 150)
 	}
 	scored, err := zoo.Rank(rows, zoo.ByNetScore, metrics.Default())
 	if err != nil {
 		return nil, err
 	}
-	c := &report.Comparison{Title: "htmlbench: timm reference networks and 3 user models", SortBy: zoo.ByNetScore, Metric: metrics.Default()}
+	c := &score.Comparison{Title: "htmlbench: timm reference networks and 3 user models", SortBy: zoo.ByNetScore, Metric: metrics.Default()}
 	for i, s := range scored {
-		e := report.Ranked{Scored: s, Rank: i + 1}
-		if s.Source == report.UserSource {
+		e := score.Ranked{Scored: s, Rank: i + 1}
+		if s.Source == score.UserSource {
 			e.Summary = sums[s.Name]
 		}
 		c.Entries = append(c.Entries, e)
@@ -84,8 +86,8 @@ func comparison(sources string) (*report.Comparison, error) {
 }
 
 // fakeSummary is an analysed model with n made-up layers.
-func fakeSummary(name string, paramsM, gmacs float64, n int) *report.Summary {
-	s := &report.Summary{Model: "models/" + name + ".onnx", Format: "onnx", MACsConvention: report.Core,
+func fakeSummary(name string, paramsM, gmacs float64, n int) *inspect.Summary {
+	s := &inspect.Summary{Model: "models/" + name + ".onnx", Format: "onnx", MACsConvention: inspect.Core,
 		Params: int64(paramsM * 1e6), MACs: int64(gmacs * 1e9)}
 	var total int64
 	w := make([]int64, n)
@@ -95,7 +97,7 @@ func fakeSummary(name string, paramsM, gmacs float64, n int) *report.Summary {
 	}
 	for i := range w {
 		m := s.MACs * w[i] / total
-		s.Layers = append(s.Layers, report.Layer{Name: fmt.Sprintf("/block%d/conv_%d", i/10, i), Op: "Conv",
+		s.Layers = append(s.Layers, inspect.Layer{Name: fmt.Sprintf("/block%d/conv_%d", i/10, i), Op: "Conv",
 			OutputShapes: [][]int64{{1, 64, 56, 56}}, Params: s.Params * w[i] / total, MACs: m, FLOPs: 2 * m,
 			Share: float64(m) / float64(s.MACs), Costed: true, InTotal: true})
 	}

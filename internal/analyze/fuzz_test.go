@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/netscore/netscore/internal/analyze"
-	"github.com/netscore/netscore/internal/onnx"
-	ot "github.com/netscore/netscore/internal/onnx/onnxtest"
+	"github.com/netscore/netscore/internal/format/onnx"
+	ot "github.com/netscore/netscore/internal/format/onnx/onnxtest"
 	"github.com/netscore/netscore/internal/ops"
 )
 

@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/format/onnx"
+	ot "github.com/netscore/netscore/internal/format/onnx/onnxtest"
 	"github.com/netscore/netscore/internal/graph"
-	"github.com/netscore/netscore/internal/onnx"
-	ot "github.com/netscore/netscore/internal/onnx/onnxtest"
 )
 
 // decode turns a built model into a graph, as the CLI would load it.

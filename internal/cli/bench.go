@@ -16,8 +16,8 @@ import (
 
 	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/eval"
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/ort"
-	"github.com/netscore/netscore/internal/report"
 	"github.com/netscore/netscore/internal/units"
 )
 
@@ -32,28 +32,28 @@ const (
 // benchResult is the JSON record of one `netscore bench` (docs in the
 // command's help and bench/ort.md).
 type benchResult struct {
-	Model             string          `json:"model"`
-	Runtime           string          `json:"runtime"`
-	RuntimeVersion    string          `json:"runtime_version"`
-	RuntimeLibrary    string          `json:"runtime_library"`
-	Threads           int             `json:"threads"`
-	Batch             int64           `json:"batch"`
-	Seed              uint64          `json:"seed"`
-	Inputs            []report.Tensor `json:"inputs"`
-	RuntimeLoadMs     float64         `json:"runtime_load_ms"`
-	SessionCreateMs   float64         `json:"session_create_ms"`
-	Warmup            int             `json:"warmup"`
-	Runs              int             `json:"runs"`
-	MeasuredS         float64         `json:"measured_s"`
-	LatencyMs         benchLatency    `json:"latency_ms"`
-	ThroughputPerS    float64         `json:"throughput_per_s"`
-	PeakRSSBytes      int64           `json:"peak_rss_bytes"`
-	MACsConvention    string          `json:"macs_convention"`
-	Params            *int64          `json:"params"`
-	MACs              *int64          `json:"macs"`
-	FLOPs             *int64          `json:"flops"`
-	AchievedGMACsPerS *float64        `json:"achieved_gmacs_per_s"`
-	Warnings          []string        `json:"warnings"`
+	Model             string           `json:"model"`
+	Runtime           string           `json:"runtime"`
+	RuntimeVersion    string           `json:"runtime_version"`
+	RuntimeLibrary    string           `json:"runtime_library"`
+	Threads           int              `json:"threads"`
+	Batch             int64            `json:"batch"`
+	Seed              uint64           `json:"seed"`
+	Inputs            []inspect.Tensor `json:"inputs"`
+	RuntimeLoadMs     float64          `json:"runtime_load_ms"`
+	SessionCreateMs   float64          `json:"session_create_ms"`
+	Warmup            int              `json:"warmup"`
+	Runs              int              `json:"runs"`
+	MeasuredS         float64          `json:"measured_s"`
+	LatencyMs         benchLatency     `json:"latency_ms"`
+	ThroughputPerS    float64          `json:"throughput_per_s"`
+	PeakRSSBytes      int64            `json:"peak_rss_bytes"`
+	MACsConvention    string           `json:"macs_convention"`
+	Params            *int64           `json:"params"`
+	MACs              *int64           `json:"macs"`
+	FLOPs             *int64           `json:"flops"`
+	AchievedGMACsPerS *float64         `json:"achieved_gmacs_per_s"`
+	Warnings          []string         `json:"warnings"`
 }
 
 type benchLatency struct {
@@ -120,7 +120,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		return usageErr("want exactly one model, got %d (see netscore bench -h)", len(paths))
 	case *format != "table" && *format != "json":
 		return usageErr("unknown --format %q (want table or json)", *format)
-	case *macs != string(report.Core) && *macs != string(report.All):
+	case *macs != string(inspect.Core) && *macs != string(inspect.All):
 		return usageErr("unknown --macs %q (want core or all)", *macs)
 	case *threads < 0:
 		return usageErr("--threads must be >= 0")
@@ -191,7 +191,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 			return fail(fmt.Errorf("%s: input %s: %v", path, in.Name, err))
 		}
 		feeds[in.Name] = t
-		res.Inputs = append(res.Inputs, report.Tensor{Name: in.Name, DType: in.DType.String(), Shape: t.Shape})
+		res.Inputs = append(res.Inputs, inspect.Tensor{Name: in.Name, DType: in.DType.String(), Shape: t.Shape})
 	}
 	binding, err := sess.Bind(feeds)
 	if err != nil {
@@ -211,7 +211,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		res.ThroughputPerS = benchRound(float64(res.Batch)*float64(res.Runs)/wall.Seconds(), 1e3)
 	}
 
-	r := analyzeOne(path, analyze.Options{Inputs: shapes, Dims: map[string]int64{}}, report.Options{MACs: report.Convention(*macs)})
+	r := analyzeOne(path, analyze.Options{Inputs: shapes, Dims: map[string]int64{}}, inspect.Options{MACs: inspect.Convention(*macs)})
 	if r.err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("no counted figures: %v", r.err))
 	} else {

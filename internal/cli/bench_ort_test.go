@@ -49,7 +49,7 @@ func benchJSON(t *testing.T, args ...string) map[string]any {
 func benchInspectJSON(t *testing.T, args ...string) map[string]any {
 	t.Helper()
 	var out, errb bytes.Buffer
-	if code := inspect(append(args, "--format", "json"), &out, &errb); code != ExitOK {
+	if code := inspectCmd(append(args, "--format", "json"), &out, &errb); code != ExitOK {
 		t.Fatalf("inspect %v: exit %d: %s", args, code, errb.String())
 	}
 	var m map[string]any

@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/units"
 )
 
@@ -65,7 +65,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr(stderr, "check", err)
 	}
-	res := analyzeOne(paths[0], opt, report.Options{})
+	res := analyzeOne(paths[0], opt, inspect.Options{})
 	if res.err != nil {
 		fmt.Fprintf(stderr, "netscore: %v\n", res.err)
 		return ExitFailed

@@ -15,8 +15,9 @@ import (
 	"sync"
 
 	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/format"
 	"github.com/netscore/netscore/internal/graph"
-	"github.com/netscore/netscore/internal/onnx"
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/report"
 )
 
@@ -52,7 +53,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "inspect":
-		return inspect(args[1:], stdout, stderr)
+		return inspectCmd(args[1:], stdout, stderr)
 	case "score":
 		return scoreCmd(args[1:], stdout, stderr)
 	case "compare":
@@ -160,7 +161,7 @@ func parseBindings(inputs, dims repeated) (analyze.Options, error) {
 	return opt, nil
 }
 
-func inspect(args []string, stdout, stderr io.Writer) int {
+func inspectCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "table", "output format: table, json, csv or md")
@@ -191,7 +192,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netscore inspect: unknown --format %q (want %s)\n", *format, strings.Join(report.Formats, ", "))
 		return ExitUsage
 	}
-	if *macs != string(report.Core) && *macs != string(report.All) {
+	if *macs != string(inspect.Core) && *macs != string(inspect.All) {
 		fmt.Fprintf(stderr, "netscore inspect: unknown --macs %q (want core or all)\n", *macs)
 		return ExitUsage
 	}
@@ -204,7 +205,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netscore inspect: %v\n", err)
 		return ExitUsage
 	}
-	ropt := report.Options{MACs: report.Convention(*macs), Layers: *layers || *netron != ""}
+	ropt := inspect.Options{MACs: inspect.Convention(*macs), Layers: *layers || *netron != ""}
 	results := analyzeAll(paths, opt, ropt, *jobs, newProgress(stderr, len(paths)))
 	if *netron != "" && results[0].err == nil {
 		if err := writeFile(*netron, func(w io.Writer) error { return report.WriteNetron(w, results[0].summary) }); err != nil {
@@ -215,7 +216,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 			results[0].summary.Layers = nil
 		}
 	}
-	var good []*report.Summary
+	var good []*inspect.Summary
 	failed, misbound := 0, 0
 	for _, r := range results {
 		if r.err != nil {
@@ -241,7 +242,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	if len(good) > 0 || *format == "json" {
 		write := report.Write
 		if *format == "json" && len(paths) > 1 {
-			write = func(w io.Writer, _ string, ss []*report.Summary) error { return report.WriteJSONArray(w, ss) }
+			write = func(w io.Writer, _ string, ss []*inspect.Summary) error { return report.WriteJSONArray(w, ss) }
 		}
 		if err := write(stdout, *format, good); err != nil {
 			fmt.Fprintf(stderr, "netscore: %v\n", err)
@@ -261,12 +262,12 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 }
 
 type result struct {
-	summary *report.Summary
+	summary *inspect.Summary
 	err     error
 }
 
 // analyzeAll analyses files in parallel, keeping the input order.
-func analyzeAll(paths []string, opt analyze.Options, ropt report.Options, jobs int, bar *progress) []result {
+func analyzeAll(paths []string, opt analyze.Options, ropt inspect.Options, jobs int, bar *progress) []result {
 	out := make([]result, len(paths))
 	jobs = max(1, min(jobs, len(paths)))
 	next := make(chan int)
@@ -290,7 +291,7 @@ func analyzeAll(paths []string, opt analyze.Options, ropt report.Options, jobs i
 	return out
 }
 
-func analyzeOne(path string, opt analyze.Options, ropt report.Options) (res result) {
+func analyzeOne(path string, opt analyze.Options, ropt inspect.Options) (res result) {
 	defer func() {
 		if p := recover(); p != nil { // a bug of ours must not take the other models down
 			res = result{err: fmt.Errorf("%s: internal error: %v (please report this model)", path, p)}
@@ -304,12 +305,12 @@ func analyzeOne(path string, opt analyze.Options, ropt report.Options) (res resu
 	if err != nil {
 		return result{err: fmt.Errorf("%s: %w", path, err)}
 	}
-	return result{summary: report.Summarize(r, ropt)}
+	return result{summary: inspect.Summarize(r, ropt)}
 }
 
 // load picks a reader by content.
 func load(path string) (*graph.Model, error) {
-	return onnx.Load(path)
+	return format.Open(path)
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }

@@ -11,7 +11,8 @@ import (
 	"testing"
 
 	"github.com/netscore/netscore/internal/cli"
-	ot "github.com/netscore/netscore/internal/onnx/onnxtest"
+	ot "github.com/netscore/netscore/internal/format/onnx/onnxtest"
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/report"
 )
 
@@ -77,7 +78,7 @@ func TestInspectFolder(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "sub"), "b.onnx", ot.Relu(1, 4).Bytes())
 	code, stdout, stderr := run(t, "inspect", "--format", "json", dir)
-	var got []report.Summary
+	var got []inspect.Summary
 	if err := json.Unmarshal([]byte(stdout), &got); code != 0 || err != nil || len(got) != 2 {
 		t.Errorf("exit %d, %v, %d models: %s", code, err, len(got), stderr)
 	}
@@ -95,7 +96,7 @@ func TestSomeModelsFail(t *testing.T) {
 	if code != cli.ExitFailed {
 		t.Errorf("exit code %d, want %d", code, cli.ExitFailed)
 	}
-	var got []report.Summary
+	var got []inspect.Summary
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 		t.Fatalf("stdout is not a JSON array: %v\n%s", err, stdout)
 	}
@@ -159,7 +160,7 @@ func TestJSONShapeFollowsArguments(t *testing.T) {
 	if code != cli.ExitFailed {
 		t.Errorf("exit code %d", code)
 	}
-	var arr []report.Summary
+	var arr []inspect.Summary
 	err := json.Unmarshal([]byte(stdout), &arr)
 	if err != nil || len(arr) != 1 {
 		t.Fatalf("stdout is not an array of one summary (%v):\n%s", err, stdout)
@@ -231,7 +232,7 @@ func TestGoodModelExitsZero(t *testing.T) {
 	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var s report.Summary
+	var s inspect.Summary
 	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
 	}

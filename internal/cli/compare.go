@@ -10,8 +10,10 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/zoo"
 )
 
@@ -152,9 +154,9 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "netscore compare: no models")
 		return ExitUsage
 	}
-	results := analyzeAll(paths, opt, report.Options{Layers: *htmlOut != ""}, *jobs, newProgress(stderr, len(paths)))
+	results := analyzeAll(paths, opt, inspect.Options{Layers: *htmlOut != ""}, *jobs, newProgress(stderr, len(paths)))
 	var users []zoo.Row
-	summaries := map[string]*report.Summary{}
+	summaries := map[string]*inspect.Summary{}
 	top5, latency := map[string]float64{}, map[string]float64{}
 	var unscored []string
 	for i, r := range results {
@@ -197,7 +199,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 			fail(fmt.Errorf("%s: cannot be scored: %v", paths[i], err))
 			continue
 		}
-		users = append(users, zoo.Row{Name: paths[i], Source: report.UserSource, Top1: a, ParamsM: p, GMACs: m, Note: row.Notes})
+		users = append(users, zoo.Row{Name: paths[i], Source: score.UserSource, Top1: a, ParamsM: p, GMACs: m, Note: row.Notes})
 		summaries[paths[i]] = r.summary
 		top5[paths[i]] = a5
 		latency[paths[i]] = row.LatencyMS
@@ -219,7 +221,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	c := &report.Comparison{Title: fmt.Sprintf("%d models by %s", len(users), key), SortBy: key, Metric: sc.params(), Entries: ranked}
+	c := &score.Comparison{Title: fmt.Sprintf("%d models by %s", len(users), key), SortBy: key, Metric: sc.params(), Entries: ranked}
 	if len(refs) > 0 {
 		c.Title += fmt.Sprintf(", among %d reference networks (%s)", len(refs), *ref)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/zoo"
 )
 
@@ -40,8 +41,8 @@ func paperCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	published := publishedOrderings()
-	var first *report.Comparison
-	rankings := map[string][]report.RankedRow{} // json and csv: one document
+	var first *score.Comparison
+	rankings := map[string][]score.RankedRow{} // json and csv: one document
 	keys := []zoo.SortKey{zoo.ByNetScore, zoo.ByTop1, zoo.ByDensity}
 	for i, key := range keys {
 		ranked, err := rank(nil, nil, rows, key, sc.params())
@@ -53,13 +54,13 @@ func paperCmd(args []string, stdout, stderr io.Writer) int {
 		if *top > 0 && *top < len(ranked) {
 			ranked = ranked[:*top]
 		}
-		c := &report.Comparison{Title: fmt.Sprintf("NetScore paper network set (reconstructed), ranked by %s", key), SortBy: key, Metric: sc.params(), Entries: ranked}
+		c := &score.Comparison{Title: fmt.Sprintf("NetScore paper network set (reconstructed), ranked by %s", key), SortBy: key, Metric: sc.params(), Entries: ranked}
 		if p := published[key]; p != "" {
 			c.Notes = append(c.Notes, "Published order (paper): "+p)
 		}
 		if i == 0 {
 			c.Notes = append(c.Notes, refNotes(rows, sc.params())...)
-			first = &report.Comparison{Title: "NetScore paper network set (reconstructed)", SortBy: key, Metric: sc.params(), Entries: all}
+			first = &score.Comparison{Title: "NetScore paper network set (reconstructed)", SortBy: key, Metric: sc.params(), Entries: all}
 		}
 		for _, k := range keys {
 			if p := published[k]; p != "" && i == 0 {

@@ -10,8 +10,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/units"
 	"github.com/netscore/netscore/internal/zoo"
 )
@@ -72,15 +74,15 @@ func refRows(name string) ([]zoo.Row, error) {
 }
 
 // rank scores user rows together with reference rows and numbers them.
-func rank(users []zoo.Row, summaries map[string]*report.Summary, refs []zoo.Row, by zoo.SortKey, ps metrics.Params) ([]report.Ranked, error) {
+func rank(users []zoo.Row, summaries map[string]*inspect.Summary, refs []zoo.Row, by zoo.SortKey, ps metrics.Params) ([]score.Ranked, error) {
 	scored, err := zoo.Rank(append(append([]zoo.Row{}, users...), refs...), by, ps)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]report.Ranked, len(scored))
+	out := make([]score.Ranked, len(scored))
 	for i, s := range scored {
-		out[i] = report.Ranked{Scored: s, Rank: i + 1}
-		if s.Source == report.UserSource {
+		out[i] = score.Ranked{Scored: s, Rank: i + 1}
+		if s.Source == score.UserSource {
 			out[i].Summary = summaries[s.Name]
 		}
 	}
@@ -124,7 +126,7 @@ func zooCmd(args []string, stdout, stderr io.Writer) int {
 	if *top > 0 && *top < len(ranked) {
 		ranked = ranked[:*top]
 	}
-	c := &report.Comparison{Title: zooTitle(*source, key), SortBy: key, Metric: sc.params(), Entries: ranked, Notes: refNotes(rows, sc.params())}
+	c := &score.Comparison{Title: zooTitle(*source, key), SortBy: key, Metric: sc.params(), Entries: ranked, Notes: refNotes(rows, sc.params())}
 	if *format != "table" && *format != "md" {
 		c.Notes = nil
 	}
@@ -170,24 +172,24 @@ func refNotes(rows []zoo.Row, ps metrics.Params) []string {
 
 // scorecard is the JSON form of `score`.
 type scorecard struct {
-	Model        string            `json:"model"`
-	Top1         float64           `json:"top1"`
-	Params       int64             `json:"params"`
-	MACs         int64             `json:"macs"`
-	NetScore     float64           `json:"netscore"`
-	Density      float64           `json:"density"`
-	AccPerGMAC   float64           `json:"acc_per_gmac"`
-	Reference    string            `json:"reference"`
-	Rank         int               `json:"rank"`
-	Of           int               `json:"of"`
-	Percentile   float64           `json:"percentile"`
-	Above        *report.RankedRow `json:"above,omitempty"`
-	Below        *report.RankedRow `json:"below,omitempty"`
-	ParetoMACs   bool              `json:"pareto_macs"`
-	ParetoParams bool              `json:"pareto_params"`
-	LatencyMS    float64           `json:"latency_ms,omitempty"`
-	LatencyScore float64           `json:"latency_score,omitempty"`
-	Warnings     []string          `json:"warnings"`
+	Model        string           `json:"model"`
+	Top1         float64          `json:"top1"`
+	Params       int64            `json:"params"`
+	MACs         int64            `json:"macs"`
+	NetScore     float64          `json:"netscore"`
+	Density      float64          `json:"density"`
+	AccPerGMAC   float64          `json:"acc_per_gmac"`
+	Reference    string           `json:"reference"`
+	Rank         int              `json:"rank"`
+	Of           int              `json:"of"`
+	Percentile   float64          `json:"percentile"`
+	Above        *score.RankedRow `json:"above,omitempty"`
+	Below        *score.RankedRow `json:"below,omitempty"`
+	ParetoMACs   bool             `json:"pareto_macs"`
+	ParetoParams bool             `json:"pareto_params"`
+	LatencyMS    float64          `json:"latency_ms,omitempty"`
+	LatencyScore float64          `json:"latency_score,omitempty"`
+	Warnings     []string         `json:"warnings"`
 }
 
 func scoreCmd(args []string, stdout, stderr io.Writer) int {
@@ -246,22 +248,22 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr(stderr, "score", err)
 	}
-	res := analyzeOne(paths[0], opt, report.Options{})
+	res := analyzeOne(paths[0], opt, inspect.Options{})
 	if res.err != nil {
 		fmt.Fprintf(stderr, "netscore: %v\n", res.err)
 		return ExitFailed
 	}
 	s := res.summary
 	p, m := metrics.FromCounts(s.Params, s.MACs)
-	user := zoo.Row{Name: paths[0], Source: report.UserSource, Top1: a, ParamsM: p, GMACs: m}
-	ranked, err := rank([]zoo.Row{user}, map[string]*report.Summary{paths[0]: s}, refs, zoo.ByNetScore, sc.params())
+	user := zoo.Row{Name: paths[0], Source: score.UserSource, Top1: a, ParamsM: p, GMACs: m}
+	ranked, err := rank([]zoo.Row{user}, map[string]*inspect.Summary{paths[0]: s}, refs, zoo.ByNetScore, sc.params())
 	if err != nil {
 		fmt.Fprintf(stderr, "netscore: %s: %v\n", paths[0], err)
 		return ExitFailed
 	}
 	card := scorecard{Model: paths[0], Top1: a, Params: s.Params, MACs: s.MACs, Reference: *ref, Of: len(ranked), Warnings: s.Warnings}
 	for i, r := range ranked {
-		if r.Source != report.UserSource {
+		if r.Source != score.UserSource {
 			continue
 		}
 		card.NetScore, card.Density, card.AccPerGMAC = r.NetScore, r.Density, r.AccPerGMAC
@@ -284,7 +286,7 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	if len(refs) > 0 {
 		var ns []float64
 		for _, r := range ranked {
-			if r.Source != report.UserSource {
+			if r.Source != score.UserSource {
 				ns = append(ns, r.NetScore)
 			}
 		}

@@ -6,10 +6,11 @@ import (
 	"os"
 
 	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/score"
 )
 
 // writeVisuals writes the HTML report and the chart files when asked.
-func writeVisuals(c *report.Comparison, htmlPath, plotDir string, stderr io.Writer) error {
+func writeVisuals(c *score.Comparison, htmlPath, plotDir string, stderr io.Writer) error {
 	if htmlPath != "" {
 		if err := writeFile(htmlPath, func(w io.Writer) error { return report.WriteHTML(w, c) }); err != nil {
 			return err

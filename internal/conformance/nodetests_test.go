@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/format/onnx"
 	"github.com/netscore/netscore/internal/graph"
-	"github.com/netscore/netscore/internal/onnx"
 	"github.com/netscore/netscore/internal/ops"
 )
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netscore/netscore/internal/format/onnx"
 	"github.com/netscore/netscore/internal/graph"
-	"github.com/netscore/netscore/internal/onnx"
 	"github.com/netscore/netscore/internal/ops"
 )
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/netscore/netscore/internal/analyze"
-	"github.com/netscore/netscore/internal/onnx"
+	"github.com/netscore/netscore/internal/format/onnx"
 )
 
 const modelDir = "../../testdata/models"

@@ -21,8 +21,8 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"github.com/netscore/netscore/internal/format/onnx"
 	"github.com/netscore/netscore/internal/graph"
-	"github.com/netscore/netscore/internal/onnx"
 )
 
 // EnvLibrary names the environment variable that points at another ORT

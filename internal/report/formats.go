@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/units"
 )
 
@@ -20,7 +21,7 @@ var Formats = []string{"table", "json", "csv", "md"}
 
 // Write renders summaries in a format. JSON is one object for a single
 // summary and an array otherwise; WriteJSONArray always writes an array.
-func Write(w io.Writer, format string, ss []*Summary) error {
+func Write(w io.Writer, format string, ss []*inspect.Summary) error {
 	switch format {
 	case "table", "":
 		return writeTable(w, ss)
@@ -39,9 +40,9 @@ func Write(w io.Writer, format string, ss []*Summary) error {
 
 // WriteJSONArray writes summaries as a JSON array, even of one or none:
 // the form for a run given several models, whatever failed.
-func WriteJSONArray(w io.Writer, ss []*Summary) error {
+func WriteJSONArray(w io.Writer, ss []*inspect.Summary) error {
 	if ss == nil {
-		ss = []*Summary{}
+		ss = []*inspect.Summary{}
 	}
 	return encodeJSON(w, ss)
 }
@@ -59,7 +60,7 @@ var SummaryColumns = []string{"model", "format", "macs_convention", "params", "b
 // LayerColumns are the CSV columns of the per-layer form (--layers).
 var LayerColumns = []string{"model", "scope", "name", "op", "output_shapes", "params", "macs", "flops", "share", "repeat", "costed", "in_total", "reason"}
 
-func writeCSV(w io.Writer, ss []*Summary) error {
+func writeCSV(w io.Writer, ss []*inspect.Summary) error {
 	cw := csv.NewWriter(w)
 	layers := len(ss) > 0 && ss[0].Layers != nil
 	if layers {
@@ -115,7 +116,7 @@ func shapesString(ss [][]int64) string {
 	return strings.Join(parts, ",")
 }
 
-func ioList(ts []Tensor) string {
+func ioList(ts []inspect.Tensor) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
 		parts[i] = t.Name + ":" + t.DType + "[" + ShapeString(t.Shape) + "]"
@@ -123,7 +124,7 @@ func ioList(ts []Tensor) string {
 	return strings.Join(parts, ";")
 }
 
-func opList(ops []OpCount, sep string) string {
+func opList(ops []inspect.OpCount, sep string) string {
 	parts := make([]string, len(ops))
 	for i, o := range ops {
 		parts[i] = fmt.Sprintf("%s×%d", o.Op, o.Count)
@@ -131,8 +132,8 @@ func opList(ops []OpCount, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-func macsLabel(s *Summary) string {
-	if s.MACsConvention == All {
+func macsLabel(s *inspect.Summary) string {
+	if s.MACsConvention == inspect.All {
 		return "MACs (all)"
 	}
 	return "MACs"
@@ -140,7 +141,7 @@ func macsLabel(s *Summary) string {
 
 // writeTable prints a card per model (with its layers when asked), or one
 // comparison table when several models are summarised without layers.
-func writeTable(w io.Writer, ss []*Summary) error {
+func writeTable(w io.Writer, ss []*inspect.Summary) error {
 	if len(ss) > 1 && ss[0].Layers == nil {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintf(tw, "model\tparams\t%s\tFLOPs\tweights\tpeak act.\tcoverage\t\n", macsLabel(ss[0]))
@@ -163,7 +164,7 @@ func writeTable(w io.Writer, ss []*Summary) error {
 	return nil
 }
 
-func writeCard(w io.Writer, s *Summary) {
+func writeCard(w io.Writer, s *inspect.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
 	row("model", clean(s.Model)+"  ("+clean(formatLine(s))+")")
@@ -193,7 +194,7 @@ func writeCard(w io.Writer, s *Summary) {
 	tw.Flush()
 }
 
-func formatLine(s *Summary) string {
+func formatLine(s *inspect.Summary) string {
 	parts := []string{s.Format}
 	var doms []string
 	for d := range s.Opsets {
@@ -236,7 +237,7 @@ func pick(c bool, a, b string) string {
 	return b
 }
 
-func writeLayers(w io.Writer, s *Summary) {
+func writeLayers(w io.Writer, s *inspect.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "name\top\toutput\tparams\t%s\tFLOPs\tshare\tnote\n", macsLabel(s))
 	for _, l := range s.Layers {
@@ -261,7 +262,7 @@ func writeLayers(w io.Writer, s *Summary) {
 	tw.Flush()
 }
 
-func writeMarkdown(w io.Writer, ss []*Summary) error {
+func writeMarkdown(w io.Writer, ss []*inspect.Summary) error {
 	fmt.Fprintf(w, "| model | params | %s | FLOPs | weights | peak activations | coverage |\n|---|---:|---:|---:|---:|---:|---:|\n", macsLabel(first(ss)))
 	for _, s := range ss {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(s.Model), units.Count(s.Params), units.Count(s.MACs),
@@ -283,9 +284,9 @@ func writeMarkdown(w io.Writer, ss []*Summary) error {
 	return nil
 }
 
-func first(ss []*Summary) *Summary {
+func first(ss []*inspect.Summary) *inspect.Summary {
 	if len(ss) == 0 {
-		return &Summary{}
+		return &inspect.Summary{}
 	}
 	return ss[0]
 }

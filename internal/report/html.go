@@ -15,8 +15,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/plot"
+	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/units"
 	"github.com/netscore/netscore/internal/zoo"
 )
@@ -41,7 +43,7 @@ const (
 
 // drawable reports whether an entry can be placed on the charts: every
 // figure positive and finite.
-func drawable(e *Ranked) bool {
+func drawable(e *score.Ranked) bool {
 	for _, v := range []float64{e.Top1, e.ParamsM, e.GMACs, e.NetScore, e.Density} {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return false
@@ -52,7 +54,7 @@ func drawable(e *Ranked) bool {
 
 // sourceLabel is what the report shows as an entry's source.
 func sourceLabel(s zoo.Source) string {
-	if s == UserSource {
+	if s == score.UserSource {
 		return "user"
 	}
 	return s.Label()
@@ -77,7 +79,7 @@ type charts struct {
 	densityN, densityUserN int // bars
 }
 
-func buildCharts(c *Comparison, interactive bool) *charts {
+func buildCharts(c *score.Comparison, interactive bool) *charts {
 	ch := &charts{}
 	type srcGroup struct {
 		src zoo.Source
@@ -181,7 +183,7 @@ func buildCharts(c *Comparison, interactive bool) *charts {
 
 	// series gives the points of one chart: position from xy, a label where
 	// label says so (always for the user's models).
-	series := func(xy func(e *Ranked) (x, y float64), label func(i int) bool) []plot.Series {
+	series := func(xy func(e *score.Ranked) (x, y float64), label func(i int) bool) []plot.Series {
 		point := func(i int, labelled bool) plot.Point {
 			e := &c.Entries[i]
 			p := plot.Point{Size: e.ParamsM, Name: e.Name, Source: sourceLabel(e.Source), Key: strconv.Itoa(i)}
@@ -224,14 +226,14 @@ func buildCharts(c *Comparison, interactive bool) *charts {
 		Title:  "NetScore vs top-1 accuracy",
 		X:      plot.Axis{Label: "top-1 accuracy (%)"},
 		Y:      plot.Axis{Label: nsLabel},
-		Series: series(func(e *Ranked) (float64, float64) { return e.Top1, e.NetScore }, func(i int) bool { return fewRefs || topNS[i] }),
+		Series: series(func(e *score.Ranked) (float64, float64) { return e.Top1, e.NetScore }, func(i int) bool { return fewRefs || topNS[i] }),
 	}
 	ch.macs = &plot.Scatter{
 		Title:     "top-1 accuracy vs GMACs (bubble area = params)",
 		X:         plot.Axis{Label: "GMACs (log scale)", Log: true},
 		Y:         plot.Axis{Label: "top-1 accuracy (%)"},
 		SizeLabel: "params (M)",
-		Series:    series(func(e *Ranked) (float64, float64) { return e.GMACs, e.Top1 }, func(i int) bool { return fewRefs || onFront[i] }),
+		Series:    series(func(e *score.Ranked) (float64, float64) { return e.GMACs, e.Top1 }, func(i int) bool { return fewRefs || onFront[i] }),
 	}
 	if len(all) > 0 {
 		ch.macs.Lines = append(ch.macs.Lines, plot.Line{Name: "Pareto front", Color: "#333333", Class: "front-all", Points: front(all)})
@@ -301,7 +303,7 @@ func buildCharts(c *Comparison, interactive bool) *charts {
 // WritePlots writes the comparison's charts into dir (created if needed), as
 // stand-alone SVG and PNG: netscore_vs_top1, top1_vs_gmacs and
 // density_ranking, .svg then .png each. It returns the paths written.
-func WritePlots(dir string, c *Comparison) ([]string, error) {
+func WritePlots(dir string, c *score.Comparison) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -400,7 +402,7 @@ func cell(v float64, format string) string {
 // fetches nothing: styles, script and data are inline. The script only adds
 // tooltips, the reference toggle and table sorting; the page reads fine
 // without it.
-func WriteHTML(w io.Writer, c *Comparison) error {
+func WriteHTML(w io.Writer, c *score.Comparison) error {
 	ch := buildCharts(c, true)
 	h := &htmlWriter{w: bufio.NewWriterSize(w, 256<<10)}
 	title := c.Title
@@ -661,14 +663,14 @@ func shapeText(shapes [][]int64) string {
 
 // writeLayerBreakdown writes one user model's layer breakdown: the top layers by
 // MACs (FLOPs when the model has no MACs) as bars, then a table.
-func writeLayerBreakdown(h *htmlWriter, e *Ranked, idx int, data map[string][]any) error {
+func writeLayerBreakdown(h *htmlWriter, e *score.Ranked, idx int, data map[string][]any) error {
 	s := e.Summary
 	order := make([]int, len(s.Layers))
 	for k := range order {
 		order[k] = k
 	}
 	useFLOPs := s.MACs == 0
-	cost := func(l *Layer) int64 {
+	cost := func(l *inspect.Layer) int64 {
 		if useFLOPs {
 			return l.FLOPs
 		}
@@ -750,7 +752,7 @@ func writeLayerBreakdown(h *htmlWriter, e *Ranked, idx int, data map[string][]an
 	return nil
 }
 
-func modelCost(s *Summary, flops bool) int64 {
+func modelCost(s *inspect.Summary, flops bool) int64 {
 	if flops {
 		return s.FLOPs
 	}
@@ -925,7 +927,7 @@ window.addEventListener("load",function(){body.setAttribute("data-load-ms",perfo
 // shortNames labels charts: a user's model by its file name without folder
 // and extension when no other model shares it, else by the path as given;
 // reference networks by their names.
-func shortNames(c *Comparison) []string {
+func shortNames(c *score.Comparison) []string {
 	base := func(p string) string {
 		b := filepath.Base(p)
 		return strings.TrimSuffix(b, filepath.Ext(b))

@@ -14,7 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/zoo"
 )
 
@@ -32,8 +34,8 @@ var testUsers = []userModel{
 }
 
 // fakeSummary is a Summary with n layers whose MACs add up to the model's.
-func fakeSummary(u userModel) *Summary {
-	s := &Summary{Model: "models/" + u.name + ".onnx", Format: "onnx", MACsConvention: Core,
+func fakeSummary(u userModel) *inspect.Summary {
+	s := &inspect.Summary{Model: "models/" + u.name + ".onnx", Format: "onnx", MACsConvention: inspect.Core,
 		Params: int64(u.paramsM * 1e6), MACs: int64(u.gmac * 1e9)}
 	if u.layers == 0 {
 		return s
@@ -50,7 +52,7 @@ func fakeSummary(u userModel) *Summary {
 	ops := []string{"Conv", "Conv", "MatMul", "Gemm", "Relu"}
 	for i := range weights {
 		m := s.MACs * weights[i] / total
-		s.Layers = append(s.Layers, Layer{
+		s.Layers = append(s.Layers, inspect.Layer{
 			Name: fmt.Sprintf("/stage%d/block%d/%s_%d", i/30, i%30, strings.ToLower(ops[i%5]), i), Op: ops[i%5],
 			OutputShapes: [][]int64{{1, int64(16 << (i % 4)), 56, -1}}, Params: s.Params * weights[i] / total,
 			MACs: m, FLOPs: 2 * m, Share: float64(m) / float64(s.MACs), Costed: true, InTotal: true,
@@ -61,7 +63,7 @@ func fakeSummary(u userModel) *Summary {
 
 // testComparison ranks the reference rows of the given zoo sources (none:
 // no references) together with testUsers.
-func testComparison(t testing.TB, users []userModel, sources ...string) *Comparison {
+func testComparison(t testing.TB, users []userModel, sources ...string) *score.Comparison {
 	t.Helper()
 	var rows []zoo.Row
 	for _, src := range sources {
@@ -71,20 +73,20 @@ func testComparison(t testing.TB, users []userModel, sources ...string) *Compari
 		}
 		rows = append(rows, r...)
 	}
-	sums := map[string]*Summary{}
+	sums := map[string]*inspect.Summary{}
 	for _, u := range users {
-		rows = append(rows, zoo.Row{Name: u.name, Source: UserSource, Top1: u.top1, ParamsM: u.paramsM, GMACs: u.gmac})
+		rows = append(rows, zoo.Row{Name: u.name, Source: score.UserSource, Top1: u.top1, ParamsM: u.paramsM, GMACs: u.gmac})
 		sums[u.name] = fakeSummary(u)
 	}
 	scored, err := zoo.Rank(rows, zoo.ByNetScore, metrics.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Comparison{Title: "netscore test comparison", SortBy: zoo.ByNetScore, Metric: metrics.Default(),
+	c := &score.Comparison{Title: "netscore test comparison", SortBy: zoo.ByNetScore, Metric: metrics.Default(),
 		Notes: []string{"test note: figures are made up"}}
 	for i, s := range scored {
-		e := Ranked{Scored: s, Rank: i + 1}
-		if s.Source == UserSource {
+		e := score.Ranked{Scored: s, Rank: i + 1}
+		if s.Source == score.UserSource {
 			e.Summary = sums[s.Name]
 		}
 		c.Entries = append(c.Entries, e)
@@ -141,7 +143,7 @@ func wellFormedXML(t testing.TB, what, doc string) {
 }
 
 // expectedDensityBars is the number of bars of the density ranking.
-func expectedDensityBars(c *Comparison) int {
+func expectedDensityBars(c *score.Comparison) int {
 	if len(c.Entries) <= DensityTop {
 		return len(c.Entries)
 	}
@@ -161,7 +163,7 @@ func expectedDensityBars(c *Comparison) int {
 	return n
 }
 
-func writePage(t testing.TB, c *Comparison) string {
+func writePage(t testing.TB, c *score.Comparison) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := WriteHTML(&b, c); err != nil {
@@ -171,7 +173,7 @@ func writePage(t testing.TB, c *Comparison) string {
 }
 
 // checkPage runs the structural checks every page must pass.
-func checkPage(t *testing.T, c *Comparison, page string) {
+func checkPage(t *testing.T, c *score.Comparison, page string) {
 	t.Helper()
 	if !strings.HasPrefix(page, "<!DOCTYPE html>") || !strings.HasSuffix(page, "</html>\n") {
 		t.Errorf("page does not start with a doctype or end with </html>")
@@ -349,7 +351,7 @@ func TestWriteHTMLOnlyReferences(t *testing.T) {
 }
 
 func TestWriteHTMLEmpty(t *testing.T) {
-	c := &Comparison{}
+	c := &score.Comparison{}
 	page := writePage(t, c)
 	checkPage(t, c, page)
 	if _, err := WritePlots(t.TempDir(), c); err != nil {
@@ -442,9 +444,9 @@ func TestWriteSamples(t *testing.T) {
 
 // Measured latencies get their two columns; pages without any do not.
 func TestHTMLLatencyColumns(t *testing.T) {
-	c := &Comparison{Title: "t", Entries: []Ranked{
-		{Scored: zoo.Scored{Row: zoo.Row{Name: "a.onnx", Source: UserSource, Top1: 70, ParamsM: 3, GMACs: 0.3}, NetScore: 70}, Rank: 1, LatencyMS: 12.5, LatencyScore: 61.2},
-		{Scored: zoo.Scored{Row: zoo.Row{Name: "b.onnx", Source: UserSource, Top1: 60, ParamsM: 2, GMACs: 0.2}, NetScore: 65}, Rank: 2},
+	c := &score.Comparison{Title: "t", Entries: []score.Ranked{
+		{Scored: zoo.Scored{Row: zoo.Row{Name: "a.onnx", Source: score.UserSource, Top1: 70, ParamsM: 3, GMACs: 0.3}, NetScore: 70}, Rank: 1, LatencyMS: 12.5, LatencyScore: 61.2},
+		{Scored: zoo.Scored{Row: zoo.Row{Name: "b.onnx", Source: score.UserSource, Top1: 60, ParamsM: 2, GMACs: 0.2}, NetScore: 65}, Rank: 2},
 	}}
 	var b strings.Builder
 	if err := WriteHTML(&b, c); err != nil {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+
+	"github.com/netscore/netscore/internal/inspect"
 )
 
 // Netron's "netron:attachment" sidecar: a JSON file that, dropped onto a
@@ -26,7 +28,7 @@ type netronAttachment struct {
 
 // WriteNetron writes the per-node metrics of one model as a Netron
 // attachment. The summary must carry layers.
-func WriteNetron(w io.Writer, s *Summary) error {
+func WriteNetron(w io.Writer, s *inspect.Summary) error {
 	a := netronAttachment{Signature: "netron:attachment", Metadata: []netronEntry{}}
 	model := func(name string, v int64) {
 		a.Metrics = append(a.Metrics, netronEntry{Kind: "model", Target: "", Name: name, Value: v})

@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"github.com/netscore/netscore/internal/analyze"
-	"github.com/netscore/netscore/internal/onnx"
+	"github.com/netscore/netscore/internal/format/onnx"
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/report"
 )
 
@@ -18,7 +19,7 @@ const (
 	resnet18Params = 11684712
 )
 
-func summarize(t *testing.T, opt report.Options) *report.Summary {
+func summarize(t *testing.T, opt inspect.Options) *inspect.Summary {
 	t.Helper()
 	m, err := onnx.Load("../../testdata/models/resnet18_op13_dyn.onnx")
 	if err != nil {
@@ -28,12 +29,12 @@ func summarize(t *testing.T, opt report.Options) *report.Summary {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.Summarize(r, opt)
+	return inspect.Summarize(r, opt)
 }
 
 // The layer rows add up to the model's totals, which equal PyTorch's.
 func TestLayersSumToTorchFigures(t *testing.T) {
-	s := summarize(t, report.Options{Layers: true})
+	s := summarize(t, inspect.Options{Layers: true})
 	var macs, params int64
 	var share float64
 	for _, l := range s.Layers {
@@ -52,7 +53,7 @@ func TestLayersSumToTorchFigures(t *testing.T) {
 // The JSON carries the documented field names (docs/output.md).
 func TestJSONFields(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.Write(&buf, "json", []*report.Summary{summarize(t, report.Options{Layers: true})}); err != nil {
+	if err := report.Write(&buf, "json", []*inspect.Summary{summarize(t, inspect.Options{Layers: true})}); err != nil {
 		t.Fatal(err)
 	}
 	var obj map[string]any
@@ -78,8 +79,8 @@ func TestJSONFields(t *testing.T) {
 
 // --macs all adds the other ops; FLOPs do not depend on the convention.
 func TestConventions(t *testing.T) {
-	core := summarize(t, report.Options{MACs: report.Core})
-	all := summarize(t, report.Options{MACs: report.All})
+	core := summarize(t, inspect.Options{MACs: inspect.Core})
+	all := summarize(t, inspect.Options{MACs: inspect.All})
 	if core.MACs != resnet18MACs || all.MACs <= core.MACs || all.FLOPs != core.FLOPs || core.FLOPs != 2*core.MACs+(all.MACs-core.MACs) {
 		t.Errorf("core %d/%d, all %d/%d", core.MACs, core.FLOPs, all.MACs, all.FLOPs)
 	}
@@ -89,7 +90,7 @@ func TestConventions(t *testing.T) {
 // MACs add up to PyTorch's count.
 func TestNetron(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.WriteNetron(&buf, summarize(t, report.Options{Layers: true})); err != nil {
+	if err := report.WriteNetron(&buf, summarize(t, inspect.Options{Layers: true})); err != nil {
 		t.Fatal(err)
 	}
 	var a struct {
@@ -121,7 +122,7 @@ func TestNetron(t *testing.T) {
 
 func TestCSVHeader(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.Write(&buf, "csv", []*report.Summary{summarize(t, report.Options{})}); err != nil {
+	if err := report.Write(&buf, "csv", []*inspect.Summary{summarize(t, inspect.Options{})}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(buf.String(), "\n")

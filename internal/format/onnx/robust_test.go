@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/format/onnx"
+	ot "github.com/netscore/netscore/internal/format/onnx/onnxtest"
 	"github.com/netscore/netscore/internal/graph"
-	"github.com/netscore/netscore/internal/onnx"
-	ot "github.com/netscore/netscore/internal/onnx/onnxtest"
 )
 
-const resnet18 = "../../testdata/models/resnet18_op13_dyn.onnx"
+const resnet18 = "../../../testdata/models/resnet18_op13_dyn.onnx"
 
 // write puts data in dir/name and returns the path.
 func write(t *testing.T, dir, name string, data []byte) string {
@@ -119,9 +119,9 @@ func TestNotAModel(t *testing.T) {
 }
 
 func TestRealTFLite(t *testing.T) {
-	files, _ := filepath.Glob("../../../shared/models/tflite/*.tflite")
+	files, _ := filepath.Glob("../../../../shared/models/tflite/*.tflite")
 	if len(files) == 0 {
-		t.Skip("no TFLite models in ../../../shared/models/tflite")
+		t.Skip("no TFLite models in ../../../../shared/models/tflite")
 	}
 	for _, f := range files {
 		loadFails(t, f, "TensorFlow Lite")

@@ -9,9 +9,9 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/format/onnx"
+	ot "github.com/netscore/netscore/internal/format/onnx/onnxtest"
 	"github.com/netscore/netscore/internal/graph"
-	"github.com/netscore/netscore/internal/onnx"
-	ot "github.com/netscore/netscore/internal/onnx/onnxtest"
 )
 
 // allocated is the heap bytes fn allocates.

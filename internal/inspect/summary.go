@@ -1,7 +1,7 @@
-// Package report turns analyses into text tables, JSON, CSV and Markdown.
-// One data model (Summary) feeds every format; human units appear only in
-// the text and Markdown forms, exact integers everywhere else.
-package report
+// Package inspect analyses model files: it opens each with the format
+// registry, runs the analysis and summarises it in one data model (Summary)
+// that every report format renders.
+package inspect
 
 import (
 	"sort"

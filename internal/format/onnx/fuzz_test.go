@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/netscore/netscore/internal/analyze"
-	"github.com/netscore/netscore/internal/onnx"
-	ot "github.com/netscore/netscore/internal/onnx/onnxtest"
+	"github.com/netscore/netscore/internal/format/onnx"
+	ot "github.com/netscore/netscore/internal/format/onnx/onnxtest"
 )
 
 // nodeTests are ONNX backend node tests (Debian's libonnx-testdata) that
@@ -56,7 +56,7 @@ func seedModels() [][]byte {
 // to the analysis: neither may panic, hang or answer with a message of
 // several lines.
 func FuzzDecode(f *testing.F) {
-	small, _ := filepath.Glob("../../testdata/models/*.onnx")
+	small, _ := filepath.Glob("../../../testdata/models/*.onnx")
 	for _, p := range small {
 		if st, err := os.Stat(p); err == nil && st.Size() <= 20<<10 {
 			if b, err := os.ReadFile(p); err == nil {
