@@ -12,6 +12,7 @@ import (
 
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/ops"
+	"github.com/netscore/netscore/internal/units"
 )
 
 // Options bind free input dimensions.
@@ -625,7 +626,7 @@ func (a *analyzer) checkDeclared(t *graph.Tensor) {
 	}
 	for i, d := range t.Declared {
 		if d.Param == "" && d.Value >= 0 && t.Shape[i] >= 0 && d.Value != t.Shape[i] {
-			a.warnf("output %q: inferred %s, the file declares %s", t.Name, graph.ShapeString(t), declString(t.Declared))
+			a.warnf("output %q: inferred %s, the file declares %s", t.Name, units.Shape(knownShape(t)), declString(t.Declared))
 			return
 		}
 	}
@@ -687,4 +688,12 @@ func (a *analyzer) memory(g *graph.Graph, order []*graph.Node) {
 		}
 	}
 	a.res.PeakActivationBytes = peak
+}
+
+// knownShape is the tensor's shape, nil when not even its rank is known.
+func knownShape(t *graph.Tensor) []int64 {
+	if t == nil || !t.HasShape {
+		return nil
+	}
+	return t.Shape
 }

@@ -5,7 +5,6 @@ package graph
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Unknown marks a dimension whose size is not known (data-dependent, or
@@ -127,26 +126,6 @@ func MulCheck(a, b int64) (int64, bool) {
 		return 0, false
 	}
 	return a * b, true
-}
-
-// ShapeString renders a concrete shape as 1x3x224x224 ("?" for unknown
-// dims, "scalar" for rank 0, "unknown" when the rank is unknown).
-func ShapeString(t *Tensor) string {
-	if t == nil || !t.HasShape {
-		return "unknown"
-	}
-	if len(t.Shape) == 0 {
-		return "scalar"
-	}
-	parts := make([]string, len(t.Shape))
-	for i, d := range t.Shape {
-		if d < 0 {
-			parts[i] = "?"
-		} else {
-			parts[i] = fmt.Sprint(d)
-		}
-	}
-	return strings.Join(parts, "x")
 }
 
 // AttrKind is the type of an attribute value.

@@ -71,7 +71,7 @@ func writeCSV(w io.Writer, ss []*inspect.Summary) error {
 				if repeat == 0 {
 					repeat = 1
 				}
-				_ = cw.Write([]string{s.Model, l.Scope, l.Name, l.Op, shapesString(l.OutputShapes), i64(l.Params), i64(l.MACs), i64(l.FLOPs),
+				_ = cw.Write([]string{s.Model, l.Scope, l.Name, l.Op, units.Shapes(l.OutputShapes, ","), i64(l.Params), i64(l.MACs), i64(l.FLOPs),
 					strconv.FormatFloat(l.Share, 'g', 6, 64), i64(repeat), strconv.FormatBool(l.Costed), strconv.FormatBool(l.InTotal), l.Reason})
 			}
 		}
@@ -89,37 +89,10 @@ func writeCSV(w io.Writer, ss []*inspect.Summary) error {
 
 func i64(v int64) string { return strconv.FormatInt(v, 10) }
 
-// ShapeString renders 1x3x224x224, "?" for unknown dims, "scalar" for rank 0.
-func ShapeString(s []int64) string {
-	if s == nil {
-		return "unknown"
-	}
-	if len(s) == 0 {
-		return "scalar"
-	}
-	parts := make([]string, len(s))
-	for i, d := range s {
-		if d < 0 {
-			parts[i] = "?"
-		} else {
-			parts[i] = strconv.FormatInt(d, 10)
-		}
-	}
-	return strings.Join(parts, "x")
-}
-
-func shapesString(ss [][]int64) string {
-	parts := make([]string, len(ss))
-	for i, s := range ss {
-		parts[i] = ShapeString(s)
-	}
-	return strings.Join(parts, ",")
-}
-
 func ioList(ts []inspect.Tensor) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
-		parts[i] = t.Name + ":" + t.DType + "[" + ShapeString(t.Shape) + "]"
+		parts[i] = t.Name + ":" + t.DType + "[" + units.Shape(t.Shape) + "]"
 	}
 	return strings.Join(parts, ";")
 }
@@ -177,10 +150,10 @@ func writeCard(w io.Writer, s *inspect.Summary) {
 	row("weights", units.Bytes(s.WeightBytes)+dtypeBreakdown(s.WeightBytesByDType))
 	row("activations", fmt.Sprintf("peak %s live (inputs included), %s produced by the nodes", units.Bytes(s.PeakActivationBytes), units.Bytes(s.ActivationBytes)))
 	for i, t := range s.Inputs {
-		row(pick(i == 0, "inputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, ShapeString(t.Shape)))
+		row(pick(i == 0, "inputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, units.Shape(t.Shape)))
 	}
 	for i, t := range s.Outputs {
-		row(pick(i == 0, "outputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, ShapeString(t.Shape)))
+		row(pick(i == 0, "outputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, units.Shape(t.Shape)))
 	}
 	row("coverage", fmt.Sprintf("%d/%d nodes costed (%s), %s of params in costed nodes", s.Coverage.NodesCosted, s.Coverage.Nodes,
 		units.Percent(s.Coverage.NodeShare), units.Percent(s.Coverage.ParamsShare)))
@@ -253,10 +226,10 @@ func writeLayers(w io.Writer, s *inspect.Summary) {
 			note = strings.TrimSpace("not in total " + note)
 		}
 		if !l.Costed {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\t%s\n", name, l.Op, shapesString(l.OutputShapes), units.Count(l.Params), note)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\t%s\n", name, l.Op, units.Shapes(l.OutputShapes, ","), units.Count(l.Params), note)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, l.Op, shapesString(l.OutputShapes), units.Count(l.Params),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, l.Op, units.Shapes(l.OutputShapes, ","), units.Count(l.Params),
 			units.Count(l.MACs), units.Count(l.FLOPs), units.Percent(l.Share), note)
 	}
 	tw.Flush()
@@ -278,7 +251,7 @@ func writeMarkdown(w io.Writer, ss []*inspect.Summary) error {
 			if l.Costed {
 				macs, flops, share = units.Count(l.MACs), units.Count(l.FLOPs), units.Percent(l.Share)
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(l.Name), l.Op, shapesString(l.OutputShapes), units.Count(l.Params), macs, flops, share)
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(l.Name), l.Op, units.Shapes(l.OutputShapes, ","), units.Count(l.Params), macs, flops, share)
 		}
 	}
 	return nil

@@ -645,20 +645,11 @@ func sortLabel(k zoo.SortKey) string {
 	return string(k)
 }
 
+// shapeText writes layer output shapes with multiplication signs, as the
+// page's other figures.
 func shapeText(shapes [][]int64) string {
-	var parts []string
-	for _, s := range shapes {
-		dims := make([]string, len(s))
-		for k, d := range s {
-			if d < 0 {
-				dims[k] = "?"
-			} else {
-				dims[k] = strconv.FormatInt(d, 10)
-			}
-		}
-		parts = append(parts, strings.Join(dims, "×"))
-	}
-	return strings.Join(parts, ", ")
+	s := strings.ReplaceAll(units.Shapes(shapes, ", "), "x", "×")
+	return strings.ReplaceAll(s, "scalar", "")
 }
 
 // writeLayerBreakdown writes one user model's layer breakdown: the top layers by
