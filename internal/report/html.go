@@ -648,8 +648,7 @@ func sortLabel(k zoo.SortKey) string {
 // shapeText writes layer output shapes with multiplication signs, as the
 // page's other figures.
 func shapeText(shapes [][]int64) string {
-	s := strings.ReplaceAll(units.Shapes(shapes, ", "), "x", "×")
-	return strings.ReplaceAll(s, "scalar", "")
+	return strings.ReplaceAll(units.Shapes(shapes, ", "), "x", "×")
 }
 
 // writeLayerBreakdown writes one user model's layer breakdown: the top layers by
