@@ -8,4 +8,14 @@ require (
 	google.golang.org/protobuf v1.36.12
 )
 
-require github.com/yalue/onnxruntime_go v1.27.0
+require (
+	github.com/schollz/progressbar/v3 v3.19.1
+	github.com/yalue/onnxruntime_go v1.27.0
+	golang.org/x/term v0.44.0
+)
+
+require (
+	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
+	github.com/rivo/uniseg v0.4.7 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)

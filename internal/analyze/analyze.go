@@ -17,8 +17,8 @@ import (
 
 // Options bind free input dimensions.
 type Options struct {
-	Inputs map[string][]int64 // input name -> full shape
-	Dims   map[string]int64   // symbolic dim name -> size
+	Inputs map[string][]int64 `json:"inputs,omitempty"` // input name -> full shape
+	Dims   map[string]int64   `json:"dims,omitempty"`   // symbolic dim name -> size
 }
 
 // Layer is one node's share of the model.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -211,11 +212,10 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		res.ThroughputPerS = benchRound(float64(res.Batch)*float64(res.Runs)/wall.Seconds(), 1e3)
 	}
 
-	r := analyzeOne(path, analyze.Options{Inputs: shapes, Dims: map[string]int64{}}, inspect.Options{MACs: inspect.Convention(*macs)})
-	if r.err != nil {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("no counted figures: %v", r.err))
+	s, err := inspect.File(context.Background(), path, inspect.Request{Bind: analyze.Options{Inputs: shapes, Dims: map[string]int64{}}, MACs: inspect.Convention(*macs)})
+	if err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("no counted figures: %v", err))
 	} else {
-		s := r.summary
 		res.Params, res.MACs, res.FLOPs = &s.Params, &s.MACs, &s.FLOPs
 		if res.LatencyMs.P50 > 0 {
 			g := float64(s.MACs) / (res.LatencyMs.P50 / 1e3) / 1e9

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -65,12 +66,11 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr(stderr, "check", err)
 	}
-	res := analyzeOne(paths[0], opt, inspect.Options{})
-	if res.err != nil {
-		fmt.Fprintf(stderr, "netscore: %v\n", res.err)
+	s, err := inspect.File(context.Background(), paths[0], inspect.Request{Bind: opt})
+	if err != nil {
+		fmt.Fprintf(stderr, "netscore: %v\n", err)
 		return ExitFailed
 	}
-	s := res.summary
 	for _, w := range s.Warnings { // an unbound dim changes what the budgets measure
 		fmt.Fprintf(stderr, "netscore check: %s: warning: %s\n", paths[0], w)
 	}

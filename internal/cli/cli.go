@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,11 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/netscore/netscore/internal/analyze"
-	"github.com/netscore/netscore/internal/format"
-	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/report"
 )
@@ -205,30 +203,32 @@ func inspectCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netscore inspect: %v\n", err)
 		return ExitUsage
 	}
-	ropt := inspect.Options{MACs: inspect.Convention(*macs), Layers: *layers || *netron != ""}
-	results := analyzeAll(paths, opt, ropt, *jobs, newProgress(stderr, len(paths)))
-	if *netron != "" && results[0].err == nil {
-		if err := writeFile(*netron, func(w io.Writer) error { return report.WriteNetron(w, results[0].summary) }); err != nil {
+	req := inspect.Request{Bind: opt, MACs: inspect.Convention(*macs), Layers: *layers || *netron != "", Jobs: *jobs}
+	bar := newProgress(stderr, "models")
+	results := inspect.Files(context.Background(), paths, req, bar.Update)
+	bar.Done()
+	if *netron != "" && results[0].Err == nil {
+		if err := writeFile(*netron, func(w io.Writer) error { return report.WriteNetron(w, results[0].Summary) }); err != nil {
 			fmt.Fprintf(stderr, "netscore: %v\n", err)
 			return ExitFailed
 		}
 		if !*layers {
-			results[0].summary.Layers = nil
+			results[0].Summary.Layers = nil
 		}
 	}
 	var good []*inspect.Summary
 	failed, misbound := 0, 0
 	for _, r := range results {
-		if r.err != nil {
-			fmt.Fprintf(stderr, "netscore: %v\n", r.err)
+		if r.Err != nil {
+			fmt.Fprintf(stderr, "netscore: %v\n", r.Err)
 			failed++
 			var be *analyze.BindingError
-			if errors.As(r.err, &be) {
+			if errors.As(r.Err, &be) {
 				misbound++
 			}
 			continue
 		}
-		good = append(good, r.summary)
+		good = append(good, r.Summary)
 	}
 	// Only the single-model card and JSON carry warnings: repeat them on
 	// stderr for the other forms, so no unbound dim passes unnoticed.
@@ -259,58 +259,6 @@ func inspectCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	return ExitOK
-}
-
-type result struct {
-	summary *inspect.Summary
-	err     error
-}
-
-// analyzeAll analyses files in parallel, keeping the input order.
-func analyzeAll(paths []string, opt analyze.Options, ropt inspect.Options, jobs int, bar *progress) []result {
-	out := make([]result, len(paths))
-	jobs = max(1, min(jobs, len(paths)))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < jobs; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = analyzeOne(paths[i], opt, ropt)
-				bar.step(paths[i])
-			}
-		}()
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	bar.done()
-	return out
-}
-
-func analyzeOne(path string, opt analyze.Options, ropt inspect.Options) (res result) {
-	defer func() {
-		if p := recover(); p != nil { // a bug of ours must not take the other models down
-			res = result{err: fmt.Errorf("%s: internal error: %v (please report this model)", path, p)}
-		}
-	}()
-	m, err := load(path)
-	if err != nil {
-		return result{err: err}
-	}
-	r, err := analyze.Analyze(m, opt)
-	if err != nil {
-		return result{err: fmt.Errorf("%s: %w", path, err)}
-	}
-	return result{summary: inspect.Summarize(r, ropt)}
-}
-
-// load picks a reader by content.
-func load(path string) (*graph.Model, error) {
-	return format.Open(path)
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }

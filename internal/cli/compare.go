@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -10,15 +11,13 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/netscore/netscore/internal/format"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/report"
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/zoo"
 )
-
-// modelExts are the files a folder argument contributes.
-var modelExts = map[string]bool{".onnx": true}
 
 // expandPaths turns files, folders (searched recursively) and glob
 // patterns into model files, in the order given.
@@ -54,7 +53,7 @@ func expandPaths(args []string) ([]string, []error) {
 		}
 		n := len(out)
 		_ = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && modelExts[strings.ToLower(filepath.Ext(p))] {
+			if err == nil && !d.IsDir() && format.IsModelFile(p) {
 				add(p)
 			}
 			return nil
@@ -154,14 +153,16 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "netscore compare: no models")
 		return ExitUsage
 	}
-	results := analyzeAll(paths, opt, inspect.Options{Layers: *htmlOut != ""}, *jobs, newProgress(stderr, len(paths)))
+	bar := newProgress(stderr, "models")
+	results := inspect.Files(context.Background(), paths, inspect.Request{Bind: opt, Layers: *htmlOut != "", Jobs: *jobs}, bar.Update)
+	bar.Done()
 	var users []zoo.Row
 	summaries := map[string]*inspect.Summary{}
 	top5, latency := map[string]float64{}, map[string]float64{}
 	var unscored []string
 	for i, r := range results {
-		if r.err != nil {
-			fail(r.err)
+		if r.Err != nil {
+			fail(r.Err)
 			continue
 		}
 		row, ok := acc[filepath.Clean(paths[i])]
@@ -192,7 +193,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 		}
-		p, m := metrics.FromCounts(r.summary.Params, r.summary.MACs)
+		p, m := metrics.FromCounts(r.Summary.Params, r.Summary.MACs)
 		// A model NetScore cannot score (no MACs or no params) is reported
 		// alone; the others are still ranked.
 		if _, err := sc.params().Score(a, p, m); err != nil {
@@ -200,7 +201,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		users = append(users, zoo.Row{Name: paths[i], Source: score.UserSource, Top1: a, ParamsM: p, GMACs: m, Note: row.Notes})
-		summaries[paths[i]] = r.summary
+		summaries[paths[i]] = r.Summary
 		top5[paths[i]] = a5
 		latency[paths[i]] = row.LatencyMS
 	}
@@ -252,7 +253,7 @@ func hasKey(m map[string]manifestRow, k string) bool { _, ok := m[k]; return ok 
 
 // looksLikePath tells a manifest's file paths from bare model names.
 func looksLikePath(s string) bool {
-	return strings.ContainsAny(s, `/\`) || modelExts[strings.ToLower(filepath.Ext(s))]
+	return strings.ContainsAny(s, `/\`) || format.IsModelFile(s)
 }
 
 // modelName is a file's name without folder and extension.

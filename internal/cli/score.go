@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -248,12 +249,11 @@ func scoreCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr(stderr, "score", err)
 	}
-	res := analyzeOne(paths[0], opt, inspect.Options{})
-	if res.err != nil {
-		fmt.Fprintf(stderr, "netscore: %v\n", res.err)
+	s, err := inspect.File(context.Background(), paths[0], inspect.Request{Bind: opt})
+	if err != nil {
+		fmt.Fprintf(stderr, "netscore: %v\n", err)
 		return ExitFailed
 	}
-	s := res.summary
 	p, m := metrics.FromCounts(s.Params, s.MACs)
 	user := zoo.Row{Name: paths[0], Source: score.UserSource, Top1: a, ParamsM: p, GMACs: m}
 	ranked, err := rank([]zoo.Row{user}, map[string]*inspect.Summary{paths[0]: s}, refs, zoo.ByNetScore, sc.params())
