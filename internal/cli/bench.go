@@ -15,8 +15,9 @@ import (
 	"strings"
 	"time"
 
+	manifests "github.com/netscore/netscore/internal/manifest"
+
 	"github.com/netscore/netscore/internal/analyze"
-	"github.com/netscore/netscore/internal/eval"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/units"
@@ -244,7 +245,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	if *manifest != "" {
-		if _, err := eval.UpdateManifest(*manifest, eval.ManifestRow{Model: paths[0], Top1: math.NaN(), LatencyMS: res.LatencyMs.P50}); err != nil {
+		if _, err := manifests.Update(*manifest, manifests.Row{Model: paths[0], LatencyMS: res.LatencyMs.P50}); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(stderr, "netscore bench: latency_ms %.4g recorded in %s\n", res.LatencyMs.P50, *manifest)

@@ -8,6 +8,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -49,7 +50,7 @@ func benchJSON(t *testing.T, args ...string) map[string]any {
 func benchInspectJSON(t *testing.T, args ...string) map[string]any {
 	t.Helper()
 	var out, errb bytes.Buffer
-	if code := inspectCmd(append(args, "--format", "json"), &out, &errb); code != ExitOK {
+	if code := inspectCmd(context.Background(), append(args, "--format", "json"), &out, &errb); code != ExitOK {
 		t.Fatalf("inspect %v: exit %d: %s", args, code, errb.String())
 	}
 	var m map[string]any

@@ -1,5 +1,6 @@
-// Package cli is netscore's command line: argument parsing and the wiring
-// of loaders, analysis and reports. cmd/netscore only calls Main.
+// Package cli is netscore's command line: it turns flags into the library's
+// request structs, calls the library and prints what package report
+// renders. It computes nothing itself. cmd/netscore only calls Run.
 package cli
 
 import (
@@ -9,14 +10,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
+	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/netscore/netscore/internal/analyze"
-	"github.com/netscore/netscore/internal/inspect"
-	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/units"
 )
 
 // Exit codes.
@@ -45,27 +45,25 @@ Run 'netscore COMMAND -h' for a command's flags.
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	return MainContext(context.Background(), args, stdout, stderr)
+}
+
+// MainContext is Main under a context: cancelling it stops the work.
+func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return ExitUsage
 	}
+	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
+		"inspect": inspectCmd, "score": scoreCmd, "compare": compareCmd, "zoo": zooCmd,
+		"paper": paperCmd, "check": checkCmd,
+		"eval":  func(_ context.Context, a []string, o, e io.Writer) int { return evalCmd(a, o, e) },
+		"bench": func(_ context.Context, a []string, o, e io.Writer) int { return benchCmd(a, o, e) },
+	}
+	if cmd, ok := cmds[args[0]]; ok {
+		return cmd(ctx, args[1:], stdout, stderr)
+	}
 	switch args[0] {
-	case "inspect":
-		return inspectCmd(args[1:], stdout, stderr)
-	case "score":
-		return scoreCmd(args[1:], stdout, stderr)
-	case "compare":
-		return compareCmd(args[1:], stdout, stderr)
-	case "zoo":
-		return zooCmd(args[1:], stdout, stderr)
-	case "paper":
-		return paperCmd(args[1:], stdout, stderr)
-	case "check":
-		return checkCmd(args[1:], stdout, stderr)
-	case "eval":
-		return evalCmd(args[1:], stdout, stderr)
-	case "bench":
-		return benchCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionText)
 		return ExitOK
@@ -75,6 +73,25 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "netscore: unknown command %q\n\n%s", args[0], usage)
 	return ExitUsage
+}
+
+// Run is Main on the process's arguments and streams; Ctrl-C cancels the
+// work in progress.
+func Run() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return MainContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// newFlags is a command's flag set, its usage text printed by -h.
+func newFlags(name, text string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, text)
+		fs.PrintDefaults()
+	}
+	return fs
 }
 
 // repeated collects a repeatable NAME=VALUE flag.
@@ -104,21 +121,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // ParseDims reads 1x3x224x224 (also 1,3,224,224).
-func ParseDims(s string) ([]int64, error) {
-	if s == "" || s == "scalar" {
-		return []int64{}, nil
-	}
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == 'x' || r == 'X' || r == ',' })
-	dims := make([]int64, len(parts))
-	for i, p := range parts {
-		v, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
-		if err != nil || v < 0 || v > 1<<40 {
-			return nil, fmt.Errorf("bad dim %q in %q (want sizes like 1x3x224x224)", p, s)
-		}
-		dims[i] = v
-	}
-	return dims, nil
-}
+func ParseDims(s string) ([]int64, error) { return units.ParseShape(s) }
 
 // shapeFlags are --input and --dim, taken by every command that analyses
 // or runs a model.
@@ -130,28 +133,26 @@ func (s *shapeFlags) register(fs *flag.FlagSet) {
 }
 
 // options parses the flags into analysis options.
-func (s *shapeFlags) options() (analyze.Options, error) { return parseBindings(s.inputs, s.dims) }
-
-func parseBindings(inputs, dims repeated) (analyze.Options, error) {
+func (s *shapeFlags) options() (analyze.Options, error) {
 	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}}
-	for _, s := range inputs {
+	for _, s := range s.inputs {
 		name, val, ok := strings.Cut(s, "=")
 		if !ok || name == "" {
 			return opt, fmt.Errorf("--input %q: want NAME=DIMS, e.g. input=1x3x224x224", s)
 		}
-		d, err := ParseDims(val)
+		d, err := units.ParseShape(val)
 		if err != nil {
 			return opt, fmt.Errorf("--input %s: %v", name, err)
 		}
 		opt.Inputs[name] = d
 	}
-	for _, s := range dims {
+	for _, s := range s.dims {
 		name, val, ok := strings.Cut(s, "=")
 		v, err := strconv.ParseInt(val, 10, 64)
 		if !ok || name == "" || err != nil {
 			return opt, fmt.Errorf("--dim %q: want NAME=N, e.g. batch=1", s)
 		}
-		if v < 0 || v > 1<<40 {
+		if v < 0 || v > units.MaxDim {
 			return opt, fmt.Errorf("--dim %s: %d is out of range [0, 2^40]", name, v)
 		}
 		opt.Dims[name] = v
@@ -159,125 +160,29 @@ func parseBindings(inputs, dims repeated) (analyze.Options, error) {
 	return opt, nil
 }
 
-func inspectCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "table", "output format: table, json, csv or md")
-	layers := fs.Bool("layers", false, "add a per-node table")
-	macs := fs.String("macs", "core", "MAC convention: core (conv/matmul/recurrent) or all (plus elementwise, norm, pooling)")
-	jobs := fs.Int("j", runtime.NumCPU(), "models analysed in parallel")
-	netron := fs.String("netron", "", "also write a Netron attachment (per-node metrics) to this JSON `file`; one model only")
-	var shapes shapeFlags
-	shapes.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: netscore inspect [flags] MODEL...\n\nCounts parameters, MACs, FLOPs and activation memory of ONNX models.\n\nFlags:\n")
-		fs.PrintDefaults()
+// setFlags are the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// isSet reports whether a flag was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool { return setFlags(fs)[name] }
+
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
 	}
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	paths = expandFolders(paths)
-	if len(paths) == 0 {
-		fmt.Fprintln(stderr, "netscore inspect: no model given")
-		fs.Usage()
-		return ExitUsage
-	}
-	if !contains(report.Formats, *format) {
-		fmt.Fprintf(stderr, "netscore inspect: unknown --format %q (want %s)\n", *format, strings.Join(report.Formats, ", "))
-		return ExitUsage
-	}
-	if *macs != string(inspect.Core) && *macs != string(inspect.All) {
-		fmt.Fprintf(stderr, "netscore inspect: unknown --macs %q (want core or all)\n", *macs)
-		return ExitUsage
-	}
-	if *netron != "" && len(paths) != 1 {
-		fmt.Fprintln(stderr, "netscore inspect: --netron takes exactly one model")
-		return ExitUsage
-	}
-	opt, err := shapes.options()
-	if err != nil {
-		fmt.Fprintf(stderr, "netscore inspect: %v\n", err)
-		return ExitUsage
-	}
-	req := inspect.Request{Bind: opt, MACs: inspect.Convention(*macs), Layers: *layers || *netron != "", Jobs: *jobs}
-	bar := newProgress(stderr, "models")
-	results := inspect.Files(context.Background(), paths, req, bar.Update)
-	bar.Done()
-	if *netron != "" && results[0].Err == nil {
-		if err := writeFile(*netron, func(w io.Writer) error { return report.WriteNetron(w, results[0].Summary) }); err != nil {
-			fmt.Fprintf(stderr, "netscore: %v\n", err)
-			return ExitFailed
-		}
-		if !*layers {
-			results[0].Summary.Layers = nil
-		}
-	}
-	var good []*inspect.Summary
-	failed, misbound := 0, 0
-	for _, r := range results {
-		if r.Err != nil {
-			fmt.Fprintf(stderr, "netscore: %v\n", r.Err)
-			failed++
-			var be *analyze.BindingError
-			if errors.As(r.Err, &be) {
-				misbound++
-			}
-			continue
-		}
-		good = append(good, r.Summary)
-	}
-	// Only the single-model card and JSON carry warnings: repeat them on
-	// stderr for the other forms, so no unbound dim passes unnoticed.
-	if card := *format == "table" && len(good) == 1 && len(paths) == 1; !card && *format != "json" {
-		for _, s := range good {
-			for _, w := range s.Warnings {
-				fmt.Fprintf(stderr, "netscore: %s: warning: %s\n", s.Model, w)
-			}
-		}
-	}
-	if len(good) > 0 || *format == "json" {
-		write := report.Write
-		if *format == "json" && len(paths) > 1 {
-			write = func(w io.Writer, _ string, ss []*inspect.Summary) error { return report.WriteJSONArray(w, ss) }
-		}
-		if err := write(stdout, *format, good); err != nil {
-			fmt.Fprintf(stderr, "netscore: %v\n", err)
-			return ExitFailed
-		}
-	}
-	if misbound == len(paths) { // --input fits none of the models: a usage error
-		return ExitUsage
-	}
-	if failed > 0 {
-		if len(paths) > 1 {
-			fmt.Fprintf(stderr, "netscore: %d of %d models failed\n", failed, len(paths))
-		}
-		return ExitFailed
-	}
-	return ExitOK
+	return ExitUsage
+}
+
+func usageErr(stderr io.Writer, cmd string, err error) int {
+	fmt.Fprintf(stderr, "netscore %s: %v\n", cmd, err)
+	return ExitUsage
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
-
-// expandFolders replaces each folder argument by the model files under
-// it; other arguments stay as given (a missing file fails on its own).
-func expandFolders(args []string) []string {
-	var out []string
-	for _, a := range args {
-		if st, err := os.Stat(a); err == nil && st.IsDir() {
-			if files, errs := expandPaths([]string{a}); len(errs) == 0 {
-				out = append(out, files...)
-				continue
-			}
-		}
-		out = append(out, a)
-	}
-	return out
-}
 
 // writeFile creates path and writes it with fn.
 func writeFile(path string, fn func(io.Writer) error) error {
@@ -291,6 +196,3 @@ func writeFile(path string, fn func(io.Writer) error) error {
 	}
 	return f.Close()
 }
-
-// Run is Main on the process's arguments and streams.
-func Run() int { return Main(os.Args[1:], os.Stdout, os.Stderr) }

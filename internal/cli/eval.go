@@ -17,6 +17,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	manifests "github.com/netscore/netscore/internal/manifest"
+
 	"github.com/netscore/netscore/internal/eval"
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/imageprep"
@@ -315,7 +317,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 		if outcome.TopK != 5 {
 			top5 = math.NaN()
 		}
-		updated, err := eval.UpdateManifest(*manifest, eval.ManifestRow{Model: modelPath, Top1: outcome.Top1, Top5: top5, Notes: evalManifestNote(rep, base, cfg, total)})
+		updated, err := manifests.Update(*manifest, manifests.Row{Model: modelPath, Top1: outcome.Top1, HasTop1: true, Top5: top5, Notes: evalManifestNote(rep, base, cfg, total)})
 		if err != nil {
 			fmt.Fprintf(stderr, "netscore eval: --manifest: %v\n", err)
 			code = ExitFailed

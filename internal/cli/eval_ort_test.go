@@ -23,6 +23,8 @@ import (
 	"strings"
 	"testing"
 
+	manifests "github.com/netscore/netscore/internal/manifest"
+
 	"github.com/netscore/netscore/internal/ort"
 )
 
@@ -392,7 +394,7 @@ func TestEvalManifest(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
 		}
-		rows, bad, err := readManifest(manifest)
+		rows, bad, err := manifests.Read(manifest)
 		if err != nil || len(bad) != 0 || len(rows) != 1 {
 			t.Fatalf("%s: rows %+v bad %v err %v", name, rows, bad, err)
 		}
@@ -439,4 +441,11 @@ func TestEvalMissingRuntime(t *testing.T) {
 	if strings.Contains(msg, "\n") || !strings.Contains(msg, "install-ort.sh") {
 		t.Errorf("want one line saying how to install ONNX Runtime, got:\n%s", msg)
 	}
+}
+
+// sameFile compares two paths by the file they name.
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"testing"
+
+	"github.com/netscore/netscore/internal/score"
 )
 
 // eval and bench write one manifest row; score reads both figures from it
@@ -23,7 +25,7 @@ func TestMeasuredManifestFlow(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("score: exit %d: %s", code, errs)
 	}
-	var card scorecard
+	var card score.Card
 	if err := json.Unmarshal([]byte(out), &card); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/netscore/netscore/internal/score"
 )
 
 const resnet50 = "../../testdata/models/resnet50_op13_dyn.onnx"
@@ -55,7 +57,7 @@ func TestScoreResNet50(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var card scorecard
+	var card score.Card
 	if err := json.Unmarshal([]byte(out), &card); err != nil {
 		t.Fatal(err)
 	}
@@ -136,20 +138,6 @@ func TestCompareManifest(t *testing.T) {
 	}
 }
 
-func TestParseQuantity(t *testing.T) {
-	cases := map[string]float64{"600M": 6e8, "5.2G": 5.2e9, "3500000": 3.5e6, "10K": 1e4, "10MiB": 10 << 20}
-	for s, want := range cases {
-		if got, err := ParseQuantity(s); err != nil || got != want {
-			t.Errorf("%s: %v %v", s, got, err)
-		}
-	}
-	for _, s := range []string{"", "abc", "-5M", "5X"} {
-		if _, err := ParseQuantity(s); err == nil {
-			t.Errorf("%q accepted", s)
-		}
-	}
-}
-
 // A YAML manifest names models by file name; rows for models outside the
 // run are skipped, not failed.
 func TestCompareYAMLManifest(t *testing.T) {
@@ -227,7 +215,7 @@ func TestLatencyScore(t *testing.T) {
 		t.Errorf("rows %+v", rows)
 	}
 	code, out, _ = run(t, "score", resnet50, "--top1", "76.13", "--latency-ms", "20", "--format", "json")
-	var card scorecard
+	var card score.Card
 	if err := json.Unmarshal([]byte(out), &card); code != 0 || err != nil || math.Abs(card.LatencyScore-48.1813447951972) > 1e-9 {
 		t.Errorf("score: exit %d, %v, %+v", code, err, card.LatencyScore)
 	}
@@ -240,7 +228,7 @@ func TestScoreFromManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs := run(t, "score", resnet50, "--manifest", manifest, "--format", "json")
-	var card scorecard
+	var card score.Card
 	if err := json.Unmarshal([]byte(out), &card); code != 0 || err != nil {
 		t.Fatalf("exit %d, %v: %s", code, err, errs)
 	}

@@ -29,3 +29,17 @@ func TestGrouped(t *testing.T) {
 		}
 	}
 }
+
+func TestParseQuantity(t *testing.T) {
+	cases := map[string]float64{"600M": 6e8, "5.2G": 5.2e9, "3500000": 3.5e6, "10K": 1e4, "10MiB": 10 << 20}
+	for s, want := range cases {
+		if got, err := ParseQuantity(s); err != nil || got != want {
+			t.Errorf("%s: %v %v", s, got, err)
+		}
+	}
+	for _, s := range []string{"", "abc", "-5M", "5X"} {
+		if _, err := ParseQuantity(s); err == nil {
+			t.Errorf("%q accepted", s)
+		}
+	}
+}

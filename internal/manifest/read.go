@@ -1,4 +1,4 @@
-package cli
+package manifest
 
 import (
 	"encoding/csv"
@@ -12,24 +12,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// manifestRow is one model's accuracy, from a CSV or YAML manifest.
-type manifestRow struct {
-	Line    int // row number in the file, for messages
-	Model   string
-	Top1    float64
-	HasTop1 bool // false for a row that holds only a latency
-	Top5    float64
-	// LatencyMS is a measured median latency (netscore bench --manifest).
-	LatencyMS float64
-	Notes     string
-	Path      string // resolved file, when Model names one
-}
-
-// readManifest reads a CSV (columns model|path|name, top1, top5, notes,
+// Read reads a CSV (columns model|path|name|file, top1, top5, notes,
 // latency_ms) or YAML (a list of {model, top1, top5, notes, latency_ms})
-// accuracy manifest. Bad rows
-// are returned as errors naming the row; the good rows are still returned.
-func readManifest(path string) ([]manifestRow, []error, error) {
+// manifest. Bad rows are returned as errors naming the row; the good rows
+// are still returned.
+func Read(path string) ([]Row, []error, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
@@ -45,7 +32,7 @@ func readManifest(path string) ([]manifestRow, []error, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
-	var rows []manifestRow
+	var rows []Row
 	var bad []error
 	seen := map[string]int{}
 	rowErr := func(line int, format string, args ...any) {
@@ -53,7 +40,7 @@ func readManifest(path string) ([]manifestRow, []error, error) {
 	}
 	for i, r := range raw {
 		line := lines[i]
-		model := firstOf(r, "model", "path", "name", "file")
+		model := firstOf(r, modelKeys...)
 		if model == "" {
 			rowErr(line, "no model (want a model, path or name column)")
 			continue
@@ -63,7 +50,7 @@ func readManifest(path string) ([]manifestRow, []error, error) {
 			continue
 		}
 		seen[model] = line
-		row := manifestRow{Line: line, Model: model, Notes: firstOf(r, "notes", "note")}
+		row := Row{Line: line, Model: model, Notes: firstOf(r, "notes", "note")}
 		var err error
 		// A row may hold only a latency (netscore bench before any eval).
 		if row.Top1, err = accuracyField(r, "top1", strings.TrimSpace(r["latency_ms"]) == ""); err != nil {
@@ -185,28 +172,4 @@ func yamlRows(data []byte) ([]map[string]string, []int, error) {
 		lines = append(lines, item.Line)
 	}
 	return out, lines, nil
-}
-
-// manifestEntry finds a model's row in a manifest, by path or by name.
-func manifestEntry(manifest, model string) (manifestRow, error) {
-	rows, bad, err := readManifest(manifest)
-	if err != nil {
-		return manifestRow{}, err
-	}
-	for _, r := range rows {
-		if (r.Path != "" && sameFile(r.Path, model)) || r.Model == model || r.Model == modelName(model) {
-			return r, nil
-		}
-	}
-	if len(bad) > 0 {
-		return manifestRow{}, fmt.Errorf("%s has no usable row for %s (%v)", manifest, model, bad[0])
-	}
-	return manifestRow{}, fmt.Errorf("%s has no row for %s", manifest, model)
-}
-
-// sameFile compares two paths by the file they name.
-func sameFile(a, b string) bool {
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }

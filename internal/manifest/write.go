@@ -1,4 +1,4 @@
-package eval
+package manifest
 
 import (
 	"bytes"
@@ -16,22 +16,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// ManifestRow is one model's measured accuracy, as `netscore score` and
-// `netscore compare` read it from an accuracy manifest.
-type ManifestRow struct {
-	Model string  // the model path as given on the command line
-	Top1  float64 // percent; NaN leaves top1, top5 and notes as they are (a latency-only update)
-	Top5  float64 // percent; NaN leaves the cell empty
-	Notes string
-	// LatencyMS is a measured median latency (netscore bench); 0 leaves
-	// the latency_ms cell as it is.
-	LatencyMS float64
-}
-
 // values are the cells the row sets, by column.
-func (r ManifestRow) values() map[string]string {
+func (r Row) values() map[string]string {
 	v := map[string]string{}
-	if !math.IsNaN(r.Top1) {
+	if r.HasTop1 {
 		v["top1"], v["top5"], v["notes"] = formatAccuracy(r.Top1), formatAccuracy(r.Top5), r.Notes
 	}
 	if r.LatencyMS > 0 {
@@ -40,27 +28,24 @@ func (r ManifestRow) values() map[string]string {
 	return v
 }
 
-// modelKeys are the columns (or YAML keys) naming the model, in the order
-// the manifest reader tries them.
-var modelKeys = []string{"model", "path", "name", "file"}
-
-// modelExts are the extensions that make a bare manifest entry a file name.
-var modelExts = []string{".onnx", ".ort", ".tflite", ".pb"}
-
-// UpdateManifest writes row into the manifest at path: it replaces the
-// top1, top5 and notes of the model's row when there is one (the same text,
+// Update writes row into the manifest at path: it replaces the top1, top5
+// and notes of the model's row (only its latency_ms when the row has no
+// top-1, as bench writes it) when there is one (the same text,
 // the same file, or the model's file name without extension), else appends
 // a row. A missing file is created (CSV with the header
 // model,top1,top5,notes; YAML as a list). CSV unless the name ends in
 // .yaml or .yml. The file is replaced atomically (a temporary file renamed
 // over it), so a reader never sees half of it. It reports whether an
 // existing row was updated.
-func UpdateManifest(path string, row ManifestRow) (updated bool, err error) {
+func Update(path string, row Row) (updated bool, err error) {
 	if row.Model == "" {
 		return false, errors.New("no model name")
 	}
-	if math.IsInf(row.Top1, 0) || math.IsNaN(row.Top1) && !(row.LatencyMS > 0) {
+	switch {
+	case row.HasTop1 && (math.IsInf(row.Top1, 0) || math.IsNaN(row.Top1)):
 		return false, fmt.Errorf("top-1 %v is not a number", row.Top1)
+	case !row.HasTop1 && !(row.LatencyMS > 0):
+		return false, errors.New("nothing to record: no top-1 and no latency")
 	}
 	target := path
 	if real, err := filepath.EvalSymlinks(path); err == nil {
@@ -110,43 +95,16 @@ func relTo(dir, target string) (string, error) {
 	return filepath.ToSlash(rel), err
 }
 
-// formatAccuracy writes a percentage with at most 4 decimals.
+// formatAccuracy writes a percentage with at most 4 decimals; 0 and NaN
+// (not measured) leave the cell empty.
 func formatAccuracy(v float64) string {
-	if math.IsNaN(v) {
+	if math.IsNaN(v) || v == 0 {
 		return ""
 	}
 	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
 }
 
-// sameModel tells whether a manifest entry names the model given as
-// model (a path): the same text, the same file (the entry resolved against
-// the manifest's folder, then the working directory, as the reader does),
-// or a bare name equal to the model's file name without extension.
-func sameModel(entry, model, manifestDir string) bool {
-	entry = strings.TrimSpace(entry)
-	if entry == "" {
-		return false
-	}
-	if entry == model || filepath.Clean(entry) == filepath.Clean(model) {
-		return true
-	}
-	if !strings.ContainsAny(entry, `/\`) && !slices.Contains(modelExts, strings.ToLower(filepath.Ext(entry))) {
-		b := filepath.Base(model)
-		return entry == strings.TrimSuffix(b, filepath.Ext(b))
-	}
-	mst, err := os.Stat(model)
-	if err != nil {
-		return false
-	}
-	for _, cand := range []string{filepath.Join(manifestDir, entry), entry} {
-		if st, err := os.Stat(cand); err == nil && !st.IsDir() {
-			return os.SameFile(st, mst)
-		}
-	}
-	return false
-}
-
-func updateCSV(data []byte, dir string, row ManifestRow) ([]byte, bool, error) {
+func updateCSV(data []byte, dir string, row Row) ([]byte, bool, error) {
 	values := row.values()
 	if len(bytes.TrimSpace(data)) == 0 {
 		header, rec := "model,top1,top5,notes", []string{row.Model, values["top1"], values["top5"], values["notes"]}
@@ -216,7 +174,7 @@ func updateCSV(data []byte, dir string, row ManifestRow) ([]byte, bool, error) {
 				break
 			}
 		}
-		if !sameModel(entry, row.Model, dir) {
+		if !Matches(entry, row.Model, dir) {
 			continue
 		}
 		for len(rec) < len(header) {
@@ -260,7 +218,7 @@ func encodeCSV(rec []string, prefix, nl string) []byte {
 	return append([]byte(prefix), b.Bytes()...)
 }
 
-func updateYAML(data []byte, dir string, row ManifestRow) ([]byte, bool, error) {
+func updateYAML(data []byte, dir string, row Row) ([]byte, bool, error) {
 	var doc yaml.Node
 	if len(bytes.TrimSpace(data)) > 0 {
 		if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -325,7 +283,7 @@ func updateYAML(data []byte, dir string, row ManifestRow) ([]byte, bool, error) 
 				}
 			}
 		}
-		if sameModel(entry, row.Model, dir) {
+		if Matches(entry, row.Model, dir) {
 			fill(item)
 			out, err := encodeYAML(&doc)
 			return out, true, err

@@ -1,7 +1,6 @@
-package eval
+package manifest
 
 import (
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,7 +13,7 @@ func TestManifestLatencyColumn(t *testing.T) {
 	if err := os.WriteFile(path, []byte("model,top1,top5,notes\nm.onnx,71.5,90,eval\nother.onnx,60,,\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	updated, err := UpdateManifest(path, ManifestRow{Model: "m.onnx", Top1: math.NaN(), LatencyMS: 12.5})
+	updated, err := Update(path, Row{Model: "m.onnx", LatencyMS: 12.5})
 	if err != nil || !updated {
 		t.Fatalf("updated %v, %v", updated, err)
 	}
@@ -24,7 +23,7 @@ func TestManifestLatencyColumn(t *testing.T) {
 		t.Errorf("manifest:\n%s\nwant:\n%s", got, want)
 	}
 	// A new model with a latency alone gets a row without accuracy.
-	if _, err := UpdateManifest(path, ManifestRow{Model: "new.onnx", Top1: math.NaN(), LatencyMS: 3}); err != nil {
+	if _, err := Update(path, Row{Model: "new.onnx", LatencyMS: 3}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = os.ReadFile(path)
@@ -38,7 +37,7 @@ func TestManifestLatencyYAML(t *testing.T) {
 	if err := os.WriteFile(path, []byte("- model: m.onnx\n  top1: 71.5\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := UpdateManifest(path, ManifestRow{Model: "m.onnx", Top1: math.NaN(), LatencyMS: 12.5}); err != nil {
+	if _, err := Update(path, Row{Model: "m.onnx", LatencyMS: 12.5}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(path)

@@ -1,0 +1,138 @@
+package score
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/inspect"
+	"github.com/netscore/netscore/internal/manifest"
+	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/zoo"
+)
+
+// CardRequest asks for one model's scorecard.
+type CardRequest struct {
+	Model string `json:"model"`
+	// Top1 is the accuracy (percent, or a fraction with
+	// Settings.Fraction); 0 takes it from Manifest.
+	Top1 float64 `json:"top1,omitempty"`
+	// LatencyMS adds the latency score Λ; 0 takes it from Manifest when
+	// the top-1 comes from there.
+	LatencyMS float64 `json:"latency_ms,omitempty"`
+	// Manifest, with ManifestName naming it in messages, supplies what
+	// the request leaves out.
+	Manifest     manifest.Store  `json:"-"`
+	ManifestName string          `json:"manifest,omitempty"`
+	Reference    string          `json:"reference"` // a source, all or none
+	Bind         analyze.Options `json:"bind"`
+	Settings     Settings        `json:"settings"`
+}
+
+// Card is one model's NetScore and its standing among reference networks,
+// the stable JSON of `netscore score` (docs/output.md).
+type Card struct {
+	Model        string     `json:"model"`
+	Top1         float64    `json:"top1"`
+	Params       int64      `json:"params"`
+	MACs         int64      `json:"macs"`
+	NetScore     float64    `json:"netscore"`
+	Density      float64    `json:"density"`
+	AccPerGMAC   float64    `json:"acc_per_gmac"`
+	Reference    string     `json:"reference"`
+	Rank         int        `json:"rank"`
+	Of           int        `json:"of"`
+	Percentile   float64    `json:"percentile"`
+	Above        *RankedRow `json:"above,omitempty"`
+	Below        *RankedRow `json:"below,omitempty"`
+	ParetoMACs   bool       `json:"pareto_macs"`
+	ParetoParams bool       `json:"pareto_params"`
+	LatencyMS    float64    `json:"latency_ms,omitempty"`
+	LatencyScore float64    `json:"latency_score,omitempty"`
+	Warnings     []string   `json:"warnings"`
+	// References is how many reference networks the model was ranked
+	// among (0: none asked for).
+	References int `json:"-"`
+	// Hints are remarks on the request (an accuracy that reads like a
+	// fraction), not on the model.
+	Hints []string `json:"-"`
+}
+
+// Score analyses a model and scores it against the reference set.
+func Score(ctx context.Context, req CardRequest) (*Card, error) {
+	top1, latency := req.Top1, req.LatencyMS
+	if req.Manifest != nil && top1 == 0 {
+		row, err := manifest.Lookup(ctx, req.Manifest, req.ManifestName, req.Model)
+		if err != nil {
+			return nil, badRequest(err)
+		}
+		if !row.HasTop1 {
+			return nil, badRequest(fmt.Errorf("%s has a latency but no top-1 for %s: run netscore eval --manifest, or pass --top1", req.ManifestName, req.Model))
+		}
+		top1 = row.Top1
+		if latency == 0 {
+			latency = row.LatencyMS
+		}
+	} else if top1 == 0 {
+		return nil, badRequest(errors.New("--top1 (the model's top-1 accuracy in percent) or --manifest is required"))
+	}
+	a, err := req.Settings.Accuracy(top1)
+	if err != nil {
+		return nil, badRequest(err)
+	}
+	var hints []string
+	if h := req.Settings.FractionHint(top1); h != "" {
+		hints = append(hints, h)
+	}
+	refs, err := References(req.Reference)
+	if err != nil {
+		return nil, badRequest(err)
+	}
+	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: req.Bind})
+	if err != nil {
+		return nil, err
+	}
+	ps := req.Settings.Params()
+	p, m := metrics.FromCounts(s.Params, s.MACs)
+	user := zoo.Row{Name: req.Model, Source: UserSource, Top1: a, ParamsM: p, GMACs: m}
+	ranked, err := RankAll([]zoo.Row{user}, map[string]*inspect.Summary{req.Model: s}, refs, zoo.ByNetScore, ps)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", req.Model, err)
+	}
+	card := &Card{Model: req.Model, Top1: a, Params: s.Params, MACs: s.MACs, Reference: req.Reference, Of: len(ranked),
+		Warnings: s.Warnings, References: len(refs), Hints: hints}
+	for i, r := range ranked {
+		if r.Source != UserSource {
+			continue
+		}
+		card.NetScore, card.Density, card.AccPerGMAC = r.NetScore, r.Density, r.AccPerGMAC
+		card.Rank, card.ParetoMACs, card.ParetoParams = r.Rank, r.ParetoMACs, r.ParetoParams
+		if i > 0 {
+			row := ranked[i-1].Row()
+			card.Above = &row
+		}
+		if i+1 < len(ranked) {
+			row := ranked[i+1].Row()
+			card.Below = &row
+		}
+	}
+	if latency != 0 {
+		card.LatencyMS = latency
+		if card.LatencyScore, err = ps.LatencyScore(a, p, latency); err != nil {
+			return nil, badRequest(err)
+		}
+	}
+	if len(refs) > 0 {
+		var ns []float64
+		for _, r := range ranked {
+			if r.Source != UserSource {
+				ns = append(ns, r.NetScore)
+			}
+		}
+		if st, err := metrics.Rank(card.NetScore, ns, true); err == nil {
+			card.Percentile = st.Percentile
+		}
+	}
+	return card, nil
+}

@@ -1,0 +1,127 @@
+package score
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/inspect"
+)
+
+// Budgets are the limits a model must keep; a nil limit is not checked.
+type Budgets struct {
+	MaxMACs                *float64 `json:"max_macs,omitempty"`
+	MaxParams              *float64 `json:"max_params,omitempty"`
+	MaxWeightBytes         *float64 `json:"max_weight_bytes,omitempty"`
+	MaxPeakActivationBytes *float64 `json:"max_peak_activation_bytes,omitempty"`
+	// MinNetScore needs Top1.
+	MinNetScore *float64 `json:"min_netscore,omitempty"`
+	Top1        *float64 `json:"top1,omitempty"`
+	// MinCoverage is the smallest share of nodes costed (0..1); uncosted
+	// nodes make the counts lower bounds.
+	MinCoverage float64 `json:"min_coverage"`
+}
+
+// CheckRequest asks whether a model keeps its budgets.
+type CheckRequest struct {
+	Model    string          `json:"model"`
+	Budgets  Budgets         `json:"budgets"`
+	Bind     analyze.Options `json:"bind"`
+	Settings Settings        `json:"settings"`
+}
+
+// Unit says how a budget's figures read.
+type Unit int
+
+const (
+	CountUnit Unit = iota // powers of 1000
+	ByteUnit              // powers of 1024
+	ScoreUnit             // a NetScore
+	ShareUnit             // a share of nodes
+)
+
+// Verdict is one budget's outcome.
+type Verdict struct {
+	Budget string // macs, params, weight-bytes, peak-activation-bytes, netscore, coverage
+	Unit   Unit
+	OK     bool
+	Got    float64
+	Limit  float64
+	// Err says why the budget could not be checked (a model NetScore
+	// cannot score); the verdict then fails.
+	Err string
+	// Uncosted lists the ops without a cost rule, for the coverage budget.
+	Uncosted []inspect.OpCount
+}
+
+// CheckResult is every budget's verdict, in a fixed order.
+type CheckResult struct {
+	Model    string
+	Warnings []string // the analysis's: an unbound dim changes what the budgets measure
+	Verdicts []Verdict
+}
+
+// Broken counts the budgets not kept.
+func (r *CheckResult) Broken() int {
+	n := 0
+	for _, v := range r.Verdicts {
+		if !v.OK {
+			n++
+		}
+	}
+	return n
+}
+
+// Validate checks the budgets before any model is read.
+func (b Budgets) Validate(s Settings) error {
+	if b.MinNetScore != nil && b.Top1 == nil {
+		return errors.New("--min-netscore needs --top1")
+	}
+	if b.MaxMACs == nil && b.MaxParams == nil && b.MaxWeightBytes == nil && b.MaxPeakActivationBytes == nil && b.MinNetScore == nil {
+		return errors.New("no budget given (--max-macs, --max-params, --max-weight-bytes, --max-peak-activation-bytes, --min-netscore)")
+	}
+	if b.Top1 != nil {
+		if _, err := s.Accuracy(*b.Top1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Check analyses a model and checks every budget.
+func Check(ctx context.Context, req CheckRequest) (*CheckResult, error) {
+	b := req.Budgets
+	if err := b.Validate(req.Settings); err != nil {
+		return nil, badRequest(err)
+	}
+	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: req.Bind})
+	if err != nil {
+		return nil, err
+	}
+	res := &CheckResult{Model: req.Model, Warnings: s.Warnings}
+	limit := func(name string, max *float64, got int64, unit Unit) {
+		if max != nil {
+			res.Verdicts = append(res.Verdicts, Verdict{Budget: name, Unit: unit, OK: float64(got) <= *max, Got: float64(got), Limit: *max})
+		}
+	}
+	limit("macs", b.MaxMACs, s.MACs, CountUnit)
+	limit("params", b.MaxParams, s.Params, CountUnit)
+	limit("weight-bytes", b.MaxWeightBytes, s.WeightBytes, ByteUnit)
+	limit("peak-activation-bytes", b.MaxPeakActivationBytes, s.PeakActivationBytes, ByteUnit)
+	if b.MinNetScore != nil {
+		v := Verdict{Budget: "netscore", Unit: ScoreUnit, Limit: *b.MinNetScore}
+		a, _ := req.Settings.Accuracy(*b.Top1) // validated above
+		ns, err := req.Settings.Params().ScoreCounts(a, s.Params, s.MACs)
+		if err != nil {
+			v.Err = fmt.Sprintf("cannot score: %v", err)
+		} else {
+			v.Got, v.OK = ns, ns >= *b.MinNetScore
+		}
+		res.Verdicts = append(res.Verdicts, v)
+	}
+	if share := s.Coverage.NodeShare; share < b.MinCoverage {
+		res.Verdicts = append(res.Verdicts, Verdict{Budget: "coverage", Unit: ShareUnit, Got: share, Limit: b.MinCoverage, Uncosted: s.Uncosted})
+	}
+	return res, nil
+}
