@@ -146,17 +146,9 @@ func yamlRows(data []byte) ([]map[string]string, []int, error) {
 	if len(doc.Content) == 0 {
 		return nil, nil, errors.New("empty manifest")
 	}
-	list := doc.Content[0]
-	if list.Kind == yaml.MappingNode { // {models: [...]}
-		for i := 0; i+1 < len(list.Content); i += 2 {
-			if list.Content[i+1].Kind == yaml.SequenceNode {
-				list = list.Content[i+1]
-				break
-			}
-		}
-	}
-	if list.Kind != yaml.SequenceNode {
-		return nil, nil, errors.New("want a list of {model, top1, top5, notes}")
+	list, err := yamlList(&doc)
+	if err != nil {
+		return nil, nil, err
 	}
 	var out []map[string]string
 	var lines []int
@@ -172,4 +164,22 @@ func yamlRows(data []byte) ([]map[string]string, []int, error) {
 		lines = append(lines, item.Line)
 	}
 	return out, lines, nil
+}
+
+// yamlList is a YAML manifest's list of rows: the document itself, or the
+// first list under a key ({models: [...]}).
+func yamlList(doc *yaml.Node) (*yaml.Node, error) {
+	list := doc.Content[0]
+	if list.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(list.Content); i += 2 {
+			if list.Content[i+1].Kind == yaml.SequenceNode {
+				list = list.Content[i+1]
+				break
+			}
+		}
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, errors.New("want a list of {model, top1, top5, notes}")
+	}
+	return list, nil
 }

@@ -228,17 +228,9 @@ func updateYAML(data []byte, dir string, row Row) ([]byte, bool, error) {
 	if len(doc.Content) == 0 {
 		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.SequenceNode, Tag: "!!seq"}}}
 	}
-	list := doc.Content[0]
-	if list.Kind == yaml.MappingNode { // {models: [...]}, as the reader accepts
-		for i := 0; i+1 < len(list.Content); i += 2 {
-			if list.Content[i+1].Kind == yaml.SequenceNode {
-				list = list.Content[i+1]
-				break
-			}
-		}
-	}
-	if list.Kind != yaml.SequenceNode {
-		return nil, false, errors.New("want a list of {model, top1, top5, notes}")
+	list, err := yamlList(&doc)
+	if err != nil {
+		return nil, false, err
 	}
 	set := func(item *yaml.Node, key, value, tag string) {
 		for i := 0; i+1 < len(item.Content); i += 2 {
