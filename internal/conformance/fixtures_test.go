@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/units"
 )
 
 // fixtureSets are folders of small models, each listed in expected.csv
@@ -52,7 +53,7 @@ func TestFixtureExpectations(t *testing.T) {
 				if want := row["outputs"]; want != "" {
 					var got []string
 					for _, o := range r.Outputs {
-						got = append(got, o.Name+":"+shapeText(o.Shape))
+						got = append(got, o.Name+":"+units.Shape(o.Shape))
 					}
 					if strings.Join(got, ";") != want {
 						t.Errorf("outputs %s, want %s", strings.Join(got, ";"), want)
@@ -67,20 +68,6 @@ func TestFixtureExpectations(t *testing.T) {
 	if found == 0 {
 		t.Fatal("no fixture expectations found")
 	}
-}
-
-func shapeText(s []int64) string {
-	if s == nil {
-		return "unknown"
-	}
-	if len(s) == 0 {
-		return "scalar"
-	}
-	parts := make([]string, len(s))
-	for i, d := range s {
-		parts[i] = fmt.Sprint(d)
-	}
-	return strings.Join(parts, "x")
 }
 
 func dtypeBytes(m map[string]int64) string {
