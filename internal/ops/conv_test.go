@@ -11,7 +11,8 @@ import (
 // out = floor((in + pad_begin + pad_end - ((k-1)*dilation + 1)) / stride) + 1,
 // and MACs are PyTorch's aten convolution count, out elements x C_in/group x
 // kernel elements (transposed: in elements x C_out/group x kernel elements),
-// as testdata/gen/export_torchvision.py counts them.
+// as testdata/gen/export_torchvision.py counts them. testdata/gen/check_rule_costs.py
+// checks these cases' shapes, MACs and params against PyTorch.
 func TestConv(t *testing.T) {
 	runCases(t, []ruleCase{{
 		// (32+1+1-3)/1+1 = 32; MACs 8*32*32 x 3*3*3 = 221184; bias 1 op per

@@ -8,7 +8,8 @@ import (
 )
 
 // Matrix products follow numpy matmul semantics (the ONNX MatMul spec);
-// MACs are PyTorch's aten mm/bmm count, batch x M x K x N.
+// MACs are PyTorch's aten mm/bmm count, batch x M x K x N
+// (testdata/gen/check_rule_costs.py checks the float cases against PyTorch).
 func TestMatMul(t *testing.T) {
 	runCases(t, []ruleCase{{
 		// Batch dims broadcast: (2,1) with (5,) -> (2,5); MACs 2*5 x 3*4*6 = 720.

@@ -12,7 +12,8 @@ import (
 // aten addmm count of PyTorch's nn.LSTM/GRU/RNN, per step and direction
 // x@W_ih' + h@W_hh'; params: PyTorch's parameters() (ONNX B holds both of
 // its biases). Gate ops per hidden unit and step: 17 (LSTM), 13 (GRU), 3
-// (RNN), docs/counting.md.
+// (RNN), docs/counting.md. testdata/gen/check_rule_costs.py checks the
+// MACs and params against PyTorch.
 func TestRecurrent(t *testing.T) {
 	runCases(t, []ruleCase{{
 		// nn.LSTM(10, 20) over 28 steps, batch 1: per step 10*80 + 20*80 =
