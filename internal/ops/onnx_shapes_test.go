@@ -103,11 +103,7 @@ func checkONNXShapes(t *testing.T, family string) {
 		}
 		n++
 		t.Run(c.Name, func(t *testing.T) {
-			r := analyzeModel(t, c.model())
-			var got [][]int64
-			for _, o := range r.Outputs {
-				got = append(got, o.Shape)
-			}
+			got := outputShapes(analyzeModel(t, c.model()))
 			if !slices.EqualFunc(got, c.Shapes, slices.Equal) {
 				t.Errorf("%s opset %d: shapes %v, onnx infers %v", c.Op, c.Opset, got, c.Shapes)
 			}

@@ -31,11 +31,7 @@ func runCases(t *testing.T, cases []ruleCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := analyzeModel(t, tc.model)
-			var got [][]int64
-			for _, o := range r.Outputs {
-				got = append(got, o.Shape)
-			}
-			if !slices.EqualFunc(got, tc.shapes, slices.Equal) {
+			if got := outputShapes(r); !slices.EqualFunc(got, tc.shapes, slices.Equal) {
 				t.Errorf("output shapes %v, want %v", got, tc.shapes)
 			}
 			if r.MACs != tc.macs || r.Ops != tc.ops || r.Params != tc.params || r.Buffers != tc.buffers {
@@ -67,4 +63,13 @@ func analyzeModel(t *testing.T, b *graphtest.Builder) *analyze.Result {
 		}
 	}
 	return r
+}
+
+// outputShapes lists the graph outputs' shapes, in order.
+func outputShapes(r *analyze.Result) [][]int64 {
+	var shapes [][]int64
+	for _, o := range r.Outputs {
+		shapes = append(shapes, o.Shape)
+	}
+	return shapes
 }
