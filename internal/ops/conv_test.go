@@ -7,6 +7,8 @@ import (
 	"github.com/netscore/netscore/internal/graph/graphtest"
 )
 
+func TestConvShapesFromONNX(t *testing.T) { checkONNXShapes(t, "conv") }
+
 // Output sizes follow the ONNX Conv spec,
 // out = floor((in + pad_begin + pad_end - ((k-1)*dilation + 1)) / stride) + 1,
 // and MACs are PyTorch's aten convolution count, out elements x C_in/group x

@@ -9,6 +9,8 @@ import (
 	"github.com/netscore/netscore/internal/graph/graphtest"
 )
 
+func TestElementwiseShapesFromONNX(t *testing.T) { checkONNXShapes(t, "elementwise") }
+
 // Elementwise outputs follow numpy broadcasting (ONNX Broadcasting.md):
 // shapes align on the right and a dim of 1 stretches. Ops are the
 // per-element rates of docs/counting.md, worked by hand.

@@ -7,6 +7,8 @@ import (
 	"github.com/netscore/netscore/internal/graph/graphtest"
 )
 
+func TestMatmulShapesFromONNX(t *testing.T) { checkONNXShapes(t, "matmul") }
+
 // Matrix products follow numpy matmul semantics (the ONNX MatMul spec);
 // MACs are PyTorch's aten mm/bmm count, batch x M x K x N
 // (testdata/gen/check_rule_costs.py checks the float cases against PyTorch).

@@ -7,6 +7,8 @@ import (
 	"github.com/netscore/netscore/internal/graph/graphtest"
 )
 
+func TestNormShapesFromONNX(t *testing.T) { checkONNXShapes(t, "norm") }
+
 // Normalisations keep their input's shape; ops per element are the rates
 // of docs/counting.md; params are the learned scale and shift, as in
 // PyTorch's nn.BatchNorm2d / nn.LayerNorm (affine).

@@ -11,7 +11,8 @@ import (
 )
 
 // testdata/onnx_shapes.json holds single-node cases whose output shapes
-// come from onnx's shape inference (strict mode), written by
+// and element types come from onnx's shape inference (strict mode),
+// written by
 //
 //	/usr/bin/python3 testdata/gen/make_rule_shapes.py
 //
@@ -25,6 +26,7 @@ type onnxCase struct {
 	Attrs            map[string]onnxAttr
 	Outputs          []string
 	Shapes           [][]int64
+	DTypes           []graph.DType
 }
 
 type onnxTensor struct {
@@ -85,7 +87,7 @@ func (c onnxCase) model() *graphtest.Builder {
 }
 
 // checkONNXShapes runs a family's cases through the analyzer and compares
-// the output shapes with onnx's.
+// the output shapes and element types with onnx's.
 func checkONNXShapes(t *testing.T, family string) {
 	t.Helper()
 	data, err := os.ReadFile("testdata/onnx_shapes.json")
@@ -103,9 +105,14 @@ func checkONNXShapes(t *testing.T, family string) {
 		}
 		n++
 		t.Run(c.Name, func(t *testing.T) {
-			got := outputShapes(analyzeModel(t, c.model()))
-			if !slices.EqualFunc(got, c.Shapes, slices.Equal) {
+			r := analyzeModel(t, c.model())
+			if got := outputShapes(r); !slices.EqualFunc(got, c.Shapes, slices.Equal) {
 				t.Errorf("%s opset %d: shapes %v, onnx infers %v", c.Op, c.Opset, got, c.Shapes)
+			}
+			for i, o := range r.Outputs {
+				if want := c.DTypes[i].String(); o.DType != want {
+					t.Errorf("%s opset %d: output %d is %s, onnx infers %s", c.Op, c.Opset, i, o.DType, want)
+				}
 			}
 		})
 	}

@@ -7,6 +7,8 @@ import (
 	"github.com/netscore/netscore/internal/graph/graphtest"
 )
 
+func TestPoolShapesFromONNX(t *testing.T) { checkONNXShapes(t, "pool") }
+
 // Pooling sizes follow the ONNX MaxPool/AveragePool spec:
 // floor((in + pads - ((k-1)*dilation + 1)) / stride) + 1, or ceil with
 // ceil_mode (a last window must start inside the input), the same

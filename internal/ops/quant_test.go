@@ -7,6 +7,8 @@ import (
 	"github.com/netscore/netscore/internal/graph/graphtest"
 )
 
+func TestQuantShapesFromONNX(t *testing.T) { checkONNXShapes(t, "quant") }
+
 // Quantisation keeps shapes (ONNX QuantizeLinear/DequantizeLinear spec);
 // (de)quantising is a scale and a shift, 2 ops per element. Scales and
 // zero points are operands, never params (docs/counting.md); the int8

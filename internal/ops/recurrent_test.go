@@ -7,6 +7,8 @@ import (
 	"github.com/netscore/netscore/internal/graph/graphtest"
 )
 
+func TestRecurrentShapesFromONNX(t *testing.T) { checkONNXShapes(t, "recurrent") }
+
 // Recurrent layers. Shapes: the ONNX LSTM/GRU/RNN spec, Y is (seq, dirs,
 // batch, hidden), or (batch, seq, dirs, hidden) with layout 1. MACs: the
 // aten addmm count of PyTorch's nn.LSTM/GRU/RNN, per step and direction

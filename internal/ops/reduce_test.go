@@ -7,6 +7,8 @@ import (
 	"github.com/netscore/netscore/internal/graph/graphtest"
 )
 
+func TestReduceShapesFromONNX(t *testing.T) { checkONNXShapes(t, "reduce") }
+
 // Reductions follow numpy's sum(axis, keepdims) (the ONNX Reduce* spec):
 // reduced axes are dropped, or kept as 1 with keepdims (the default);
 // no axes reduces all. Ops: one per input element, two for ReduceL2 and

@@ -8,15 +8,17 @@ Run from anywhere:
 
 Writes internal/ops/testdata/onnx_shapes.json: one entry per case with the
 node (op, opset, attributes), its graph inputs (dtype, shape), its
-initializers (dtype, shape, values) and the output shapes that
+initializers (dtype, shape, values) and the output shapes and element
+types (TensorProto.DataType) that
 onnx.shape_inference.infer_shapes(check_type=True, strict_mode=True)
 gives; an unknown dim is -1. The Go tests (internal/ops/onnx_shapes_test.go)
 rebuild each node with graphtest, run netscore's analyzer and compare.
 
 Only ops and opsets onnx 1.12 knows (opset <= 17) can be here; cases whose
 size onnx leaves unknown but netscore resolves from constant values
-(Compress with a constant condition, OneHot's depth) are tested by hand
-instead.
+(Compress with a constant condition, OneHot's depth, Einsum's output) are
+tested by hand instead. A case's family is the Go test file that checks it
+(internal/ops/<family>_test.go).
 Output is byte-for-byte reproducible (onnx 1.12.0, numpy 1.24; see
 testdata/gen/README.md for the environment).
 """
@@ -59,6 +61,72 @@ def case(family, name, op, opset, inputs, outputs, weights=None, node_inputs=Non
     CASES.append(dict(family=family, name=name, op=op, opset=opset, inputs=inputs, weights=weights,
                       node_inputs=node_inputs, outputs=outputs, attrs=attrs))
 
+
+# conv
+case("conv", "Conv SAME_LOWER stride 2", "Conv", 13, {"x": (F, [1, 3, 16, 16])}, ["y"],
+     {"w": np.zeros((4, 3, 3, 3), np.float32)}, auto_pad="SAME_LOWER", strides=[2, 2])
+case("conv", "Conv asymmetric pads and dilation", "Conv", 13, {"x": (F, [2, 4, 9, 11])}, ["y"],
+     {"w": np.zeros((6, 2, 3, 2), np.float32)}, group=2, pads=[0, 1, 2, 0], dilations=[2, 3], strides=[1, 2])
+case("conv", "ConvTranspose SAME_UPPER", "ConvTranspose", 13, {"x": (F, [1, 4, 5, 6])}, ["y"],
+     {"w": np.zeros((4, 3, 3, 3), np.float32)}, auto_pad="SAME_UPPER", strides=[2, 2])
+case("conv", "ConvTranspose output_shape", "ConvTranspose", 13, {"x": (F, [1, 4, 5, 5])}, ["y"],
+     {"w": np.zeros((4, 3, 3, 3), np.float32)}, strides=[2, 2], output_shape=[10, 11])
+
+# matmul
+case("matmul", "MatMul vector dot vector", "MatMul", 13, {"a": (F, [4]), "b": (F, [4])}, ["y"])
+case("matmul", "MatMul batch broadcast", "MatMul", 13, {"a": (F, [3, 1, 2, 4]), "b": (F, [5, 4, 7])}, ["y"])
+case("matmul", "Gemm transA transB", "Gemm", 13, {"a": (F, [8, 3]), "b": (F, [5, 8]), "c": (F, [1, 5])}, ["y"],
+     transA=1, transB=1)
+case("matmul", "Det batch", "Det", 11, {"x": (F, [2, 5, 3, 3])}, ["y"])
+
+# elementwise
+case("elementwise", "Add three-way broadcast", "Add", 14, {"a": (F, [5, 1, 3]), "b": (F, [4, 1])}, ["y"])
+case("elementwise", "PRelu slope per channel", "PRelu", 16, {"x": (F, [1, 3, 4, 4]), "s": (F, [3, 1, 1])}, ["y"])
+case("elementwise", "Equal broadcast to bool", "Equal", 13, {"a": (F, [2, 1]), "b": (F, [3])}, ["y"])
+case("elementwise", "Where scalar branch", "Where", 16, {"c": (B, [2, 3]), "x": (F, [3]), "y": (F, [])}, ["z"])
+case("elementwise", "Dropout with mask", "Dropout", 13, {"x": (F, [2, 5])}, ["y", "m"])
+
+# norm
+case("norm", "LayerNormalization axis 1 statistics", "LayerNormalization", 17, {"x": (F, [2, 3, 4])}, ["y", "mean", "inv"],
+     {"s": np.ones((3, 4), np.float32)}, axis=1)
+case("norm", "BatchNormalization", "BatchNormalization", 15, {"x": (F, [2, 3, 4, 5])}, ["y"],
+     {"s": np.ones(3, np.float32), "b": np.zeros(3, np.float32), "m": np.zeros(3, np.float32), "v": np.ones(3, np.float32)})
+case("norm", "LogSoftmax", "LogSoftmax", 13, {"x": (F, [2, 7])}, ["y"], axis=-1)
+
+# pool
+case("pool", "MaxPool SAME_LOWER with indices", "MaxPool", 12, {"x": (F, [1, 2, 7, 7])}, ["y", "i"],
+     kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_LOWER")
+case("pool", "AveragePool ceil_mode with pads", "AveragePool", 11, {"x": (F, [1, 1, 7, 7])}, ["y"],
+     kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1)
+case("pool", "LpPool 1-D", "LpPool", 11, {"x": (F, [1, 2, 10])}, ["y"], kernel_shape=[4], strides=[3])
+case("pool", "GlobalMaxPool 3-D", "GlobalMaxPool", 1, {"x": (F, [2, 3, 4, 5, 6])}, ["y"])
+
+# reduce
+case("reduce", "ReduceSum keepdims 0 negative axes", "ReduceSum", 13, {"x": (F, [2, 3, 4, 5])}, ["y"],
+     {"a": i64(-1, 1)}, keepdims=0)
+case("reduce", "ReduceProd attribute axes", "ReduceProd", 13, {"x": (F, [2, 3, 4])}, ["y"], axes=[0])
+case("reduce", "ReduceSumSquare all", "ReduceSumSquare", 13, {"x": (F, [2, 3, 4])}, ["y"], keepdims=0)
+case("reduce", "ArgMin keepdims", "ArgMin", 13, {"x": (F, [2, 3, 4])}, ["y"], axis=-2)
+case("reduce", "CumSum", "CumSum", 14, {"x": (F, [3, 4])}, ["y"], {"a": scalar(0, np.int64)})
+
+# recurrent
+case("recurrent", "LSTM reverse", "LSTM", 14, {"x": (F, [7, 2, 3])}, ["y", "h", "c"],
+     {"w": np.zeros((1, 20, 3), np.float32), "r": np.zeros((1, 20, 5), np.float32)}, hidden_size=5, direction="reverse")
+case("recurrent", "GRU layout 1", "GRU", 14, {"x": (F, [2, 7, 3])}, ["y", "h"],
+     {"w": np.zeros((1, 15, 3), np.float32), "r": np.zeros((1, 15, 5), np.float32)}, hidden_size=5, layout=1)
+case("recurrent", "RNN bidirectional", "RNN", 14, {"x": (F, [7, 2, 3])}, ["y", "h"],
+     {"w": np.zeros((2, 5, 3), np.float32), "r": np.zeros((2, 5, 5), np.float32)}, hidden_size=5, direction="bidirectional")
+
+# quant
+case("quant", "QuantizeLinear default uint8", "QuantizeLinear", 13, {"x": (F, [2, 3])}, ["y"], {"s": scalar(0.1, np.float32)})
+case("quant", "QuantizeLinear int8 zero point", "QuantizeLinear", 13, {"x": (F, [2, 3])}, ["y"],
+     {"s": scalar(0.1, np.float32), "z": scalar(0, np.int8)})
+case("quant", "DequantizeLinear per axis", "DequantizeLinear", 13, {"x": (TensorProto.INT8, [4, 3])}, ["y"],
+     {"s": f32(0.1, 0.2, 0.3), "z": np.zeros(3, np.int8)}, axis=1)
+case("quant", "DynamicQuantizeLinear", "DynamicQuantizeLinear", 11, {"x": (F, [2, 3])}, ["y", "s", "z"])
+case("quant", "QLinearMatMul", "QLinearMatMul", 10, {"a": (TensorProto.UINT8, [2, 4])}, ["y"],
+     {"as": scalar(0.1, np.float32), "az": scalar(0, np.uint8), "b": np.zeros((4, 3), np.int8),
+      "bs": scalar(0.1, np.float32), "bz": scalar(0, np.int8), "ys": scalar(0.1, np.float32), "yz": scalar(0, np.uint8)})
 
 # shape
 case("shape", "Reshape copies 0 and infers -1", "Reshape", 14, {"x": (F, [2, 3, 4])}, ["y"], {"s": i64(0, -1)})
@@ -159,12 +227,13 @@ def infer(c):
     model.ir_version = 8
     inferred = shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
     onnx.checker.check_model(inferred)  # the outputs have types only now
-    shapes = []
+    shapes, dtypes = [], []
     for o in inferred.graph.output:
         dims = o.type.tensor_type.shape.dim
         assert o.type.tensor_type.HasField("shape"), (c["name"], o.name)
         shapes.append([d.dim_value if d.HasField("dim_value") else -1 for d in dims])
-    return shapes
+        dtypes.append(o.type.tensor_type.elem_type)
+    return shapes, dtypes
 
 
 def main():
@@ -177,8 +246,8 @@ def main():
             "node_inputs": c["node_inputs"],
             "attrs": {k: attr_json(v) for k, v in sorted(c["attrs"].items())},
             "outputs": c["outputs"],
-            "shapes": infer(c),
         })
+        out[-1]["shapes"], out[-1]["dtypes"] = infer(c)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         # One case per line, so a diff shows which cases changed.
