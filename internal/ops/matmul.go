@@ -25,6 +25,7 @@ func init() {
 	register("com.microsoft", "matmul", Rule{Infer: gemmInfer(0, 3), Cost: gemmCost(0, 3, 6), Operands: []int{1, 2, 4, 5, 7, 8}}, "QGemm")
 	register("com.microsoft", "attention", Rule{Infer: msAttentionInfer, Cost: msAttentionCost, Operands: []int{3, 4, 5, 6, 7}}, "Attention")
 	register("com.microsoft", "attention", Rule{Infer: mhaInfer, Cost: mhaCost, Operands: []int{4, 5, 6, 7, 8, 9}}, "MultiHeadAttention")
+	register("", "matmul", Rule{Infer: detInfer, Cost: detCost}, "Det")
 }
 
 // withActivation adds one op per output element (the fused activation)
@@ -437,4 +438,28 @@ func mhaCost(c *Ctx) (Cost, error) {
 	}
 	soft, err := mul(b, c.Int("num_heads", 1), s, l, 3)
 	return Cost{MACs: macs, Ops: soft}, err
+}
+
+func detInfer(c *Ctx) error {
+	t, err := c.InT(0)
+	if err != nil {
+		return err
+	}
+	if len(t.Shape) < 2 {
+		return fmt.Errorf("Det of rank %d", len(t.Shape))
+	}
+	c.Set(0, t.DType, t.Shape[:len(t.Shape)-2])
+	return nil
+}
+
+// detCost: an LU factorisation, n^3/3 multiply-adds per matrix.
+func detCost(c *Ctx) (Cost, error) {
+	s := c.In[0].Shape
+	n := s[len(s)-1]
+	batch, err := prod(s[:len(s)-2])
+	if err != nil {
+		return Cost{}, err
+	}
+	macs, err := mul(batch, n, n, n)
+	return Cost{MACs: macs / 3}, err
 }

@@ -12,6 +12,8 @@ func init() {
 	register("", "reduce", Rule{Infer: reduceInfer, Cost: perInputElement(2), Operands: []int{1}},
 		"ReduceL2", "ReduceSumSquare")
 	register("", "reduce", Rule{Infer: argInfer, Cost: perInputElement(1)}, "ArgMax", "ArgMin")
+	// CumSum: a running sum, one add per element.
+	register("", "reduce", Rule{Infer: sameShape, Cost: perElement(1), Operands: []int{1}}, "CumSum")
 }
 
 func reduceInfer(c *Ctx) error {

@@ -309,3 +309,34 @@ func rowMajor(shape []int64) []int64 {
 	}
 	return st
 }
+
+// keepValues carries values through a pure relayout that keeps order.
+func keepValues(c *Ctx, t *graph.Tensor, out []int64) {
+	if t.Ints != nil {
+		c.SetInts(0, t.DType, out, t.Ints)
+	} else if t.Floats != nil {
+		c.SetFloats(0, t.DType, out, t.Floats)
+	}
+}
+
+// axesArg reads axes from input i (newer opsets) or the "axes" attribute.
+func axesArg(c *Ctx, i int) ([]int64, bool, error) {
+	if c.Has(i) {
+		v, err := c.Ints(i)
+		return v, true, err
+	}
+	if a := c.Attr("axes"); a != nil {
+		return a.Ints, true, nil
+	}
+	return nil, false, nil
+}
+
+// setValues gives output 0 the gathered integer or float values (empty,
+// not absent, when there are none).
+func setValues(c *Ctx, dt graph.DType, out []int64, isInt bool, iv []int64, fv []float64) {
+	if isInt {
+		c.SetInts(0, dt, out, append([]int64{}, iv...))
+	} else {
+		c.SetFloats(0, dt, out, append([]float64{}, fv...))
+	}
+}
