@@ -260,6 +260,13 @@ func timeRuns(ctx context.Context, b *ort.Binding, cfg Config, progress func(don
 	lat = make([]time.Duration, 0, min(limit, 1<<16))
 	start := time.Now()
 	last := start
+	report := func() {
+		if cfg.Duration != nil {
+			progress(min(100, int(100*last.Sub(start)/capAt)), 100)
+		} else {
+			progress(len(lat), limit)
+		}
+	}
 	for len(lat) < limit && (capAt == 0 || len(lat) == 0 || last.Sub(start) < capAt) {
 		if cancelled() {
 			return nil, 0, ctx.Err()
@@ -272,14 +279,11 @@ func timeRuns(ctx context.Context, b *ort.Binding, cfg Config, progress func(don
 		}
 		lat = append(lat, last.Sub(t0))
 		if !last.Before(nextReport) {
-			if cfg.Duration != nil {
-				progress(min(100, int(100*last.Sub(start)/capAt)), 100)
-			} else {
-				progress(len(lat), limit)
-			}
+			report()
 			nextReport = last.Add(every)
 		}
 	}
+	report() // the final state, which the throttle may have skipped
 	return lat, last.Sub(start), nil
 }
 
