@@ -12,11 +12,17 @@ import (
 
 // WriteBench renders a bench result as a table or as its JSON record.
 func WriteBench(w io.Writer, format string, r *bench.Result) error {
+	return tableOrJSON(w, format, func() error { return writeBenchTable(w, r) }, r)
+}
+
+// tableOrJSON writes a job's result in the two formats of the commands
+// that run models: a table for people, or the record as JSON.
+func tableOrJSON(w io.Writer, format string, table func() error, record any) error {
 	switch format {
 	case "table", "":
-		return writeBenchTable(w, r)
+		return table()
 	case "json":
-		return encodeJSON(w, r)
+		return encodeJSON(w, record)
 	}
 	return fmt.Errorf("unknown format %q (want table or json)", format)
 }

@@ -15,16 +15,11 @@ import (
 // WriteEval renders an evaluation as a table or as one flat JSON object:
 // the report's fields, then the outcome's.
 func WriteEval(w io.Writer, format string, rep *eval.Report) error {
-	switch format {
-	case "table", "":
-		return writeEvalTable(w, rep)
-	case "json":
-		return encodeJSON(w, struct {
-			eval.Report
-			eval.Outcome
-		}{*rep, *rep.Outcome})
-	}
-	return fmt.Errorf("unknown format %q (want table or json)", format)
+	flat := struct {
+		eval.Report
+		eval.Outcome
+	}{*rep, *rep.Outcome}
+	return tableOrJSON(w, format, func() error { return writeEvalTable(w, rep) }, flat)
 }
 
 func writeEvalTable(w io.Writer, rep *eval.Report) error {
