@@ -162,62 +162,41 @@ func (a *analyzer) warnf(format string, args ...any) {
 	}
 }
 
-// bindInputs gives every real input a concrete shape: --input, then
-// --dim for symbols, then 1 with a warning.
+// bindInputs gives every real input a concrete shape (see Bind).
 func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
-	names := map[string]bool{}
-	for _, name := range g.Inputs {
-		names[name] = true
+	ins := make([]DeclaredInput, len(g.Inputs))
+	for i, name := range g.Inputs {
+		ins[i] = declaredInput(g.Tensors[name])
 	}
-	for name := range opt.Inputs {
-		if !names[name] {
-			return &BindingError{fmt.Sprintf("--input %s: the model has no input of that name (inputs: %s)", name, strings.Join(g.Inputs, ", "))}
-		}
+	b, err := Bind(ins, opt, BindRules{})
+	if err != nil {
+		return err
 	}
-	usedDims := map[string]bool{}
-	for _, name := range g.Inputs {
+	for _, w := range b.Warnings {
+		a.warnf("%s", w)
+	}
+	for name, shape := range b.Shapes {
 		t := g.Tensors[name]
-		if t.NotTensor {
-			a.warnf("input %q is not a tensor (sequence, map or optional); nodes reading it are not costed", name)
-			continue
-		}
-		if s, ok := opt.Inputs[name]; ok {
-			if t.HasDeclared && len(t.Declared) != len(s) {
-				return &BindingError{fmt.Sprintf("--input %s: %d dims given, the model declares %d (%s)", name, len(s), len(t.Declared), declString(t.Declared))}
-			}
-			t.Shape, t.HasShape = append([]int64{}, s...), true
-			continue
-		}
-		if !t.HasDeclared {
-			a.warnf("input %q declares no shape; set it with --input %s=DIMS", name, name)
-			continue
-		}
-		shape := make([]int64, len(t.Declared))
-		for i, d := range t.Declared {
-			switch {
-			case d.Param != "":
-				if v, ok := opt.Dims[d.Param]; ok {
-					shape[i] = v
-					usedDims[d.Param] = true
-				} else {
-					shape[i] = 1
-					a.warnf("dim %q of input %q is unset; using 1 (set it with --dim %s=N)", d.Param, name, d.Param)
-				}
-			case d.Value >= 0:
-				shape[i] = d.Value
-			default:
-				shape[i] = 1
-				a.warnf("dim %d of input %q is free; using 1 (set it with --input %s=DIMS)", i, name, name)
-			}
-		}
 		t.Shape, t.HasShape = shape, true
 	}
-	for d := range opt.Dims {
-		if !usedDims[d] {
-			a.warnf("--dim %s matches no symbolic input dim", d)
+	return nil
+}
+
+// declaredInput is the declaration of a graph input.
+func declaredInput(t *graph.Tensor) DeclaredInput {
+	in := DeclaredInput{Name: t.Name, NotTensor: t.NotTensor}
+	if !t.HasDeclared {
+		return in
+	}
+	in.Dims = make([]int64, len(t.Declared))
+	in.Symbols = make([]string, len(t.Declared))
+	for i, d := range t.Declared {
+		in.Dims[i], in.Symbols[i] = d.Value, d.Param
+		if d.Param != "" || d.Value < 0 {
+			in.Dims[i] = -1
 		}
 	}
-	return nil
+	return in
 }
 
 // BindingError says an --input does not fit the model: a usage error

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 )
@@ -12,7 +13,7 @@ import (
 // `bench`, in one line, and exits 1.
 func TestBenchNotBuilt(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := benchCmd([]string{"../../testdata/extra/lenet5.onnx"}, &out, &errb)
+	code := benchCmd(context.Background(), []string{"../../testdata/extra/lenet5.onnx"}, &out, &errb)
 	if code != ExitFailed {
 		t.Errorf("exit %d, want %d", code, ExitFailed)
 	}
@@ -22,7 +23,7 @@ func TestBenchNotBuilt(t *testing.T) {
 		t.Errorf("stderr %q, stdout %q", msg, out.String())
 	}
 	// Usage errors are still usage errors.
-	if code := benchCmd([]string{"--runs", "0", "m.onnx"}, &out, &errb); code != ExitUsage {
+	if code := benchCmd(context.Background(), []string{"--runs", "0", "m.onnx"}, &out, &errb); code != ExitUsage {
 		t.Errorf("--runs 0: exit %d, want %d", code, ExitUsage)
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"testing"
 
 	"github.com/netscore/netscore/internal/ort"
-	"github.com/netscore/netscore/internal/ort/orttest"
 )
 
 const benchLenet = "../../testdata/extra/lenet5.onnx"
@@ -26,7 +25,7 @@ const benchLenet = "../../testdata/extra/lenet5.onnx"
 func benchRunCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = benchCmd(args, &out, &errb)
+	code = benchCmd(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -153,60 +152,11 @@ func TestBenchUsage(t *testing.T) {
 	}
 }
 
-// TestBenchDTypesAndDims benches a model with int64, bool, float16 and
-// uint8 inputs and symbolic batch and seq dims.
-func TestBenchDTypesAndDims(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mixed.onnx")
-	if err := os.WriteFile(path, orttest.Mixed(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m := benchJSON(t, path, "--threads", "1", "--warmup", "1", "--runs", "3", "--batch", "3", "--dim", "seq=5", "--int-max", "9")
-	if m["batch"] != 3.0 {
-		t.Errorf("batch %v", m["batch"])
-	}
-	shapes := map[string]string{}
-	for _, x := range m["inputs"].([]any) {
-		x := x.(map[string]any)
-		var dims []string
-		for _, d := range x["shape"].([]any) {
-			dims = append(dims, strings.TrimSuffix(strings.TrimSuffix(benchJSONNum(d), ".0"), ".000000"))
-		}
-		shapes[x["name"].(string)] = x["dtype"].(string) + ":" + strings.Join(dims, "x")
-	}
-	want := map[string]string{"ids": "int64:3x5", "mask": "bool:3x5", "h": "float16:3x5x4", "u": "uint8:3x5x4"}
-	for k, v := range want {
-		if shapes[k] != v {
-			t.Errorf("input %s = %q, want %q (all: %v)", k, shapes[k], v, shapes)
-		}
-	}
-	if m["macs"] != float64(3*5*4*3) {
-		t.Errorf("macs %v, want %d", m["macs"], 3*5*4*3)
-	}
-	if got := benchInspectJSON(t, path, "--dim", "batch=3", "--dim", "seq=5")["macs"]; m["macs"] != got {
-		t.Errorf("macs %v, inspect %v", m["macs"], got)
-	}
-	// --input fixes the symbols it covers for the other inputs too.
-	m = benchJSON(t, path, "--threads", "1", "--warmup", "0", "--runs", "2", "--input", "ids=2x7")
-	if m["batch"] != 2.0 || m["macs"] != float64(2*7*4*3) {
-		t.Errorf("--input ids=2x7: batch %v macs %v", m["batch"], m["macs"])
-	}
-	// A free dim that nothing sets becomes 1, with a warning.
-	code, _, errs := benchRunCmd(t, path, "--threads", "1", "--runs", "1", "--format", "json")
-	if code != ExitOK || !strings.Contains(errs, `dim "seq"`) {
-		t.Errorf("exit %d, stderr %q", code, errs)
-	}
-}
-
-func benchJSONNum(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 // TestBenchMissingLibrary runs bench in a child process (the library is
 // loaded once per process) with NETSCORE_ORT_LIB pointing nowhere.
 func TestBenchMissingLibrary(t *testing.T) {
 	if os.Getenv("NETSCORE_BENCH_CHILD") == "1" {
-		os.Exit(benchCmd([]string{benchLenet}, os.Stdout, os.Stderr))
+		os.Exit(benchCmd(context.Background(), []string{benchLenet}, os.Stdout, os.Stderr))
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchMissingLibrary$")
 	cmd.Env = append(os.Environ(), "NETSCORE_BENCH_CHILD=1", ort.EnvLibrary+"=/nonexistent/libonnxruntime.so")

@@ -56,9 +56,7 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
 		"inspect": inspectCmd, "score": scoreCmd, "compare": compareCmd, "zoo": zooCmd,
-		"paper": paperCmd, "check": checkCmd,
-		"eval":  func(_ context.Context, a []string, o, e io.Writer) int { return evalCmd(a, o, e) },
-		"bench": func(_ context.Context, a []string, o, e io.Writer) int { return benchCmd(a, o, e) },
+		"paper": paperCmd, "check": checkCmd, "eval": evalCmd, "bench": benchCmd,
 	}
 	if cmd, ok := cmds[args[0]]; ok {
 		return cmd(ctx, args[1:], stdout, stderr)

@@ -12,6 +12,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,7 +129,7 @@ func needORT(t *testing.T) {
 func evalRun(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := evalCmd(args, &out, &errb)
+	code := evalCmd(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -425,7 +426,7 @@ func TestEvalManifest(t *testing.T) {
 // The library is loaded once per process, so this runs in a child process.
 func TestEvalMissingRuntime(t *testing.T) {
 	if os.Getenv("NETSCORE_EVAL_CHILD") == "1" {
-		code := evalCmd([]string{digitsModel, "--data", digitsDir + "/val"}, io.Discard, os.Stderr)
+		code := evalCmd(context.Background(), []string{digitsModel, "--data", digitsDir + "/val"}, io.Discard, os.Stderr)
 		os.Exit(code)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestEvalMissingRuntime$")
