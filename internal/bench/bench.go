@@ -13,6 +13,7 @@ import (
 	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/ort"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/units"
 )
 
@@ -46,33 +47,25 @@ func Defaults(model string) Config {
 	return Config{Model: model, Warmup: 5, Batch: 1, Seed: 1, IntMax: 1, MACs: string(inspect.Core)}
 }
 
-// UsageError is a job its caller got wrong (a bad setting, a shape that
-// does not fit the model), as opposed to a failure while running it.
-type UsageError struct{ msg string }
-
-func (e *UsageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return &UsageError{fmt.Sprintf(format, a...)} }
-
 // Validate checks the settings that need no model.
 func (c Config) Validate() error {
 	switch {
 	case c.MACs != string(inspect.Core) && c.MACs != string(inspect.All):
-		return usagef("unknown --macs %q (want core or all)", c.MACs)
+		return request.Errorf("unknown --macs %q (want core or all)", c.MACs)
 	case c.Threads < 0:
-		return usagef("--threads must be >= 0")
+		return request.Errorf("--threads must be >= 0")
 	case c.Warmup < 0:
-		return usagef("--warmup must be >= 0")
+		return request.Errorf("--warmup must be >= 0")
 	case c.Runs != nil && c.Duration != nil:
-		return usagef("--runs and --duration exclude each other")
+		return request.Errorf("--runs and --duration exclude each other")
 	case c.Runs != nil && *c.Runs < 1:
-		return usagef("--runs must be >= 1")
+		return request.Errorf("--runs must be >= 1")
 	case c.Duration != nil && *c.Duration <= 0:
-		return usagef("--duration must be > 0")
+		return request.Errorf("--duration must be > 0")
 	case c.Batch < 1:
-		return usagef("--batch must be >= 1")
+		return request.Errorf("--batch must be >= 1")
 	case c.IntMax < 0:
-		return usagef("--int-max must be >= 0")
+		return request.Errorf("--int-max must be >= 0")
 	}
 	return nil
 }
@@ -107,7 +100,7 @@ type Result struct {
 // Run benches cfg.Model. progress, when not nil, hears of the warm-up runs
 // (done of Warmup), then of the timed ones (done of the runs asked for;
 // with Duration, hundredths of it elapsed), at most ten times a second.
-// Cancelling ctx stops the job between runs. Errors are *UsageError when
+// Cancelling ctx stops the job between runs. Errors are request errors (request.Is) when
 // the job does not fit the model, others when running it failed.
 func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
@@ -144,10 +137,9 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 	if err != nil {
 		var be *analyze.BindingError
 		if errors.As(err, &be) {
-			return nil, &UsageError{be.Error()}
+			return nil, request.Wrap(be)
 		}
-		var ue *UsageError
-		if errors.As(err, &ue) {
+		if request.Is(err) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%s: %v", path, err)
@@ -209,7 +201,7 @@ func bindShapes(ins []ort.TensorInfo, cfg Config, res *Result) (map[string][]int
 	case b.BatchUsed:
 		res.Batch = cfg.Batch
 	case cfg.Batch != 1:
-		return nil, usagef("--batch: no input has a free leading dim; set shapes with --input NAME=DIMS")
+		return nil, request.Errorf("--batch: no input has a free leading dim; set shapes with --input NAME=DIMS")
 	default:
 		res.Batch = 1
 		for _, in := range ins { // the first input of rank > 0

@@ -2,9 +2,10 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
+
+	"github.com/netscore/netscore/internal/request"
 )
 
 func TestValidate(t *testing.T) {
@@ -35,9 +36,8 @@ func TestValidate(t *testing.T) {
 		case c.want != "" && (err == nil || err.Error() != c.want):
 			t.Errorf("%+v: error %v, want %q", cfg, err, c.want)
 		case err != nil:
-			var ue *UsageError
-			if !errors.As(err, &ue) {
-				t.Errorf("%v is not a *UsageError", err)
+			if !request.Is(err) {
+				t.Errorf("%v is not a request error", err)
 			}
 			// Run refuses the job the same way, before touching the model.
 			if _, runErr := Run(context.Background(), cfg, nil); runErr == nil || runErr.Error() != c.want {

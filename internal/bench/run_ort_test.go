@@ -15,6 +15,7 @@ import (
 
 	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/ort/orttest"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/units"
 )
 
@@ -80,7 +81,7 @@ func TestRunDTypesAndDims(t *testing.T) {
 	}
 }
 
-// TestRunUsageErrors: what the job got wrong is a *UsageError, a model
+// TestRunUsageErrors: what the job got wrong is a request error, a model
 // that cannot be run is not.
 func TestRunUsageErrors(t *testing.T) {
 	for name, edit := range map[string]func(*Config){
@@ -93,14 +94,12 @@ func TestRunUsageErrors(t *testing.T) {
 		cfg := quick(lenet)
 		edit(&cfg)
 		_, err := Run(context.Background(), cfg, nil)
-		var ue *UsageError
-		if !errors.As(err, &ue) {
-			t.Errorf("%s: %v, want a *UsageError", name, err)
+		if !request.Is(err) {
+			t.Errorf("%s: %v, want a request error", name, err)
 		}
 	}
 	_, err := Run(context.Background(), quick("no-such.onnx"), nil)
-	var ue *UsageError
-	if err == nil || errors.As(err, &ue) {
+	if err == nil || request.Is(err) {
 		t.Errorf("missing model: %v, want a runtime failure", err)
 	}
 }

@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 
 	manifests "github.com/netscore/netscore/internal/manifest"
+	"github.com/netscore/netscore/internal/request"
 
 	"github.com/netscore/netscore/internal/bench"
 	"github.com/netscore/netscore/internal/report"
@@ -92,8 +92,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	res, err := bench.Run(ctx, cfg, bar.Update)
 	bar.Done()
 	if err != nil {
-		var ue *bench.UsageError
-		if errors.As(err, &ue) {
+		if request.Is(err) {
 			return usageErr("%v", err)
 		}
 		return fail(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/zoo"
 )
@@ -64,7 +65,7 @@ func compareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	switch {
 	case errors.Is(err, score.ErrNoModels):
 		return usageErr(stderr, "compare", err)
-	case err != nil && score.IsRequestError(err):
+	case err != nil && request.Is(err):
 		return usageErr(stderr, "compare", err)
 	case err != nil:
 		return ExitFailed

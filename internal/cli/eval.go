@@ -2,13 +2,13 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 
 	manifests "github.com/netscore/netscore/internal/manifest"
+	"github.com/netscore/netscore/internal/request"
 
 	"github.com/netscore/netscore/internal/eval"
 	"github.com/netscore/netscore/internal/report"
@@ -101,8 +101,7 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rep, err := eval.Evaluate(ctx, cfg, bar.Update)
 	bar.Done()
 	if err != nil {
-		var ue *eval.UsageError
-		if errors.As(err, &ue) {
+		if request.Is(err) {
 			return usageFail("%v", err)
 		}
 		if rep != nil && rep.Outcome != nil {

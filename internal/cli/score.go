@@ -11,6 +11,7 @@ import (
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/zoo"
 )
@@ -29,7 +30,7 @@ func registerScoring(fs *flag.FlagSet) *score.Settings {
 // failed prints a library error and returns its exit code: the request's
 // fault is a usage error.
 func failed(stderr io.Writer, cmd string, err error) int {
-	if score.IsRequestError(err) {
+	if request.Is(err) {
 		return usageErr(stderr, cmd, err)
 	}
 	fmt.Fprintf(stderr, "netscore: %v\n", err)
@@ -55,7 +56,7 @@ func zooCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	c, st, err := score.Zoo(score.ZooRequest{Source: *source, SortBy: key, Top: *top, Settings: *settings})
 	if err != nil {
-		if score.IsRequestError(err) {
+		if request.Is(err) {
 			return usageErr(stderr, "zoo", err)
 		}
 		fmt.Fprintf(stderr, "netscore zoo: %v\n", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/imageprep"
 	"github.com/netscore/netscore/internal/ort"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/units"
 )
 
@@ -46,23 +47,15 @@ func Defaults(model, data string) Config {
 	return Config{Model: model, Data: data, Preset: "imagenet", Batch: 32, Workers: runtime.NumCPU(), Confused: 10}
 }
 
-// UsageError is a job its caller got wrong (a bad setting), as opposed to
-// a failure while running it.
-type UsageError struct{ msg string }
-
-func (e *UsageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return &UsageError{fmt.Sprintf(format, a...)} }
-
 // Validate checks the settings that need no model.
 func (c Config) Validate() error {
 	switch {
 	case c.Data == "":
-		return usagef("--data DIR|LIST.csv is required")
+		return request.Errorf("--data DIR|LIST.csv is required")
 	case c.Batch < 1:
-		return usagef("--batch must be at least 1")
+		return request.Errorf("--batch must be at least 1")
 	case c.Limit < 0, c.Threads < 0, c.Workers < 1, c.Confused < 0:
-		return usagef("--limit, --threads and --confused must be >= 0, -j >= 1")
+		return request.Errorf("--limit, --threads and --confused must be >= 0, -j >= 1")
 	}
 	_, _, err := c.preprocessing()
 	return err
@@ -78,19 +71,19 @@ func (c Config) overridden() map[string]bool {
 func (c Config) preprocessing() (base, prep imageprep.Config, err error) {
 	prep, err = imageprep.Preset(c.Preset)
 	if err != nil {
-		return base, prep, &UsageError{err.Error()}
+		return base, prep, request.Wrap(errors.New(err.Error()))
 	}
 	base = prep
 	if c.Resize != nil {
 		if *c.Resize < 0 {
-			return base, prep, usagef("--resize must be >= 0")
+			return base, prep, request.Errorf("--resize must be >= 0")
 		}
 		prep.Resize = *c.Resize
 	}
 	if c.Crop != "" {
 		h, w, err := parseCrop(c.Crop)
 		if err != nil {
-			return base, prep, usagef("--crop: %v", err)
+			return base, prep, request.Errorf("--crop: %v", err)
 		}
 		setCrop(&prep, h, w)
 	}
@@ -101,17 +94,17 @@ func (c Config) preprocessing() (base, prep imageprep.Config, err error) {
 		if f.val != "" {
 			v, err := parseTriple(f.val)
 			if err != nil {
-				return base, prep, usagef("--%s: %v", f.name, err)
+				return base, prep, request.Errorf("--%s: %v", f.name, err)
 			}
 			if f.name == "std" && slices.Contains(v[:], 0) {
-				return base, prep, usagef("--std: a zero std divides by zero")
+				return base, prep, request.Errorf("--std: a zero std divides by zero")
 			}
 			*f.dst = v
 		}
 	}
 	if c.Scale != nil {
 		if *c.Scale <= 0 || math.IsInf(*c.Scale, 0) {
-			return base, prep, usagef("--scale must be > 0")
+			return base, prep, request.Errorf("--scale must be > 0")
 		}
 		prep.Scale = float32(*c.Scale)
 	}
@@ -121,7 +114,7 @@ func (c Config) preprocessing() (base, prep imageprep.Config, err error) {
 	if c.Layout != "" {
 		l := strings.ToUpper(c.Layout)
 		if l != "NCHW" && l != "NHWC" {
-			return base, prep, usagef("unknown --layout %q (want nchw or nhwc)", c.Layout)
+			return base, prep, request.Errorf("unknown --layout %q (want nchw or nhwc)", c.Layout)
 		}
 		prep.Layout = l
 	}
@@ -171,7 +164,7 @@ type Preprocess struct {
 // cancelling ctx stops the job between batches. Unreadable images are
 // listed in the report's Outcome.Failed, not an error; when none could be
 // read, the error wraps ErrNoImages and the report still carries the
-// Outcome with the failures. Errors are *UsageError for settings the job
+// Outcome with the failures. Errors are request errors (request.Is) for settings the job
 // got wrong.
 func Evaluate(ctx context.Context, cfg Config, progress func(done, total int)) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
@@ -204,7 +197,7 @@ func Evaluate(ctx context.Context, cfg Config, progress func(done, total int)) (
 	rep.Notes = append(rep.Notes, notes...)
 	rep.Input, rep.InputShape, rep.Output = in.Name, in.Shape, out.Name
 	if err := prep.Validate(); err != nil {
-		return nil, &UsageError{strings.TrimPrefix(err.Error(), "imageprep: ")}
+		return nil, request.Wrap(errors.New(strings.TrimPrefix(err.Error(), "imageprep: ")))
 	}
 	ch, h, w := prep.Shape()
 	if ch <= 0 || h <= 0 || w <= 0 {

@@ -1,13 +1,13 @@
 package eval
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/imageprep"
 	"github.com/netscore/netscore/internal/ort"
+	"github.com/netscore/netscore/internal/request"
 )
 
 func TestValidate(t *testing.T) {
@@ -34,12 +34,11 @@ func TestValidate(t *testing.T) {
 		cfg := Defaults("m.onnx", "data")
 		c.edit(&cfg)
 		err := cfg.Validate()
-		var ue *UsageError
 		switch {
 		case c.want == "" && err != nil:
 			t.Errorf("%+v: %v", cfg, err)
-		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want) || !errors.As(err, &ue)):
-			t.Errorf("%+v: error %v, want a *UsageError %q", cfg, err, c.want)
+		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want) || !request.Is(err)):
+			t.Errorf("%+v: error %v, want a request error %q", cfg, err, c.want)
 		}
 	}
 }

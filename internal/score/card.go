@@ -9,6 +9,7 @@ import (
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/zoo"
 )
 
@@ -65,21 +66,21 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	if req.Manifest != nil && top1 == 0 {
 		row, err := manifest.Lookup(ctx, req.Manifest, req.ManifestName, req.Model)
 		if err != nil {
-			return nil, badRequest(err)
+			return nil, request.Wrap(err)
 		}
 		if !row.HasTop1 {
-			return nil, badRequest(fmt.Errorf("%s has a latency but no top-1 for %s: run netscore eval --manifest, or pass --top1", req.ManifestName, req.Model))
+			return nil, request.Wrap(fmt.Errorf("%s has a latency but no top-1 for %s: run netscore eval --manifest, or pass --top1", req.ManifestName, req.Model))
 		}
 		top1 = row.Top1
 		if latency == 0 {
 			latency = row.LatencyMS
 		}
 	} else if top1 == 0 {
-		return nil, badRequest(errors.New("--top1 (the model's top-1 accuracy in percent) or --manifest is required"))
+		return nil, request.Wrap(errors.New("--top1 (the model's top-1 accuracy in percent) or --manifest is required"))
 	}
 	a, err := req.Settings.Accuracy(top1)
 	if err != nil {
-		return nil, badRequest(err)
+		return nil, request.Wrap(err)
 	}
 	var hints []string
 	if h := req.Settings.FractionHint(top1); h != "" {
@@ -87,7 +88,7 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	}
 	refs, err := References(req.Reference)
 	if err != nil {
-		return nil, badRequest(err)
+		return nil, request.Wrap(err)
 	}
 	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: req.Bind})
 	if err != nil {
@@ -120,7 +121,7 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	if latency != 0 {
 		card.LatencyMS = latency
 		if card.LatencyScore, err = ps.LatencyScore(a, p, latency); err != nil {
-			return nil, badRequest(err)
+			return nil, request.Wrap(err)
 		}
 	}
 	if len(refs) > 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/inspect"
+	"github.com/netscore/netscore/internal/request"
 )
 
 // Budgets are the limits a model must keep; a nil limit is not checked.
@@ -93,7 +94,7 @@ func (b Budgets) Validate(s Settings) error {
 func Check(ctx context.Context, req CheckRequest) (*CheckResult, error) {
 	b := req.Budgets
 	if err := b.Validate(req.Settings); err != nil {
-		return nil, badRequest(err)
+		return nil, request.Wrap(err)
 	}
 	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: req.Bind})
 	if err != nil {

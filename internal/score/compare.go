@@ -9,6 +9,7 @@ import (
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/zoo"
 )
 
@@ -51,7 +52,7 @@ func (c *Compared) Problems() int {
 }
 
 // ErrNoModels is returned when a comparison has nothing to compare.
-var ErrNoModels = badRequest(fmt.Errorf("no models"))
+var ErrNoModels = request.Wrap(fmt.Errorf("no models"))
 
 // Compare analyses the models in parallel, joins each with its manifest
 // row and ranks them, alone or among reference networks. A model that
@@ -59,7 +60,7 @@ var ErrNoModels = badRequest(fmt.Errorf("no models"))
 func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress) (*Compared, error) {
 	refs, err := References(req.Reference)
 	if err != nil {
-		return nil, badRequest(err)
+		return nil, request.Wrap(err)
 	}
 	out := &Compared{}
 	fail := func(err error) { out.Log = append(out.Log, Message{Text: err.Error(), Problem: true}) }

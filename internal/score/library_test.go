@@ -18,6 +18,7 @@ import (
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/zoo"
 )
@@ -42,7 +43,7 @@ func handler() http.Handler {
 			Reference: r.FormValue("ref"), Settings: score.DefaultSettings()})
 		if err != nil {
 			status := http.StatusUnprocessableEntity
-			if score.IsRequestError(err) {
+			if request.Is(err) {
 				status = http.StatusBadRequest
 			}
 			http.Error(w, err.Error(), status)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/zoo"
 )
 
@@ -73,7 +74,7 @@ func Zoo(req ZooRequest) (*Comparison, zoo.Stats, error) {
 	}
 	rows, st, err := zoo.Load(name)
 	if err != nil {
-		return nil, st, badRequest(err)
+		return nil, st, request.Wrap(err)
 	}
 	ps := req.Settings.Params()
 	ranked, err := RankAll(nil, nil, rows, req.SortBy, ps)
