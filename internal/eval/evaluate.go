@@ -71,7 +71,7 @@ func (c Config) overridden() map[string]bool {
 func (c Config) preprocessing() (base, prep imageprep.Config, err error) {
 	prep, err = imageprep.Preset(c.Preset)
 	if err != nil {
-		return base, prep, request.Wrap(errors.New(err.Error()))
+		return base, prep, request.Wrap(err)
 	}
 	base = prep
 	if c.Resize != nil {

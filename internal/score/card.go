@@ -2,7 +2,6 @@ package score
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/netscore/netscore/internal/analyze"
@@ -76,7 +75,7 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 			latency = row.LatencyMS
 		}
 	} else if top1 == 0 {
-		return nil, request.Wrap(errors.New("--top1 (the model's top-1 accuracy in percent) or --manifest is required"))
+		return nil, request.Errorf("--top1 (the model's top-1 accuracy in percent) or --manifest is required")
 	}
 	a, err := req.Settings.Accuracy(top1)
 	if err != nil {
