@@ -118,9 +118,6 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// ParseDims reads 1x3x224x224 (also 1,3,224,224).
-func ParseDims(s string) ([]int64, error) { return units.ParseShape(s) }
-
 // shapeFlags are --input and --dim, taken by every command that analyses
 // or runs a model.
 type shapeFlags struct{ inputs, dims repeated }
