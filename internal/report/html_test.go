@@ -125,7 +125,7 @@ func marks(fig string) (all, user int, names map[string]int) {
 }
 
 func unescape(s string) string {
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&quot;", `"`, "&#39;", "'", "&amp;", "&").Replace(s)
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&quot;", `"`, "&#39;", "'", "&#43;", "+", "&amp;", "&").Replace(s)
 }
 
 func wellFormedXML(t testing.TB, what, doc string) {
