@@ -10,9 +10,8 @@
 //	<circle class="pt user" data-name="my_net" data-source="user" data-key="3" .../>
 //	<circle class="pt ref" data-name="resnet50" data-source="timm" data-key="17" .../>
 //
-// Text in PNGs uses the 7×13 bitmap face of golang.org/x/image/font/basicfont
-// (ASCII, plus a few glyphs drawn here: Ω · … × ²). There is no
-// anti-aliasing.
+// PNGs are drawn PNGScale times the chart's size, anti-aliased, with text
+// in the Go fonts (golang.org/x/image/font/gofont), for print.
 package plot
 
 import (
@@ -122,8 +121,8 @@ type SVGOptions struct {
 
 // Chart is what Scatter and Bars have in common.
 type Chart interface {
-	// Size is the chart's size in pixels (the SVG's width and height, the
-	// PNG's bounds).
+	// Size is the chart's size in pixels: the SVG's width and height; the
+	// PNG is PNGScale times as large.
 	Size() (w, h int)
 	SVG(w io.Writer, o SVGOptions) error
 	PNG(w io.Writer) error
@@ -344,11 +343,16 @@ func logTicks(lo, hi float64) (major, minor []float64) {
 	return major, minor
 }
 
+// minCharWidth is the least room textWidth gives a character, in pixels.
+// It dates from the PNGs' 7-pixel bitmap font and stays, as SVG layouts
+// (and their golden files) depend on it.
+const minCharWidth = 7
+
 // textWidth estimates the width of text at a font size. Both backends lay
 // out with it: 0.6 em per character is a little wider than the average
-// sans-serif glyph, and never less than the PNG's 7-pixel cells.
+// sans-serif glyph.
 func textWidth(s string, size float64) float64 {
-	return float64(len([]rune(s))) * math.Max(size*0.6, glyphW)
+	return float64(len([]rune(s))) * math.Max(size*0.6, minCharWidth)
 }
 
 // truncate shortens s to at most n runes, ending in "…".
@@ -399,10 +403,10 @@ func (s *Scatter) SVG(w io.Writer, o SVGOptions) error {
 	return c.finish()
 }
 
-// PNG writes the chart as a PNG image of Size().
+// PNG writes the chart as a PNG image of PNGScale × Size().
 func (s *Scatter) PNG(w io.Writer) error {
 	cw, ch := s.size()
-	c := newPNG(cw, ch)
+	c := newPNG(cw, ch, PNGScale)
 	s.draw(c)
 	return c.encode(w)
 }
@@ -415,10 +419,10 @@ func (b *Bars) SVG(w io.Writer, o SVGOptions) error {
 	return c.finish()
 }
 
-// PNG writes the chart as a PNG image of Size().
+// PNG writes the chart as a PNG image of PNGScale × Size().
 func (b *Bars) PNG(w io.Writer) error {
 	cw, ch := b.size()
-	c := newPNG(cw, ch)
+	c := newPNG(cw, ch, PNGScale)
 	b.draw(c)
 	return c.encode(w)
 }
