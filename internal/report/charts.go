@@ -67,39 +67,59 @@ type charts struct {
 }
 
 func buildCharts(c *score.Comparison, interactive bool) *charts {
-	ch := &charts{}
-	type srcGroup struct {
-		src zoo.Source
-		idx []int
+	cb := newChartBuilder(c)
+	ch := &charts{drawn: len(cb.all), users: len(cb.users), refs: len(cb.all) - len(cb.users)}
+	both := interactive && ch.refs > 0 && ch.users > 0
+	ch.netscore, ch.macs = cb.scatters(both)
+	ch.density, ch.densityUser = cb.densityRankings(both)
+	ch.densityN = len(ch.density.Bars)
+	if ch.densityUser != nil {
+		ch.densityUserN = len(ch.densityUser.Bars)
 	}
-	var groups []*srcGroup
-	bySrc := map[zoo.Source]*srcGroup{}
-	var users []int
-	var all []int
+	return ch
+}
+
+// chartBuilder holds the entries the charts can draw (by index in
+// c.Entries): all of them, the user's, and the references by source.
+type chartBuilder struct {
+	c      *score.Comparison
+	all    []int
+	users  []int
+	groups []sourceGroup // bigger sources first, so the smaller are drawn over them
+	short  []string      // chart labels, by entry
+}
+
+type sourceGroup struct {
+	src zoo.Source
+	idx []int
+}
+
+func newChartBuilder(c *score.Comparison) *chartBuilder {
+	cb := &chartBuilder{c: c, short: shortNames(c)}
+	bySrc := map[zoo.Source]int{}
 	for i := range c.Entries {
 		e := &c.Entries[i]
 		if !drawable(e) {
 			continue
 		}
-		all = append(all, i)
+		cb.all = append(cb.all, i)
 		if !e.IsReference() {
-			users = append(users, i)
+			cb.users = append(cb.users, i)
 			continue
 		}
-		g := bySrc[e.Source]
-		if g == nil {
-			g = &srcGroup{src: e.Source}
+		g, ok := bySrc[e.Source]
+		if !ok {
+			g = len(cb.groups)
 			bySrc[e.Source] = g
-			groups = append(groups, g)
+			cb.groups = append(cb.groups, sourceGroup{src: e.Source})
 		}
-		g.idx = append(g.idx, i)
+		cb.groups[g].idx = append(cb.groups[g].idx, i)
 	}
 	order := map[zoo.Source]int{}
 	for i, info := range zoo.Sources() {
 		order[info.Source] = i
 	}
-	// Bigger sources first, so the smaller ones are drawn over them.
-	slices.SortStableFunc(groups, func(a, b *srcGroup) int {
+	slices.SortStableFunc(cb.groups, func(a, b sourceGroup) int {
 		if len(a.idx) != len(b.idx) {
 			return cmp.Compare(len(b.idx), len(a.idx))
 		}
@@ -116,147 +136,153 @@ func buildCharts(c *score.Comparison, interactive bool) *charts {
 		}
 		return strings.Compare(string(a.src), string(b.src))
 	})
-	ch.drawn, ch.users, ch.refs = len(all), len(users), len(all)-len(users)
+	return cb
+}
 
-	// Pareto fronts of top-1 vs GMACs, over the given entries.
-	front := func(idx []int) [][2]float64 {
-		pts := make([]metrics.Point, len(idx))
-		for k, i := range idx {
-			pts[k] = metrics.Point{Top1: c.Entries[i].Top1, Cost: c.Entries[i].GMACs}
-		}
-		var out [][2]float64
-		for k, ok := range metrics.ParetoOptimal(pts) {
-			if ok {
-				out = append(out, [2]float64{pts[k].Cost, pts[k].Top1})
-			}
-		}
-		slices.SortFunc(out, func(a, b [2]float64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-		return out
+func (cb *chartBuilder) entry(i int) *score.Ranked { return &cb.c.Entries[i] }
+
+// paretoOptimal is which of the given entries are Pareto-optimal for top-1
+// vs GMACs, in the same order.
+func (cb *chartBuilder) paretoOptimal(idx []int) []bool {
+	pts := make([]metrics.Point, len(idx))
+	for k, i := range idx {
+		pts[k] = metrics.Point{Top1: cb.entry(i).Top1, Cost: cb.entry(i).GMACs}
 	}
-	onFront := map[int]bool{}
-	{
-		pts := make([]metrics.Point, len(all))
-		for k, i := range all {
-			pts[k] = metrics.Point{Top1: c.Entries[i].Top1, Cost: c.Entries[i].GMACs}
-		}
-		var fr []int
-		for k, ok := range metrics.ParetoOptimal(pts) {
-			if ok && c.Entries[all[k]].IsReference() {
-				fr = append(fr, all[k])
-			}
-		}
-		// At most 8 labels, spread along the front.
-		slices.SortFunc(fr, func(a, b int) int { return cmp.Compare(c.Entries[a].GMACs, c.Entries[b].GMACs) })
-		for k := 0; k < 8 && k < len(fr); k++ {
-			onFront[fr[k*len(fr)/min(8, len(fr))]] = true
+	return metrics.ParetoOptimal(pts)
+}
+
+// front is the Pareto front of top-1 vs GMACs over the given entries, as
+// (GMACs, top-1) points left to right.
+func (cb *chartBuilder) front(idx []int) [][2]float64 {
+	var out [][2]float64
+	for k, ok := range cb.paretoOptimal(idx) {
+		if ok {
+			e := cb.entry(idx[k])
+			out = append(out, [2]float64{e.GMACs, e.Top1})
 		}
 	}
-	// Which references get a label: all of them when few, otherwise the
-	// best few by NetScore (first chart) or the front (second chart).
-	fewRefs := ch.refs <= 40
-	topNS := map[int]bool{}
-	{
-		refs := make([]int, 0, ch.refs)
-		for _, g := range groups {
-			refs = append(refs, g.idx...)
-		}
-		slices.SortStableFunc(refs, func(a, b int) int { return cmp.Compare(c.Entries[b].NetScore, c.Entries[a].NetScore) })
-		for _, i := range refs[:min(8, len(refs))] {
-			topNS[i] = true
+	slices.SortFunc(out, func(a, b [2]float64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	return out
+}
+
+// labelsOnFront picks the references on the overall Pareto front to label:
+// at most 8, spread along it.
+func (cb *chartBuilder) labelsOnFront() map[int]bool {
+	var fr []int
+	for k, ok := range cb.paretoOptimal(cb.all) {
+		if ok && cb.entry(cb.all[k]).IsReference() {
+			fr = append(fr, cb.all[k])
 		}
 	}
-
-	short := shortNames(c)
-
-	// series gives the points of one chart: position from xy, a label where
-	// label says so (always for the user's models).
-	series := func(xy func(e *score.Ranked) (x, y float64), label func(i int) bool) []plot.Series {
-		point := func(i int, labelled bool) plot.Point {
-			e := &c.Entries[i]
-			p := plot.Point{Size: e.ParamsM, Name: e.Name, Source: sourceLabel(e.Source), Key: strconv.Itoa(i)}
-			p.X, p.Y = xy(e)
-			if labelled {
-				p.Label = short[i]
-			}
-			return p
-		}
-		var out []plot.Series
-		for _, g := range groups {
-			se := plot.Series{
-				Name:  fmt.Sprintf("%s: %d", g.src.Label(), len(g.idx)),
-				Color: sourceColor(g.src),
-				Class: "src-" + string(g.src),
-			}
-			if len(all) > 300 {
-				se.Opacity, se.Radius = 0.4, 3
-			}
-			for _, i := range g.idx {
-				se.Points = append(se.Points, point(i, label(i)))
-			}
-			out = append(out, se)
-		}
-		if len(users) > 0 {
-			se := plot.Series{Name: fmt.Sprintf("your models: %d", len(users)), User: true, Class: "src-user"}
-			for _, i := range users {
-				se.Points = append(se.Points, point(i, true))
-			}
-			out = append(out, se)
-		}
-		return out
+	slices.SortFunc(fr, func(a, b int) int { return cmp.Compare(cb.entry(a).GMACs, cb.entry(b).GMACs) })
+	picked := map[int]bool{}
+	for k := 0; k < 8 && k < len(fr); k++ {
+		picked[fr[k*len(fr)/min(8, len(fr))]] = true
 	}
+	return picked
+}
 
+// labelsByNetScore picks the 8 references with the best NetScore to label.
+func (cb *chartBuilder) labelsByNetScore() map[int]bool {
+	var refs []int
+	for _, g := range cb.groups {
+		refs = append(refs, g.idx...)
+	}
+	slices.SortStableFunc(refs, func(a, b int) int { return cmp.Compare(cb.entry(b).NetScore, cb.entry(a).NetScore) })
+	picked := map[int]bool{}
+	for _, i := range refs[:min(8, len(refs))] {
+		picked[i] = true
+	}
+	return picked
+}
+
+// series gives the points of one scatter chart, a series per source then
+// the user's: position from xy, a label where label says so (always for
+// the user's models).
+func (cb *chartBuilder) series(xy func(e *score.Ranked) (x, y float64), label func(i int) bool) []plot.Series {
+	point := func(i int, labelled bool) plot.Point {
+		e := cb.entry(i)
+		p := plot.Point{Size: e.ParamsM, Name: e.Name, Source: sourceLabel(e.Source), Key: strconv.Itoa(i)}
+		p.X, p.Y = xy(e)
+		if labelled {
+			p.Label = cb.short[i]
+		}
+		return p
+	}
+	var out []plot.Series
+	for _, g := range cb.groups {
+		se := plot.Series{
+			Name:  fmt.Sprintf("%s: %d", g.src.Label(), len(g.idx)),
+			Color: sourceColor(g.src),
+			Class: "src-" + string(g.src),
+		}
+		if len(cb.all) > 300 {
+			se.Opacity, se.Radius = 0.4, 3
+		}
+		for _, i := range g.idx {
+			se.Points = append(se.Points, point(i, label(i)))
+		}
+		out = append(out, se)
+	}
+	if len(cb.users) > 0 {
+		se := plot.Series{Name: fmt.Sprintf("your models: %d", len(cb.users)), User: true, Class: "src-user"}
+		for _, i := range cb.users {
+			se.Points = append(se.Points, point(i, true))
+		}
+		out = append(out, se)
+	}
+	return out
+}
+
+// scatters are NetScore vs top-1 and top-1 vs GMACs. References get a
+// label all of them when few, otherwise the best few by NetScore (first
+// chart) or on the front (second chart). withUserFront adds the users-only
+// front, shown when the references are hidden.
+func (cb *chartBuilder) scatters(withUserFront bool) (netscore, macs *plot.Scatter) {
+	fewRefs := len(cb.all)-len(cb.users) <= 40
+	topNS, onFront := cb.labelsByNetScore(), cb.labelsOnFront()
+	c := cb.c
 	nsLabel := "NetScore Ω"
 	if d := metrics.Default(); c.Metric != (metrics.Params{}) && c.Metric != d {
 		nsLabel = fmt.Sprintf("NetScore Ω (α=%g, β=%g, γ=%g, m in %sMACs)", c.Metric.Alpha, c.Metric.Beta, c.Metric.Gamma, c.Metric.MACUnit)
 	}
-	ch.netscore = &plot.Scatter{
+	netscore = &plot.Scatter{
 		Title:  "NetScore vs top-1 accuracy",
 		X:      plot.Axis{Label: "top-1 accuracy (%)"},
 		Y:      plot.Axis{Label: nsLabel},
-		Series: series(func(e *score.Ranked) (float64, float64) { return e.Top1, e.NetScore }, func(i int) bool { return fewRefs || topNS[i] }),
+		Series: cb.series(func(e *score.Ranked) (float64, float64) { return e.Top1, e.NetScore }, func(i int) bool { return fewRefs || topNS[i] }),
 	}
-	ch.macs = &plot.Scatter{
+	macs = &plot.Scatter{
 		Title:     "top-1 accuracy vs GMACs (bubble area = params)",
 		X:         plot.Axis{Label: "GMACs (log scale)", Log: true},
 		Y:         plot.Axis{Label: "top-1 accuracy (%)"},
 		SizeLabel: "params (M)",
-		Series:    series(func(e *score.Ranked) (float64, float64) { return e.GMACs, e.Top1 }, func(i int) bool { return fewRefs || onFront[i] }),
+		Series:    cb.series(func(e *score.Ranked) (float64, float64) { return e.GMACs, e.Top1 }, func(i int) bool { return fewRefs || onFront[i] }),
 	}
-	if len(all) > 0 {
-		ch.macs.Lines = append(ch.macs.Lines, plot.Line{Name: "Pareto front", Color: "#333333", Class: "front-all", Points: front(all)})
-		if interactive && ch.refs > 0 && ch.users > 0 { // shown instead when the references are hidden
-			ch.macs.Lines = append(ch.macs.Lines, plot.Line{Color: plot.UserStroke, Class: "front-user", Hidden: true, Points: front(users)})
+	if len(cb.all) > 0 {
+		macs.Lines = append(macs.Lines, plot.Line{Name: "Pareto front", Color: "#333333", Class: "front-all", Points: cb.front(cb.all)})
+		if withUserFront {
+			macs.Lines = append(macs.Lines, plot.Line{Color: plot.UserStroke, Class: "front-user", Hidden: true, Points: cb.front(cb.users)})
 		}
 	}
+	return netscore, macs
+}
 
-	// Information density ranking.
-	byD := slices.Clone(all)
+// densityRankings rank by information density: the top DensityTop and the
+// user's models below them; withUsersOnly adds the user's alone (nil
+// otherwise), shown when the references are hidden.
+func (cb *chartBuilder) densityRankings(withUsersOnly bool) (all, usersOnly *plot.Bars) {
+	byD := slices.Clone(cb.all)
 	slices.SortStableFunc(byD, func(a, b int) int {
-		ea, eb := &c.Entries[a], &c.Entries[b]
+		ea, eb := cb.entry(a), cb.entry(b)
 		return cmp.Or(cmp.Compare(eb.Density, ea.Density), strings.Compare(ea.Name, eb.Name))
 	})
-	bars := func(idx []int, rankOf func(k int) int) []plot.Bar {
-		out := make([]plot.Bar, 0, len(idx))
-		for k, i := range idx {
-			e := &c.Entries[i]
-			b := plot.Bar{
-				Label: fmt.Sprintf("%d. %s", rankOf(k), short[i]), Value: e.Density,
-				ValueText: plot.FormatValue(e.Density),
-				Name:      e.Name, Source: sourceLabel(e.Source), Key: strconv.Itoa(i), User: !e.IsReference(),
-			}
-			if e.IsReference() {
-				b.Color = sourceColor(e.Source)
-			}
-			out = append(out, b)
-		}
-		return out
-	}
 	shown := byD
 	title := "Information density D = top-1 / params"
 	if len(byD) > DensityTop {
 		shown = slices.Clone(byD[:DensityTop])
 		for _, i := range byD[DensityTop:] {
-			if !c.Entries[i].IsReference() {
+			if !cb.entry(i).IsReference() {
 				shown = append(shown, i)
 			}
 		}
@@ -266,25 +292,42 @@ func buildCharts(c *score.Comparison, interactive bool) *charts {
 		}
 		title += ")"
 	}
-	pos := map[int]int{}
+	rank := map[int]int{}
 	for k, i := range byD {
-		pos[i] = k + 1
+		rank[i] = k + 1
 	}
-	dAxis := plot.Axis{Label: "information density D (top-1 % per million params)"}
-	ch.density = &plot.Bars{Title: title, X: dAxis, Bars: bars(shown, func(k int) int { return pos[shown[k]] })}
-	ch.densityN = len(shown)
-	if interactive && ch.refs > 0 && ch.users > 0 {
+	axis := plot.Axis{Label: "information density D (top-1 % per million params)"}
+	all = &plot.Bars{Title: title, X: axis, Bars: cb.densityBars(shown, func(k int) int { return rank[shown[k]] })}
+	if withUsersOnly {
 		var us []int
 		for _, i := range byD {
-			if !c.Entries[i].IsReference() {
+			if !cb.entry(i).IsReference() {
 				us = append(us, i)
 			}
 		}
-		ch.densityUser = &plot.Bars{Title: "Information density D = top-1 / params (your models)", X: dAxis,
-			Bars: bars(us, func(k int) int { return k + 1 })}
-		ch.densityUserN = len(us)
+		usersOnly = &plot.Bars{Title: "Information density D = top-1 / params (your models)", X: axis,
+			Bars: cb.densityBars(us, func(k int) int { return k + 1 })}
 	}
-	return ch
+	return all, usersOnly
+}
+
+// densityBars are the bars of the given entries, labelled with rankOf(k)
+// for the k-th.
+func (cb *chartBuilder) densityBars(idx []int, rankOf func(k int) int) []plot.Bar {
+	out := make([]plot.Bar, 0, len(idx))
+	for k, i := range idx {
+		e := cb.entry(i)
+		b := plot.Bar{
+			Label: fmt.Sprintf("%d. %s", rankOf(k), cb.short[i]), Value: e.Density,
+			ValueText: plot.FormatValue(e.Density),
+			Name:      e.Name, Source: sourceLabel(e.Source), Key: strconv.Itoa(i), User: !e.IsReference(),
+		}
+		if e.IsReference() {
+			b.Color = sourceColor(e.Source)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // shortNames labels charts: a user's model by its file name without folder
