@@ -109,34 +109,51 @@ func (c *pngCanvas) rect(x, y, w, h float64, st style, _ *mark) {
 	}
 }
 
-// line draws a straight line with butt ends, dashed 6 on, 4 off when asked.
+// line draws a straight line with butt ends.
 func (c *pngCanvas) line(x1, y1, x2, y2 float64, st style) {
+	c.strokePath([][2]float64{{x1, y1}, {x2, y2}}, st, false)
+}
+
+// polyline draws a path with round joins.
+func (c *pngCanvas) polyline(pts [][2]float64, st style, _ string, hidden bool) {
+	if !hidden {
+		c.strokePath(pts, st, true)
+	}
+}
+
+// Dashes, in chart pixels, as the SVG's stroke-dasharray.
+const (
+	dashOn     = 6
+	dashPeriod = 10
+)
+
+// strokePath strokes a path given in chart pixels: solid, or dashed along
+// its whole length when st says so.
+func (c *pngCanvas) strokePath(pts [][2]float64, st style, roundJoins bool) {
 	if st.Stroke == "" {
 		return
 	}
 	s := c.scale
-	segs := [][4]float64{{x1 * s, y1 * s, x2 * s, y2 * s}}
-	if st.Dash {
-		segs = segs[:0]
-		length := math.Hypot(x2-x1, y2-y1)
-		for on := 0.0; on < length; on += 10 {
-			t0, t1 := on/length, math.Min(on+6, length)/length
-			segs = append(segs, [4]float64{(x1 + (x2-x1)*t0) * s, (y1 + (y2-y1)*t0) * s, (x1 + (x2-x1)*t1) * s, (y1 + (y2-y1)*t1) * s})
-		}
-	}
-	c.stroke(segs, c.strokeWidth(st)/2, toRGB(st.Stroke), false)
-}
-
-func (c *pngCanvas) polyline(pts [][2]float64, st style, _ string, hidden bool) {
-	if hidden || st.Stroke == "" {
-		return
-	}
-	s := c.scale
 	var segs [][4]float64
+	at := 0.0 // distance along the path at the start of the segment
 	for i := 1; i < len(pts); i++ {
-		segs = append(segs, [4]float64{pts[i-1][0] * s, pts[i-1][1] * s, pts[i][0] * s, pts[i][1] * s})
+		x0, y0, x1, y1 := pts[i-1][0], pts[i-1][1], pts[i][0], pts[i][1]
+		length := math.Hypot(x1-x0, y1-y0)
+		if !st.Dash {
+			segs = append(segs, [4]float64{x0 * s, y0 * s, x1 * s, y1 * s})
+			continue
+		}
+		// The dashes that start or continue on this segment.
+		for on := math.Floor(at/dashPeriod) * dashPeriod; on < at+length; on += dashPeriod {
+			t0 := math.Max(on-at, 0) / length
+			t1 := math.Min(on+dashOn-at, length) / length
+			if t1 > t0 {
+				segs = append(segs, [4]float64{(x0 + (x1-x0)*t0) * s, (y0 + (y1-y0)*t0) * s, (x0 + (x1-x0)*t1) * s, (y0 + (y1-y0)*t1) * s})
+			}
+		}
+		at += length
 	}
-	c.stroke(segs, c.strokeWidth(st)/2, toRGB(st.Stroke), true)
+	c.stroke(segs, c.strokeWidth(st)/2, toRGB(st.Stroke), roundJoins && !st.Dash)
 }
 
 // stroke draws segments (x0, y0, x1, y1 in image pixels) half-width hw

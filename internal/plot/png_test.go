@@ -71,3 +71,22 @@ func TestTextRotated(t *testing.T) {
 		t.Errorf("rotated ink at %v, anchor at y=%d", ink, 150*PNGScale)
 	}
 }
+
+// A dashed path is dashed along its whole length, across its joints, as
+// stroke-dasharray="6 4" is in SVG.
+func TestDashedPath(t *testing.T) {
+	c := newPNG(120, 10, PNGScale)
+	c.polyline([][2]float64{{0, 5}, {47, 5}, {100, 5}}, style{Stroke: "#000000", Dash: true}, "", false)
+	dashes, inked := 0, false
+	y := 5 * PNGScale
+	for x := 0; x < c.img.Bounds().Dx(); x++ {
+		ink := c.img.RGBAAt(x, y).R < 0x80
+		if ink && !inked {
+			dashes++
+		}
+		inked = ink
+	}
+	if dashes != 10 {
+		t.Errorf("%d dashes over 100 px, want 10", dashes)
+	}
+}
