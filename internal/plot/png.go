@@ -1,6 +1,9 @@
 package plot
 
 import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/png"
 	"io"
@@ -10,7 +13,8 @@ import (
 )
 
 // PNGScale is how many PNG pixels wide a chart pixel is: a 900-pixel chart
-// becomes 2700 pixels, about 390 dpi across a 7-inch page.
+// becomes 2700 pixels, about 390 dpi across a 7-inch page. The PNG says
+// 288 dpi (96 × 3), the size of the SVG.
 const PNGScale = 3
 
 // pngCanvas rasterises onto an RGBA image, anti-aliased, scale image pixels
@@ -29,12 +33,36 @@ func newPNG(w, h int, scale float64) *pngCanvas {
 	return &pngCanvas{img: img, scale: scale, faces: map[faceKey]font.Face{}}
 }
 
+// encode writes the PNG with a pHYs chunk giving its resolution, 96 dpi
+// (CSS pixels) times the scale, so that a document placing it without a
+// size shows it as large as the SVG.
 func (c *pngCanvas) encode(w io.Writer) error {
+	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(w, c.img); err != nil {
+	if err := enc.Encode(&buf, c.img); err != nil {
 		return errorf("png: %v", err)
 	}
-	return nil
+	const headerEnd = 8 + 4 + 4 + 13 + 4 // signature, then IHDR: length, type, data, CRC
+	b := buf.Bytes()
+	if _, err := w.Write(b[:headerEnd]); err != nil {
+		return err
+	}
+	if _, err := w.Write(physChunk(c.scale * 96 / 0.0254)); err != nil {
+		return err
+	}
+	_, err := w.Write(b[headerEnd:])
+	return err
+}
+
+// physChunk is a PNG pHYs chunk: pixelsPerMetre both ways.
+func physChunk(pixelsPerMetre float64) []byte {
+	ppm := uint32(math.Round(pixelsPerMetre))
+	chunk := binary.BigEndian.AppendUint32(nil, 9)
+	chunk = append(chunk, "pHYs"...)
+	chunk = binary.BigEndian.AppendUint32(chunk, ppm)
+	chunk = binary.BigEndian.AppendUint32(chunk, ppm)
+	chunk = append(chunk, 1) // unit: the metre
+	return binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
 }
 
 type rgb struct{ r, g, b uint8 }

@@ -1,7 +1,11 @@
 package plot
 
 import (
+	"bytes"
+	"encoding/binary"
 	"image"
+	"image/png"
+	"math"
 	"testing"
 
 	"golang.org/x/image/font"
@@ -88,5 +92,25 @@ func TestDashedPath(t *testing.T) {
 	}
 	if dashes != 10 {
 		t.Errorf("%d dashes over 100 px, want 10", dashes)
+	}
+}
+
+// The PNG states its resolution: PNGScale × 96 dpi, so it prints as large
+// as the SVG.
+func TestPNGResolution(t *testing.T) {
+	var b bytes.Buffer
+	if err := sample().PNG(&b); err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b.Bytes(), []byte("pHYs"))
+	if i < 0 {
+		t.Fatal("no pHYs chunk")
+	}
+	ppm := binary.BigEndian.Uint32(b.Bytes()[i+4:])
+	if dpi := float64(ppm) * 0.0254; math.Abs(dpi-96*PNGScale) > 0.5 {
+		t.Errorf("%.1f dpi, want %d", dpi, 96*PNGScale)
+	}
+	if _, err := png.Decode(&b); err != nil { // checks every chunk's CRC
+		t.Fatal(err)
 	}
 }
