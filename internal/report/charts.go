@@ -47,12 +47,12 @@ func sourceLabel(s zoo.Source) string {
 	return s.Label()
 }
 
-// sourceColor gives each reference source the same colour in every chart.
-func sourceColor(s zoo.Source) string {
-	for i, info := range zoo.Sources() {
-		if info.Source == s {
-			return plot.Palette[i%len(plot.Palette)]
-		}
+// sourceColor gives each reference source the same colour in every chart:
+// the palette's in the order of zoo.Sources (given as order), its last
+// colour for a source not there.
+func sourceColor(s zoo.Source, order map[zoo.Source]int) string {
+	if i, ok := order[s]; ok {
+		return plot.Palette[i%len(plot.Palette)]
 	}
 	return plot.Palette[len(plot.Palette)-1]
 }
@@ -87,6 +87,9 @@ type chartBuilder struct {
 	users  []int
 	groups []sourceGroup // bigger sources first, so the smaller are drawn over them
 	short  []string      // chart labels, by entry
+	// sourceOrder is each known source's place in zoo.Sources, which reads
+	// the zoo's tables: once per build.
+	sourceOrder map[zoo.Source]int
 }
 
 type sourceGroup struct {
@@ -95,7 +98,10 @@ type sourceGroup struct {
 }
 
 func newChartBuilder(c *score.Comparison) *chartBuilder {
-	cb := &chartBuilder{c: c, short: shortNames(c)}
+	cb := &chartBuilder{c: c, short: shortNames(c), sourceOrder: map[zoo.Source]int{}}
+	for i, info := range zoo.Sources() {
+		cb.sourceOrder[info.Source] = i
+	}
 	bySrc := map[zoo.Source]int{}
 	for i := range c.Entries {
 		e := &c.Entries[i]
@@ -115,10 +121,7 @@ func newChartBuilder(c *score.Comparison) *chartBuilder {
 		}
 		cb.groups[g].idx = append(cb.groups[g].idx, i)
 	}
-	order := map[zoo.Source]int{}
-	for i, info := range zoo.Sources() {
-		order[info.Source] = i
-	}
+	order := cb.sourceOrder
 	slices.SortStableFunc(cb.groups, func(a, b sourceGroup) int {
 		if len(a.idx) != len(b.idx) {
 			return cmp.Compare(len(b.idx), len(a.idx))
@@ -213,7 +216,7 @@ func (cb *chartBuilder) series(xy func(e *score.Ranked) (x, y float64), label fu
 	for _, g := range cb.groups {
 		se := plot.Series{
 			Name:  fmt.Sprintf("%s: %d", g.src.Label(), len(g.idx)),
-			Color: sourceColor(g.src),
+			Color: sourceColor(g.src, cb.sourceOrder),
 			Class: "src-" + string(g.src),
 		}
 		if len(cb.all) > 300 {
@@ -323,7 +326,7 @@ func (cb *chartBuilder) densityBars(idx []int, rankOf func(k int) int) []plot.Ba
 			Name:      e.Name, Source: sourceLabel(e.Source), Key: strconv.Itoa(i), User: !e.IsReference(),
 		}
 		if e.IsReference() {
-			b.Color = sourceColor(e.Source)
+			b.Color = sourceColor(e.Source, cb.sourceOrder)
 		}
 		out = append(out, b)
 	}
