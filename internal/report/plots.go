@@ -2,9 +2,11 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/netscore/netscore/internal/plot"
 	"github.com/netscore/netscore/internal/score"
@@ -22,19 +24,30 @@ type Plot struct {
 // WritePlots writes them.
 func Plots(c *score.Comparison) ([]Plot, error) {
 	ch := buildCharts(c, false)
-	var plots []Plot
-	for _, it := range []struct {
+	charts := []struct {
 		name  string
 		chart plot.Chart
-	}{{ChartNetScore, ch.netscore}, {ChartMACs, ch.macs}, {ChartDensity, ch.density}} {
-		var svg, png bytes.Buffer
-		if err := it.chart.SVG(&svg, plot.SVGOptions{Standalone: true}); err != nil {
-			return nil, fmt.Errorf("%s.svg: %w", it.name, err)
-		}
-		if err := it.chart.PNG(&png); err != nil {
-			return nil, fmt.Errorf("%s.png: %w", it.name, err)
-		}
-		plots = append(plots, Plot{Name: it.name, SVG: svg.Bytes(), PNG: png.Bytes()})
+	}{{ChartNetScore, ch.netscore}, {ChartMACs, ch.macs}, {ChartDensity, ch.density}}
+	plots := make([]Plot, len(charts))
+	errs := make([]error, len(charts))
+	var wg sync.WaitGroup
+	for k, it := range charts {
+		wg.Go(func() { // a PNG takes a while: render them side by side
+			var svg, png bytes.Buffer
+			if err := it.chart.SVG(&svg, plot.SVGOptions{Standalone: true}); err != nil {
+				errs[k] = fmt.Errorf("%s.svg: %w", it.name, err)
+				return
+			}
+			if err := it.chart.PNG(&png); err != nil {
+				errs[k] = fmt.Errorf("%s.png: %w", it.name, err)
+				return
+			}
+			plots[k] = Plot{Name: it.name, SVG: svg.Bytes(), PNG: png.Bytes()}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return plots, nil
 }
