@@ -95,6 +95,7 @@ func TestPNG(t *testing.T) {
 			t.Fatal(err)
 		}
 		w, h := c.Size()
+		w, h = w*PNGScale, h*PNGScale
 		if img.Bounds().Dx() != w || img.Bounds().Dy() != h {
 			t.Errorf("PNG is %v, want %dx%d", img.Bounds(), w, h)
 		}

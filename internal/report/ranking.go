@@ -1,0 +1,145 @@
+package report
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/netscore/netscore/internal/plot"
+	"github.com/netscore/netscore/internal/score"
+)
+
+// Row layout of the page's JSON data, by entry index (the data-key of every
+// mark and table row); the table's sortable columns refer to these.
+const (
+	colName = iota
+	colSource
+	colTop1
+	colParams
+	colGMACs
+	colNetScore
+	colDensity
+	colRank
+	colUser
+	colPareto // 2 for top-1 vs GMACs, 1 for top-1 vs params, added
+	colTop5
+	colModel        // the analysed file of a user's model
+	colLatency      // measured p50 ms (netscore bench); null when none
+	colLatencyScore // Λ, from it
+)
+
+// ranking is the page's ranked table.
+type ranking struct {
+	Height  int // px the table will take, reserved before it is laid out
+	Columns []column
+	Rows    []rankingRow
+}
+
+// column is a table heading; the script sorts by data column Key.
+type column struct {
+	Label      string
+	Key        int
+	Descending bool // sorts best first on the first click
+	Numeric    bool
+}
+
+type rankingRow struct {
+	Key          int // the entry's index
+	User         bool
+	Source       string // the source's id, for the row's class
+	SourceLabel  string
+	Rank         int
+	Name         string
+	Model        string   // the analysed file, when known
+	Figures      []string // one per numeric column after the source
+	ParetoMACs   bool
+	ParetoParams bool
+}
+
+// newRanking lays out the table and the script's rows for it.
+func newRanking(c *score.Comparison) (ranking, [][]any) {
+	anyTop5 := false
+	for i := range c.Entries {
+		if c.Entries[i].Top5 > 0 {
+			anyTop5 = true
+		}
+	}
+	latency := c.HasLatency()
+	// The table is laid out only when scrolled near (content-visibility): a
+	// thousand rows would otherwise hold up the first paint.
+	t := ranking{Height: 26 + 22*len(c.Entries)}
+	t.Columns = []column{{"#", colRank, false, true}, {"name", colName, false, false}, {"source", colSource, false, false},
+		{"top-1 %", colTop1, true, true}}
+	if anyTop5 {
+		t.Columns = append(t.Columns, column{"top-5 %", colTop5, true, true})
+	}
+	t.Columns = append(t.Columns, column{"params M", colParams, false, true}, column{"GMACs", colGMACs, false, true},
+		column{"NetScore Ω", colNetScore, true, true}, column{"D %/M", colDensity, true, true})
+	if latency {
+		t.Columns = append(t.Columns, column{"p50 ms", colLatency, false, true}, column{"Λ (latency)", colLatencyScore, true, true})
+	}
+	t.Columns = append(t.Columns, column{"Pareto", colPareto, true, false})
+
+	data := make([][]any, len(c.Entries))
+	for i := range c.Entries {
+		e := &c.Entries[i]
+		pareto := 0
+		if e.ParetoMACs {
+			pareto += 2
+		}
+		if e.ParetoParams {
+			pareto++
+		}
+		model := ""
+		if e.Summary != nil {
+			model = e.Summary.Model
+		}
+		user := 0
+		if !e.IsReference() {
+			user = 1
+		}
+		data[i] = []any{e.Name, sourceLabel(e.Source), jsonNum(e.Top1), jsonNum(e.ParamsM), jsonNum(e.GMACs),
+			jsonNum(e.NetScore), jsonNum(e.Density), e.Rank, user, pareto, jsonNum(e.Top5), model,
+			optNum(e.LatencyMS), optNum(e.LatencyScore)}
+
+		r := rankingRow{Key: i, User: !e.IsReference(), Source: string(e.Source), SourceLabel: sourceLabel(e.Source),
+			Rank: e.Rank, Name: e.Name, Model: model, ParetoMACs: e.ParetoMACs, ParetoParams: e.ParetoParams}
+		r.Figures = append(r.Figures, cell(e.Top1, "%.2f"))
+		if anyTop5 {
+			r.Figures = append(r.Figures, cell(e.Top5, "%.2f"))
+		}
+		r.Figures = append(r.Figures, cell(e.ParamsM, ""), cell(e.GMACs, ""), cell(e.NetScore, "%.2f"), cell(e.Density, ""))
+		if latency {
+			r.Figures = append(r.Figures, cell(e.LatencyMS, "%.3f"), cell(e.LatencyScore, "%.2f"))
+		}
+		t.Rows = append(t.Rows, r)
+	}
+	return t, data
+}
+
+// cell is a table figure: "–" when absent, else in format (3 significant
+// digits when empty).
+func cell(v float64, format string) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v == 0 {
+		return "–"
+	}
+	if format == "" {
+		return plot.FormatValue(v)
+	}
+	return fmt.Sprintf(format, v)
+}
+
+// jsonNum is a figure for the page's data: null when it is not a number.
+func jsonNum(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
+
+// optNum is a figure that 0 means absent for: null sorts last.
+func optNum(v float64) any {
+	if v == 0 {
+		return nil
+	}
+	return jsonNum(v)
+}
