@@ -37,7 +37,7 @@ func (b *builder) node(op string, ins, outs []string, attrs map[string]*graph.At
 
 func (b *builder) run(t *testing.T, opt Options) *Result {
 	t.Helper()
-	r, err := Analyze(&graph.Model{Path: "test.onnx", Format: "onnx", Opsets: map[string]int64{"": 13}, Graph: b.g}, opt)
+	r, err := Analyze(&graph.Model{Path: "test.onnx", Format: "onnx", Graph: b.g}, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestCycle(t *testing.T) {
 	b.node("Add", []string{"x", "q"}, []string{"p"}, nil)
 	b.node("Relu", []string{"p"}, []string{"q"}, nil)
 	b.g.Outputs = []string{"q"}
-	_, err := Analyze(&graph.Model{Path: "c.onnx", Opsets: map[string]int64{"": 13}, Graph: b.g}, Options{})
+	_, err := Analyze(&graph.Model{Path: "c.onnx", Graph: b.g}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "cycle") {
 		t.Fatalf("err = %v", err)
 	}
@@ -114,7 +114,7 @@ func TestBindingErrors(t *testing.T) {
 	b.input("x", graph.Float32, 1, 3)
 	b.node("Relu", []string{"x"}, []string{"y"}, nil)
 	b.g.Outputs = []string{"y"}
-	m := &graph.Model{Path: "b.onnx", Opsets: map[string]int64{"": 13}, Graph: b.g}
+	m := &graph.Model{Path: "b.onnx", Graph: b.g}
 	if _, err := Analyze(m, Options{Inputs: map[string][]int64{"nope": {1}}}); err == nil || !strings.Contains(err.Error(), "no input of that name") {
 		t.Errorf("unknown input: %v", err)
 	}
@@ -216,7 +216,7 @@ func TestFunctionAttributeRefs(t *testing.T) {
 	fn := &graph.Function{Domain: "local", Name: "T", Inputs: []string{"in"}, Outputs: []string{"out"},
 		Nodes: []*graph.Node{{Name: "tr", Op: "Transpose", Opset: 13, Inputs: []string{"in"}, Outputs: []string{"out"},
 			Attrs: map[string]*graph.Attr{"perm": {Kind: graph.AttrInts, Ref: "p"}}}}}
-	m := &graph.Model{Path: "f.onnx", Opsets: map[string]int64{"": 13}, Graph: b.g, Functions: map[string]*graph.Function{"local::T": fn}}
+	m := &graph.Model{Path: "f.onnx", Graph: b.g, Functions: map[string]*graph.Function{"local::T": fn}}
 	r, err := Analyze(m, Options{})
 	if err != nil {
 		t.Fatal(err)
