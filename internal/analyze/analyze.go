@@ -99,7 +99,8 @@ func satMul(a, b int64) int64 {
 }
 
 type analyzer struct {
-	calls   int // depth of model-local function calls under way
+	calls   int                   // depth of function and subgraph calls under way
+	running map[*graph.Graph]bool // graphs under way, so a subgraph cannot call itself
 	res     *Result
 	counted map[*graph.Tensor]bool
 	warned  map[string]bool
@@ -116,6 +117,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		warned:  map[string]bool{},
 	}
 	g := m.Graph
+	a.running = map[*graph.Graph]bool{g: true}
 	a.res.Layers = make([]Layer, 0, len(g.Nodes))
 	if err := a.bindInputs(g, opt); err != nil {
 		return nil, err
@@ -423,6 +425,12 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 		if errors.As(err, &fatal) {
 			return err
 		}
+	case rule == nil && len(n.SubgraphRefs()) > 0:
+		cost, err = a.callSubgraphs(c, scope, repeat, mode)
+		var fatal *fatalError
+		if errors.As(err, &fatal) {
+			return err
+		}
 	case rule == nil:
 		err = errNoRule
 	default:
@@ -564,6 +572,11 @@ func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule) int64 {
 			continue
 		}
 		a.counted[t] = true
+		if t.Quant != nil {
+			if err := t.Quant.Check(t.Shape); err != nil {
+				a.warnf("weight %q: %v", t.Name, err)
+			}
+		}
 		n := t.Elements()
 		if n < 0 {
 			continue
@@ -604,8 +617,10 @@ func classify(t *graph.Tensor, rule *ops.Rule, i int) weightKind {
 	case graph.Int64, graph.Bool, graph.String:
 		return notParam // indices, shapes, masks
 	case graph.Int32:
-		if rule == nil || rule.Family != "conv" && rule.Family != "matmul" && rule.Family != "quantization" {
-			return notParam // int32 is an index type except for quantized biases
+		// int32 is an index type except for quantized biases: those the
+		// format marks quantized, or those a conv, matmul or quantized op reads.
+		if t.Quant == nil && (rule == nil || rule.Family != "conv" && rule.Family != "matmul" && rule.Family != "quantization") {
+			return notParam
 		}
 	}
 	if t.Elements() <= 1 {

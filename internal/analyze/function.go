@@ -26,10 +26,7 @@ func (a *analyzer) call(g *graph.Graph, c *ops.Ctx, fn *graph.Function, scope st
 	if a.calls >= maxCallDepth {
 		return ops.Cost{}, fmt.Errorf("function %s calls nest deeper than %d (recursion?)", fn.Name, maxCallDepth)
 	}
-	path := c.Node.Name
-	if scope != "" {
-		path = scope + "/" + path
-	}
+	path := scopePath(scope, c.Node.Name)
 	body := graph.NewGraph(fn.Name, nil) // a function sees only its inputs
 	for i, name := range fn.Inputs {
 		if i < len(c.In) && c.In[i] != nil {
