@@ -47,16 +47,16 @@ func (l DataLayout) Join(batch, channels int64, spatial []int64) []int64 {
 	return out
 }
 
-func (l DataLayout) String() string {
-	switch l {
-	case DataDefault:
-		return "default"
-	case NCHW:
-		return "NCHW"
-	case NHWC:
-		return "NHWC"
+func (l DataLayout) String() string { return layoutName(dataLayoutNames[:], l) }
+
+var dataLayoutNames = [...]string{DataDefault: "default", NCHW: "NCHW", NHWC: "NHWC"}
+
+// layoutName names a layout from its table, or by number when unknown.
+func layoutName[L ~uint8](names []string, l L) string {
+	if int(l) < len(names) {
+		return names[l]
 	}
-	return fmt.Sprintf("DataLayout(%d)", uint8(l))
+	return fmt.Sprintf("layout(%d)", uint8(l))
 }
 
 // WeightLayout orders a convolution weight's axes: O is the output-channel
@@ -87,18 +87,6 @@ func (l WeightLayout) Split(shape []int64) (o, i int64, kernel []int64) {
 	return shape[0], shape[1], shape[2:]
 }
 
-func (l WeightLayout) String() string {
-	switch l {
-	case WeightDefault:
-		return "default"
-	case OIHW:
-		return "OIHW"
-	case OHWI:
-		return "OHWI"
-	case IHWO:
-		return "1HWO"
-	case IOHW:
-		return "IOHW"
-	}
-	return fmt.Sprintf("WeightLayout(%d)", uint8(l))
-}
+func (l WeightLayout) String() string { return layoutName(weightLayoutNames[:], l) }
+
+var weightLayoutNames = [...]string{WeightDefault: "default", OIHW: "OIHW", OHWI: "OHWI", IHWO: "1HWO", IOHW: "IOHW"}
