@@ -100,6 +100,7 @@ func satMul(a, b int64) int64 {
 
 type analyzer struct {
 	calls   int                   // depth of function and subgraph calls under way
+	called  int                   // nodes run inside calls so far, against maxCalledNodes
 	running map[*graph.Graph]bool // graphs under way, so a subgraph cannot call itself
 	res     *Result
 	counted map[*graph.Tensor]bool
@@ -358,6 +359,11 @@ const (
 // bodies).
 func (a *analyzer) run(g *graph.Graph, order []*graph.Node, scope string, repeat int64, mode runMode) error {
 	for _, n := range order {
+		if a.calls > 0 {
+			if a.called++; a.called > maxCalledNodes {
+				return &fatalError{fmt.Errorf("function and subgraph calls expand to more than %d node runs; the model cannot be analysed", maxCalledNodes)}
+			}
+		}
 		if err := a.node(g, n, scope, repeat, mode); err != nil {
 			return err
 		}

@@ -7,8 +7,14 @@ import (
 	"github.com/netscore/netscore/internal/ops"
 )
 
-// maxCallDepth bounds nested (or recursive) model-local function calls.
+// maxCallDepth bounds nested (or recursive) function and subgraph calls.
 const maxCallDepth = 16
+
+// maxCalledNodes bounds the nodes run inside calls, all calls together:
+// a file whose every subgraph calls the next many times would otherwise
+// expand exponentially within the depth bound. Real models expand to far
+// fewer (a variable so a test can lower it).
+var maxCalledNodes = 1 << 22
 
 // function returns the model-local function a node calls, if any.
 func (a *analyzer) function(n *graph.Node) *graph.Function {
