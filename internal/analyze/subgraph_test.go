@@ -156,3 +156,22 @@ func TestSubgraphIndexFaults(t *testing.T) {
 		}
 	})
 }
+
+// A custom op's options travel with its node untouched: nothing neutral
+// reads them, so the op is uncosted until its format registers a rule.
+func TestOpaqueOptionsCarried(t *testing.T) {
+	opts := []byte{0x0a, 0x03, 'a', 'b', 'c'}
+	n := &graph.Node{Name: "custom", Op: "MyCustomOp", Domain: "tflite", Inputs: []string{"x"},
+		Opaque: &graph.Opaque{Format: "tflite", Data: slices.Clone(opts)}}
+	m := withCaller(t, n, nil)
+	r, err := analyze.Analyze(m, analyze.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Graph.Nodes[0].Opaque; got.Format != "tflite" || !slices.Equal(got.Data, opts) {
+		t.Errorf("options now %+v, want tflite %v", got, opts)
+	}
+	if l := r.Layers[0]; l.Costed || l.Reason != "no rule for this operator" {
+		t.Errorf("layer %+v; want uncosted for want of a rule", l)
+	}
+}
