@@ -421,26 +421,17 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	switch {
 	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan"):
 		cost, err = a.control(g, c, scope, repeat, mode)
-		var fatal *fatalError
-		if errors.As(err, &fatal) {
-			return err
-		}
 	case rule == nil && a.function(n) != nil:
 		cost, err = a.call(g, c, a.function(n), scope, repeat, mode)
-		var fatal *fatalError
-		if errors.As(err, &fatal) {
-			return err
-		}
 	case rule == nil && len(n.SubgraphRefs()) > 0:
 		cost, err = a.callSubgraphs(c, scope, repeat, mode)
-		var fatal *fatalError
-		if errors.As(err, &fatal) {
-			return err
-		}
 	case rule == nil:
 		err = errNoRule
 	default:
 		cost, err = infer(c, rule)
+	}
+	if fatal := (*fatalError)(nil); errors.As(err, &fatal) {
+		return err
 	}
 	// Weights this node reads are its params (each tensor counted once).
 	// PyTorch's exporter stores equal tensors once and gives each further
