@@ -99,7 +99,9 @@ func satMul(a, b int64) int64 {
 }
 
 type analyzer struct {
-	calls   int // depth of model-local function calls under way
+	calls   int                   // depth of function and subgraph calls under way
+	called  int                   // nodes run inside calls so far, against maxCalledNodes
+	running map[*graph.Graph]bool // graphs under way, so a subgraph cannot call itself
 	res     *Result
 	counted map[*graph.Tensor]bool
 	warned  map[string]bool
@@ -116,6 +118,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		warned:  map[string]bool{},
 	}
 	g := m.Graph
+	a.running = map[*graph.Graph]bool{g: true}
 	a.res.Layers = make([]Layer, 0, len(g.Nodes))
 	if err := a.bindInputs(g, opt); err != nil {
 		return nil, err
@@ -335,6 +338,11 @@ const (
 // bodies).
 func (a *analyzer) run(g *graph.Graph, order []*graph.Node, scope string, repeat int64, mode runMode) error {
 	for _, n := range order {
+		if a.calls > 0 {
+			if a.called++; a.called > maxCalledNodes {
+				return &fatalError{fmt.Errorf("function and subgraph calls expand to more than %d node runs; the model cannot be analysed", maxCalledNodes)}
+			}
+		}
 		if err := a.node(g, n, scope, repeat, mode); err != nil {
 			return err
 		}
@@ -392,20 +400,17 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	switch {
 	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan"):
 		cost, err = a.control(g, c, scope, repeat, mode)
-		var fatal *fatalError
-		if errors.As(err, &fatal) {
-			return err
-		}
 	case rule == nil && a.function(n) != nil:
 		cost, err = a.call(g, c, a.function(n), scope, repeat, mode)
-		var fatal *fatalError
-		if errors.As(err, &fatal) {
-			return err
-		}
+	case rule == nil && len(n.SubgraphRefs()) > 0:
+		cost, err = a.callSubgraphs(c, scope, repeat, mode)
 	case rule == nil:
 		err = errNoRule
 	default:
 		cost, err = infer(c, rule)
+	}
+	if fatal := (*fatalError)(nil); errors.As(err, &fatal) {
+		return err
 	}
 	// Weights this node reads are its params (each tensor counted once).
 	// PyTorch's exporter stores equal tensors once and gives each further
@@ -543,6 +548,11 @@ func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule) int64 {
 			continue
 		}
 		a.counted[t] = true
+		if t.Quant != nil {
+			if err := t.Quant.Check(t.Shape); err != nil {
+				a.warnf("weight %q: %v", t.Name, err)
+			}
+		}
 		n := t.Elements()
 		if n < 0 {
 			continue
@@ -583,8 +593,10 @@ func classify(t *graph.Tensor, rule *ops.Rule, i int) weightKind {
 	case graph.Int64, graph.Bool, graph.String:
 		return notParam // indices, shapes, masks
 	case graph.Int32:
-		if rule == nil || rule.Family != "conv" && rule.Family != "matmul" && rule.Family != "quantization" {
-			return notParam // int32 is an index type except for quantized biases
+		// int32 is an index type except for quantized biases: those the
+		// format marks quantized, or those a conv, matmul or quantized op reads.
+		if t.Quant == nil && (rule == nil || rule.Family != "conv" && rule.Family != "matmul" && rule.Family != "quantization") {
+			return notParam
 		}
 	}
 	if t.Elements() <= 1 {

@@ -12,10 +12,7 @@ import (
 // The control node itself costs nothing; its bodies carry the cost.
 func (a *analyzer) control(g *graph.Graph, c *ops.Ctx, scope string, repeat int64, mode runMode) (ops.Cost, error) {
 	n := c.Node
-	path := n.Name
-	if scope != "" {
-		path = scope + "/" + n.Name
-	}
+	path := scopePath(scope, n.Name)
 	switch n.Op {
 	case "If":
 		return ops.Cost{}, a.ifNode(c, path, repeat, mode)
@@ -26,16 +23,98 @@ func (a *analyzer) control(g *graph.Graph, c *ops.Ctx, scope string, repeat int6
 	}
 }
 
+// scopePath names a node's subgraphs in layer scopes.
+func scopePath(scope, node string) string {
+	if scope == "" {
+		return node
+	}
+	return scope + "/" + node
+}
+
+// body returns the graph an attribute holds: attached to it (ONNX) or
+// referred to by index into the model's subgraphs (TFLite). A bad index,
+// like a cycle, is a fault of the file.
 func (a *analyzer) body(c *ops.Ctx, attr string) (*graph.Graph, []*graph.Node, error) {
 	at := c.Attr(attr)
-	if at == nil || at.G == nil {
+	var g *graph.Graph
+	switch {
+	case at != nil && at.G != nil:
+		g = at.G
+	case at != nil && at.Kind == graph.AttrSubgraph:
+		sub, err := a.res.Model.Subgraph(at.I)
+		if err != nil {
+			return nil, nil, &fatalError{fmt.Errorf("node %q (%s), %s: %v", c.Node.Name, c.Node.Op, attr, err)}
+		}
+		g = sub
+	default:
 		return nil, nil, fmt.Errorf("missing %s", attr)
 	}
-	order, err := topoOrder(at.G)
+	order, err := topoOrder(g)
 	if err != nil {
 		return nil, nil, &fatalError{fmt.Errorf("node %q (%s), %s: %v", c.Node.Name, c.Node.Op, attr, err)}
 	}
-	return at.G, order, nil
+	return g, order, nil
+}
+
+// runBody runs a body. A subgraph referred to by index may be called from
+// several nodes but never from within its own run, and such calls nest no
+// deeper than function calls do.
+func (a *analyzer) runBody(g *graph.Graph, order []*graph.Node, path string, repeat int64, mode runMode) error {
+	if a.running[g] {
+		return fmt.Errorf("subgraph %q calls itself (recursion)", g.Name)
+	}
+	if g.Parent == nil { // referred to by index, not attached
+		if a.calls >= maxCallDepth {
+			return fmt.Errorf("subgraph %q: calls nest deeper than %d", g.Name, maxCallDepth)
+		}
+		a.calls++
+		defer func() { a.calls-- }()
+	}
+	a.running[g] = true
+	defer delete(a.running, g)
+	return a.run(g, order, path, repeat, mode)
+}
+
+// passArgs binds values to a subgraph's inputs, position by position: a
+// subgraph referred to by index sees only what its caller passes.
+func passArgs(g *graph.Graph, args []*graph.Tensor) {
+	for i, name := range g.Inputs {
+		t := g.Tensors[name]
+		if i >= len(args) || args[i] == nil || t == nil || !args[i].HasShape {
+			continue
+		}
+		t.DType, t.Shape, t.HasShape, t.Ints, t.Floats = args[i].DType, clone(args[i].Shape), true, args[i].Ints, args[i].Floats
+	}
+}
+
+// callSubgraphs runs the subgraphs a node refers to by index and that no
+// rule covers (TFLite's WHILE, CALL_ONCE), each once per run of the node:
+// a while loop's trip count is not in the file. Each takes the node's
+// trailing inputs (so a leading condition is skipped); the first with as
+// many outputs as the node gives the node's outputs.
+func (a *analyzer) callSubgraphs(c *ops.Ctx, scope string, repeat int64, mode runMode) (ops.Cost, error) {
+	path := scopePath(scope, c.Node.Name)
+	var results *graph.Graph
+	for _, ref := range c.Node.SubgraphRefs() {
+		g, order, err := a.body(c, ref.Attr)
+		if err != nil {
+			return ops.Cost{}, err
+		}
+		if len(g.Inputs) > len(c.In) {
+			return ops.Cost{}, fmt.Errorf("%s: subgraph %d takes %d inputs, the node passes %d", ref.Attr, ref.Index, len(g.Inputs), len(c.In))
+		}
+		passArgs(g, c.In[len(c.In)-len(g.Inputs):])
+		if err := a.runBody(g, order, path+"/"+ref.Attr, repeat, mode); err != nil {
+			return ops.Cost{}, err
+		}
+		if results == nil && len(g.Outputs) == len(c.Out) {
+			results = g
+		}
+	}
+	if results != nil {
+		a.setBranchOutputs(c, results, nil)
+	}
+	return ops.Cost{}, nil
 }
 
 // ifNode costs the branch the condition picks when it is known; otherwise
@@ -53,16 +132,20 @@ func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) e
 	if !c.Has(0) {
 		return fmt.Errorf("If needs a condition input")
 	}
+	// Branches referred to by index take the inputs after the condition;
+	// attached ONNX branches take none.
+	passArgs(thenG, c.In[1:])
+	passArgs(elseG, c.In[1:])
 	cond := c.In[0]
 	if cond.Ints != nil && len(cond.Ints) == 1 {
 		pick, pickO, name, rest, restO, rname := elseG, elseO, "else_branch", thenG, thenO, "then_branch"
 		if cond.Ints[0] != 0 {
 			pick, pickO, name, rest, restO, rname = thenG, thenO, "then_branch", elseG, elseO, "else_branch"
 		}
-		if err := a.run(pick, pickO, path+"/"+name, repeat, mode); err != nil {
+		if err := a.runBody(pick, pickO, path+"/"+name, repeat, mode); err != nil {
 			return err
 		}
-		if err := a.run(rest, restO, path+"/"+rname, repeat, excluded); err != nil {
+		if err := a.runBody(rest, restO, path+"/"+rname, repeat, excluded); err != nil {
 			return err
 		}
 		a.setBranchOutputs(c, pick, nil)
@@ -73,11 +156,11 @@ func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) e
 		sub = excluded
 	}
 	start := len(a.res.Layers)
-	if err := a.run(thenG, thenO, path+"/then_branch", repeat, sub); err != nil {
+	if err := a.runBody(thenG, thenO, path+"/then_branch", repeat, sub); err != nil {
 		return err
 	}
 	mid := len(a.res.Layers)
-	if err := a.run(elseG, elseO, path+"/else_branch", repeat, sub); err != nil {
+	if err := a.runBody(elseG, elseO, path+"/else_branch", repeat, sub); err != nil {
 		return err
 	}
 	end := len(a.res.Layers)
@@ -172,7 +255,7 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 			a.warnf("Loop %q: trip count known only at run time; its body is counted once", c.Node.Name)
 		}
 	}
-	if err := a.run(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
+	if err := a.runBody(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
 		return err
 	}
 	for i, o := range c.Out {
@@ -239,7 +322,7 @@ func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 	if trips < 0 {
 		mult = 1
 	}
-	if err := a.run(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
+	if err := a.runBody(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
 		return err
 	}
 	outAxes := c.IntList("scan_output_axes")

@@ -7,8 +7,14 @@ import (
 	"github.com/netscore/netscore/internal/ops"
 )
 
-// maxCallDepth bounds nested (or recursive) model-local function calls.
+// maxCallDepth bounds nested (or recursive) function and subgraph calls.
 const maxCallDepth = 16
+
+// maxCalledNodes bounds the nodes run inside calls, all calls together:
+// a file whose every subgraph calls the next many times would otherwise
+// expand exponentially within the depth bound. Real models expand to far
+// fewer (a variable so a test can lower it).
+var maxCalledNodes = 1 << 22
 
 // function returns the model-local function a node calls, if any.
 func (a *analyzer) function(n *graph.Node) *graph.Function {
@@ -26,10 +32,7 @@ func (a *analyzer) call(g *graph.Graph, c *ops.Ctx, fn *graph.Function, scope st
 	if a.calls >= maxCallDepth {
 		return ops.Cost{}, fmt.Errorf("function %s calls nest deeper than %d (recursion?)", fn.Name, maxCallDepth)
 	}
-	path := c.Node.Name
-	if scope != "" {
-		path = scope + "/" + path
-	}
+	path := scopePath(scope, c.Node.Name)
 	body := graph.NewGraph(fn.Name, nil) // a function sees only its inputs
 	for i, name := range fn.Inputs {
 		if i < len(c.In) && c.In[i] != nil {

@@ -68,6 +68,9 @@ type Tensor struct {
 	// NotTensor marks sequence, map and optional values, which carry no
 	// shape we can cost.
 	NotTensor bool
+	// Quant holds the quantization parameters a format stores on the
+	// tensor (TFLite); nil for float tensors and for ONNX.
+	Quant *Quantization
 }
 
 // HasValue reports whether the tensor's values are known.
@@ -143,6 +146,9 @@ const (
 	AttrStrings
 	AttrTensors
 	AttrGraphs
+	// AttrSubgraph names one of the model's Subgraphs by index (Attr.I),
+	// as TFLite's IF, WHILE and CALL_ONCE do, instead of attaching a body.
+	AttrSubgraph
 )
 
 // Attr is one node attribute.
@@ -150,7 +156,7 @@ type Attr struct {
 	Kind    AttrKind
 	Ref     string // inside a function body: the caller's attribute this one takes its value from
 	F       float64
-	I       int64
+	I       int64 // also the subgraph index of an AttrSubgraph
 	S       string
 	Floats  []float64
 	Ints    []int64
@@ -169,6 +175,35 @@ type Node struct {
 	Inputs  []string
 	Outputs []string // "" marks an absent optional input or output
 	Attrs   map[string]*Attr
+	// Layout is the data and weight layout the conv and pool rules read.
+	Layout Layout
+	// Opaque is a custom op's options exactly as the file stores them;
+	// neutral code carries it and never looks inside.
+	Opaque *Opaque
+}
+
+// Opaque is an options blob only its format understands.
+type Opaque struct {
+	Format string // the format that wrote it ("tflite")
+	Data   []byte // a copy, never a view of the file
+}
+
+// SubgraphRefs returns the node's subgraph-index attributes, in a stable
+// order.
+func (n *Node) SubgraphRefs() []SubgraphRef {
+	var out []SubgraphRef
+	for _, k := range sortedKeys(n.Attrs) {
+		if a := n.Attrs[k]; a.Kind == AttrSubgraph {
+			out = append(out, SubgraphRef{k, a.I})
+		}
+	}
+	return out
+}
+
+// SubgraphRef is a subgraph index with the attribute that holds it.
+type SubgraphRef struct {
+	Attr  string
+	Index int64
 }
 
 // Subgraphs returns the node's graph-valued attributes, in a stable order.
@@ -237,16 +272,41 @@ type Function struct {
 	Nodes           []*Node
 }
 
-// Model is a whole file: metadata plus the main graph.
+// Model is a whole file: the main graph, the graphs its nodes refer to,
+// and what the format records about the file.
 type Model struct {
 	Functions map[string]*Function // by "domain::name"
 	Path      string
 	Format    string // "onnx", "tflite"
-	IRVersion int64
-	Producer  string
-	Opsets    map[string]int64 // domain ("" = ai.onnx) -> version
 	Graph     *Graph
-	Warnings  []string
+	// Subgraphs are the graphs nodes refer to by index (AttrSubgraph), in
+	// the file's numbering: for TFLite, Subgraphs[0] is Graph itself. Each
+	// is a scope of its own (Parent nil): it sees only its inputs.
+	Subgraphs []*Graph
+	// Meta is the format's own record of the file (IR version, producer,
+	// operator sets); nil when the format has none.
+	Meta     FormatMeta
+	Warnings []string
+}
+
+// FormatMeta is what a format records about a file beyond its graph. Each
+// reader has its own type (onnx.Meta holds the IR version too); reports
+// show only what this interface exposes.
+type FormatMeta interface {
+	// Producer names the tool that wrote the file; "" when unknown.
+	Producer() string
+	// OperatorSets maps operator-set names, as the format spells them,
+	// to the versions the file imports; nil for a format without them.
+	OperatorSets() map[string]int64
+}
+
+// Subgraph returns the subgraph at index i, or an error when the model
+// has no such subgraph.
+func (m *Model) Subgraph(i int64) (*Graph, error) {
+	if i < 0 || i >= int64(len(m.Subgraphs)) || m.Subgraphs[i] == nil {
+		return nil, fmt.Errorf("subgraph %d does not exist (the model has %d)", i, len(m.Subgraphs))
+	}
+	return m.Subgraphs[i], nil
 }
 
 // Warnf records a warning on the model.

@@ -62,10 +62,11 @@ type Layer struct {
 
 // Summary is the stable, documented record of one model (docs/json.md).
 type Summary struct {
-	Model               string           `json:"model"`
-	Format              string           `json:"format"`
-	Producer            string           `json:"producer,omitempty"`
-	Opsets              map[string]int64 `json:"opsets,omitempty"`
+	Model    string           `json:"model"`
+	Format   string           `json:"format"`
+	Producer string           `json:"producer,omitempty"` // from the format's metadata
+	Opsets   map[string]int64 `json:"opsets,omitempty"`   // operator sets as the format names them; none for formats without
+
 	MACsConvention      Convention       `json:"macs_convention"`
 	Params              int64            `json:"params"`
 	Buffers             int64            `json:"buffers"`
@@ -97,7 +98,7 @@ func Summarize(r *analyze.Result, opt Options) *Summary {
 		return m
 	}
 	s := &Summary{
-		Model: r.Model.Path, Format: r.Model.Format, Producer: r.Model.Producer,
+		Model: r.Model.Path, Format: r.Model.Format,
 		MACsConvention: conv, Params: r.Params, Buffers: r.Buffers,
 		MACs: macs(r.MACs, r.Ops), FLOPs: r.FLOPs(), WeightBytes: r.WeightBytes,
 		WeightBytesByDType: r.WeightBytesByDType, ActivationBytes: r.ActivationBytes,
@@ -107,13 +108,10 @@ func Summarize(r *analyze.Result, opt Options) *Summary {
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
-	if len(r.Model.Opsets) > 0 {
-		s.Opsets = map[string]int64{}
-		for d, v := range r.Model.Opsets {
-			if d == "" {
-				d = "ai.onnx"
-			}
-			s.Opsets[d] = v
+	if meta := r.Model.Meta; meta != nil { // the format's own naming: ONNX says "ai.onnx"
+		s.Producer = meta.Producer()
+		if sets := meta.OperatorSets(); len(sets) > 0 {
+			s.Opsets = sets
 		}
 	}
 	for _, io := range r.Inputs {

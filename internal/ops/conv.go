@@ -8,18 +8,23 @@ import (
 
 // Convolutions: MACs = output elements x (C_in / group) x kernel elements;
 // transposed: input elements x (C_out / group) x kernel elements. A bias
-// adds one op per output element.
+// adds one op per output element. Where channels and kernel sit comes
+// from the node's layout (graph.Layout), so NHWC data and OHWI or 1HWO
+// weights cost exactly as their NCHW/OIHW twins; quantized operands cost
+// as float ones.
 func init() {
 	register("", "conv", Rule{Infer: convInfer(0, 1, graph.Undefined), Cost: convCost(0, 1, 2)}, "Conv")
 	register("", "conv", Rule{Infer: convTransposeInfer, Cost: convTransposeCost}, "ConvTranspose")
 	register("", "conv", Rule{Infer: convInfer(0, 1, graph.Int32), Cost: convCost(0, 1, -1), Operands: []int{2, 3}}, "ConvInteger")
 	register("", "conv", Rule{Infer: convInfer(0, 3, graph.Undefined), Cost: convCost(0, 3, 8), Operands: []int{1, 2, 4, 5, 6, 7}}, "QLinearConv")
-	// com.microsoft: Conv fused with an activation (and, optionally, a residual add Z).
+	// com.microsoft: Conv fused with an activation (and, optionally, a
+	// residual add Z); NhwcConv's layout is set by the reader.
 	register("com.microsoft", "conv", Rule{Infer: convInfer(0, 1, graph.Undefined), Cost: fusedConvCost}, "FusedConv", "NhwcConv")
 }
 
-// convGeometry returns the output shape of a convolution, reading the
-// layout from input x and weight w.
+// convGeometry returns the output shape of a convolution. The node's
+// layout says where the input keeps its channels and which weight axes
+// hold the output channels, the input channels and the kernel.
 func convGeometry(c *Ctx, xi, wi int) ([]int64, error) {
 	x, err := c.Shape(xi)
 	if err != nil {
@@ -32,14 +37,12 @@ func convGeometry(c *Ctx, xi, wi int) ([]int64, error) {
 	if len(x) < 3 || len(w) != len(x) {
 		return nil, fmt.Errorf("conv input rank %d and weight rank %d do not fit", len(x), len(w))
 	}
-	nhwc := c.Node.Op == "NhwcConv"
-	spatial := x[2:]
-	if nhwc {
-		spatial = x[1 : len(x)-1]
-	}
+	data, weights := c.Node.Layout.Data, weightLayout(c, graph.OIHW)
+	cin, spatial := data.Split(x)
+	cout, perGroup, wkernel := weights.Split(w)
 	kernel := c.IntList("kernel_shape")
 	if kernel == nil {
-		kernel = w[2:]
+		kernel = wkernel
 	}
 	if !known(kernel) {
 		return nil, fmt.Errorf("kernel shape unknown")
@@ -48,26 +51,46 @@ func convGeometry(c *Ctx, xi, wi int) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	group := c.Int("group", 1)
-	if group <= 0 {
-		return nil, fmt.Errorf("group %d must be positive", group)
-	}
-	cin := x[1]
-	if nhwc {
-		cin = x[len(x)-1]
-	}
-	if cin >= 0 && w[1] >= 0 && w[1]*group != cin {
-		return nil, fmt.Errorf("input has %d channels but the weight %v expects %d (group %d)", cin, w, w[1]*group, group)
+	if err := checkGroups(c, weights, w, cin, cout, perGroup); err != nil {
+		return nil, err
 	}
 	sp, err := win.out(spatial)
 	if err != nil {
 		return nil, err
 	}
-	out := append([]int64{x[0], w[0]}, sp...)
-	if nhwc {
-		out = append(append([]int64{x[0]}, sp...), w[0])
+	return data.Join(x[0], cout, sp), nil
+}
+
+// weightLayout is the node's weight layout, or the op's ONNX one when the
+// reader left it unset.
+func weightLayout(c *Ctx, onnx graph.WeightLayout) graph.WeightLayout {
+	if l := c.Node.Layout.Weight; l != graph.WeightDefault {
+		return l
 	}
-	return out, nil
+	return onnx
+}
+
+// checkGroups checks the input channels against the weight. A 1HWO
+// (depthwise) weight needs no group attribute: each output channel reads
+// one input channel, so the group count is the input's channel count.
+func checkGroups(c *Ctx, weights graph.WeightLayout, w []int64, cin, cout, perGroup int64) error {
+	if weights == graph.IHWO && c.Attr("group") == nil {
+		if perGroup != 1 {
+			return fmt.Errorf("depthwise (1HWO) weight %v has %d input channels per group, want 1", w, perGroup)
+		}
+		if cin > 0 && cout >= 0 && cout%cin != 0 {
+			return fmt.Errorf("depthwise weight %v: %d output channels are not a multiple of the %d input channels", w, cout, cin)
+		}
+		return nil
+	}
+	group := c.Int("group", 1)
+	if group <= 0 {
+		return fmt.Errorf("group %d must be positive", group)
+	}
+	if cin >= 0 && perGroup >= 0 && perGroup*group != cin {
+		return fmt.Errorf("input has %d channels but the weight %v expects %d (group %d)", cin, w, perGroup*group, group)
+	}
+	return nil
 }
 
 func convInfer(xi, wi int, dt graph.DType) func(c *Ctx) error {
@@ -95,7 +118,8 @@ func convCost(xi, wi, bi int) func(c *Ctx) (Cost, error) {
 		if !known(w) {
 			return Cost{}, ErrUnknownShape
 		}
-		perOut, err := prod(w[1:]) // C_in/group x kernel elements
+		_, perGroup, kernel := weightLayout(c, graph.OIHW).Split(w)
+		perOut, err := mul(append([]int64{perGroup}, kernel...)...) // C_in/group x kernel elements
 		if err != nil {
 			return Cost{}, err
 		}
@@ -141,10 +165,13 @@ func convTransposeInfer(c *Ctx) error {
 		return fmt.Errorf("conv-transpose input rank %d and weight rank %d do not fit", len(x), len(w))
 	}
 	n := len(x) - 2
+	data := c.Node.Layout.Data
+	_, spatial := data.Split(x)
+	coutPerGroup, _, wkernel := weightLayout(c, graph.IOHW).Split(w)
 	group := c.Int("group", 1)
 	kernel := c.IntList("kernel_shape")
 	if kernel == nil {
-		kernel = w[2:]
+		kernel = wkernel
 	}
 	strides, dil := ones(n), ones(n)
 	if s := c.IntList("strides"); s != nil {
@@ -160,15 +187,15 @@ func convTransposeInfer(c *Ctx) error {
 	if len(kernel) != n || len(strides) != n || len(dil) != n || len(outPad) != n {
 		return fmt.Errorf("conv-transpose attributes do not match %d spatial dims", n)
 	}
-	out := []int64{x[0], w[1] * group}
+	cout := coutPerGroup * group
 	if os := c.IntList("output_shape"); os != nil {
 		if len(os) == len(x) {
-			os = os[2:]
+			_, os = data.Split(os)
 		}
 		if len(os) != n {
 			return fmt.Errorf("output_shape %v does not match %d spatial dims", os, n)
 		}
-		c.Set(0, c.In[0].DType, append(out, os...))
+		c.Set(0, c.In[0].DType, data.Join(x[0], cout, os))
 		return nil
 	}
 	pads := make([]int64, 2*n)
@@ -176,8 +203,9 @@ func convTransposeInfer(c *Ctx) error {
 		pads = p
 	}
 	autoPad := c.Str("auto_pad", "NOTSET")
+	var out []int64
 	for i := 0; i < n; i++ {
-		in := x[2+i]
+		in := spatial[i]
 		if in < 0 {
 			out = append(out, graph.Unknown)
 			continue
@@ -192,7 +220,7 @@ func convTransposeInfer(c *Ctx) error {
 			out = append(out, full-pads[i]-pads[n+i])
 		}
 	}
-	c.Set(0, c.In[0].DType, out)
+	c.Set(0, c.In[0].DType, data.Join(x[0], cout, out))
 	return nil
 }
 
@@ -202,11 +230,12 @@ func convTransposeCost(c *Ctx) (Cost, error) {
 		return Cost{}, err
 	}
 	w := c.In[1].Shape
-	if !known(w) || len(w) < 2 {
+	if !known(w) || len(w) < 3 {
 		return Cost{}, ErrUnknownShape
 	}
 	// Each input element is multiplied into C_out/group x kernel outputs.
-	perIn, err := prod(w[1:])
+	coutPerGroup, _, kernel := weightLayout(c, graph.IOHW).Split(w)
+	perIn, err := mul(append([]int64{coutPerGroup}, kernel...)...)
 	if err != nil {
 		return Cost{}, err
 	}

@@ -7,10 +7,11 @@ import (
 	"github.com/netscore/netscore/internal/graph"
 )
 
-// Pooling, resize and spatial rearrangement: no core MACs.
+// Pooling, resize and spatial rearrangement: no core MACs. Pooling reads
+// the node's data layout (channels first unless the reader says NHWC).
 func init() {
 	register("", "pooling", Rule{Infer: poolInfer, Cost: poolCost}, "MaxPool", "AveragePool", "LpPool")
-	register("com.microsoft", "pooling", Rule{Infer: nhwcPoolInfer, Cost: poolCost}, "NhwcMaxPool")
+	register("com.microsoft", "pooling", Rule{Infer: poolInfer, Cost: poolCost}, "NhwcMaxPool")
 	register("", "pooling", Rule{Infer: globalPoolInfer, Cost: perInputElement(1)}, "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool")
 	register("", "pooling", Rule{Infer: maxRoiPoolInfer, Cost: perElement(1), Operands: []int{1}}, "MaxRoiPool")
 	register("", "pooling", Rule{Infer: roiAlignInfer, Cost: roiAlignCost, Operands: []int{1, 2}}, "RoiAlign")
@@ -31,31 +32,9 @@ func poolInfer(c *Ctx) error {
 	if kernel == nil {
 		return fmt.Errorf("no kernel_shape")
 	}
-	win, err := readWindow(c, x.Shape[2:], kernel)
-	if err != nil {
-		return err
-	}
-	sp, err := win.out(x.Shape[2:])
-	if err != nil {
-		return err
-	}
-	out := append([]int64{x.Shape[0], x.Shape[1]}, sp...)
-	c.Set(0, x.DType, out)
-	c.Set(1, graph.Int64, out) // MaxPool indices
-	return nil
-}
-
-// nhwcPoolInfer is MaxPool over a channels-last input.
-func nhwcPoolInfer(c *Ctx) error {
-	x, err := c.InT(0)
-	if err != nil {
-		return err
-	}
-	if len(x.Shape) < 3 {
-		return fmt.Errorf("pooling input of rank %d", len(x.Shape))
-	}
-	spatial := x.Shape[1 : len(x.Shape)-1]
-	win, err := readWindow(c, spatial, c.IntList("kernel_shape"))
+	layout := c.Node.Layout.Data
+	channels, spatial := layout.Split(x.Shape)
+	win, err := readWindow(c, spatial, kernel)
 	if err != nil {
 		return err
 	}
@@ -63,8 +42,9 @@ func nhwcPoolInfer(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := append(append([]int64{x.Shape[0]}, sp...), x.Shape[len(x.Shape)-1])
+	out := layout.Join(x.Shape[0], channels, sp)
 	c.Set(0, x.DType, out)
+	c.Set(1, graph.Int64, out) // MaxPool indices
 	return nil
 }
 
@@ -84,11 +64,9 @@ func globalPoolInfer(c *Ctx) error {
 	if len(x.Shape) < 2 {
 		return fmt.Errorf("global pooling input of rank %d", len(x.Shape))
 	}
-	out := clone(x.Shape)
-	for i := 2; i < len(out); i++ {
-		out[i] = 1
-	}
-	c.Set(0, x.DType, out)
+	layout := c.Node.Layout.Data
+	channels, spatial := layout.Split(x.Shape)
+	c.Set(0, x.DType, layout.Join(x.Shape[0], channels, ones(len(spatial))))
 	return nil
 }
 

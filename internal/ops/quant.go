@@ -1,8 +1,6 @@
 package ops
 
 import (
-	"fmt"
-
 	"github.com/netscore/netscore/internal/graph"
 )
 
@@ -23,7 +21,8 @@ func init() {
 	register("com.microsoft", "quantization", Rule{Infer: sameShape, Cost: perElement(5), Operands: []int{1, 2, 3, 4}}, "QLinearSoftmax")
 	// QLinearConcat(Y_scale, Y_zp, X1, X1_scale, X1_zp, ...)
 	register("com.microsoft", "quantization", Rule{Infer: qConcatInfer, Cost: perElement(2), Operands: []int{0, 1}}, "QLinearConcat")
-	register("com.microsoft", "quantization", Rule{Infer: qGlobalPoolInfer, Cost: perInputElement(1), Operands: []int{1, 2, 3, 4}}, "QLinearGlobalAveragePool")
+	register("com.microsoft", "quantization", Rule{Infer: globalPoolInfer, Cost: perInputElement(1), Operands: []int{1, 2, 3, 4}}, "QLinearGlobalAveragePool")
+	// The reader turns their channels_last attribute into the NHWC layout.
 	register("com.microsoft", "quantization", Rule{Infer: poolInfer, Cost: poolCost, Operands: []int{1, 2, 3, 4}}, "QLinearAveragePool")
 }
 
@@ -90,24 +89,4 @@ func qConcatInfer(c *Ctx) error {
 		sub.In = append(sub.In, c.In[i])
 	}
 	return concatInfer(sub)
-}
-
-// qGlobalPoolInfer keeps N and C, which is last when channels_last is set.
-func qGlobalPoolInfer(c *Ctx) error {
-	if c.Int("channels_last", 0) == 0 {
-		return globalPoolInfer(c)
-	}
-	x, err := c.InT(0)
-	if err != nil {
-		return err
-	}
-	if len(x.Shape) < 2 {
-		return fmt.Errorf("global pooling input of rank %d", len(x.Shape))
-	}
-	out := clone(x.Shape)
-	for i := 1; i < len(out)-1; i++ {
-		out[i] = 1
-	}
-	c.Set(0, x.DType, out)
-	return nil
 }

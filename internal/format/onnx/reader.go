@@ -124,18 +124,19 @@ func decode(path string, data []byte, release func(off, n int64)) (m *graph.Mode
 	if err := sniff(data); err != nil {
 		return nil, err
 	}
-	r := &reader{path: path, dir: filepath.Dir(path), data: data, release: release, model: &graph.Model{Path: path, Format: "onnx", Opsets: map[string]int64{}}, extFiles: map[string]int64{}}
+	r := &reader{path: path, dir: filepath.Dir(path), data: data, release: release, meta: &Meta{Opsets: map[string]int64{}}, extFiles: map[string]int64{}}
+	r.model = &graph.Model{Path: path, Format: "onnx", Meta: r.meta}
 	var graphField *field
 	var functionFields []*field
 	err = walk(data, 0, "ModelProto", func(f *field) error {
 		switch f.Num {
 		case 1:
-			r.model.IRVersion = int64(f.Varint)
+			r.meta.IRVersion = int64(f.Varint)
 		case 2:
-			r.model.Producer = string(f.Bytes)
+			r.meta.ProducerName = string(f.Bytes)
 		case 3:
-			if r.model.Producer != "" {
-				r.model.Producer += " " + string(f.Bytes)
+			if r.meta.ProducerName != "" {
+				r.meta.ProducerName += " " + string(f.Bytes)
 			}
 		case 7:
 			if f.Type != 2 {
@@ -163,7 +164,7 @@ func decode(path string, data []byte, release func(off, n int64)) (m *graph.Mode
 			if domain == "ai.onnx" {
 				domain = ""
 			}
-			r.model.Opsets[domain] = version
+			r.meta.Opsets[domain] = version
 		}
 		return nil
 	})
@@ -179,14 +180,14 @@ func decode(path string, data []byte, release func(off, n int64)) (m *graph.Mode
 		}
 		return nil, errors.New("not an ONNX model: no graph in the file")
 	}
-	if _, ok := r.model.Opsets[""]; !ok {
-		if len(r.model.Opsets) == 0 && r.model.IRVersion == 0 {
+	if _, ok := r.meta.Opsets[""]; !ok {
+		if len(r.meta.Opsets) == 0 && r.meta.IRVersion == 0 {
 			return nil, errors.New("not an ONNX model: no ir_version and no opset_import")
 		}
-		r.model.Opsets[""] = 1
+		r.meta.Opsets[""] = 1
 		r.model.Warnf("no ai.onnx opset_import; assuming opset 1")
 	}
-	if v := r.model.Opsets[""]; v < minOpset || v > maxOpset {
+	if v := r.meta.Opsets[""]; v < minOpset || v > maxOpset {
 		r.model.Warnf("ai.onnx opset %d is outside the opsets netscore's rules follow (%d-%d); operators that changed since may be miscounted", v, minOpset, maxOpset)
 	}
 	for _, ff := range functionFields {
@@ -265,6 +266,7 @@ type reader struct {
 	dir          string
 	data         []byte
 	model        *graph.Model
+	meta         *Meta            // the model's Meta, filled as the header is read
 	extFiles     map[string]int64 // external file -> size (-1 when missing)
 	missingExt   int
 	missingNames []string
@@ -553,11 +555,12 @@ func (r *reader) node(f *field, g *graph.Graph, depth int) (*graph.Node, error) 
 		r.anon++
 		n.Name = fmt.Sprintf("%s_%d", n.Op, r.anon)
 	}
-	v, ok := r.model.Opsets[n.Domain]
+	v, ok := r.meta.Opsets[n.Domain]
 	if !ok && n.Domain == "" {
 		v = 1
 	}
 	n.Opset = v
+	n.Layout = layoutOf(n)
 	for _, a := range n.Attrs {
 		if a.T != nil && a.T.Name == "" {
 			a.T.Name = n.Name + "/value"
@@ -997,6 +1000,6 @@ func decodeTyped(t *graph.Tensor, fs []*field, n int64) error {
 // input_N.pb and output_N.pb files): dims and dtype, with values only
 // for small tensors.
 func DecodeTensor(data []byte) (*graph.Tensor, error) {
-	r := &reader{path: "tensor", model: &graph.Model{}, extFiles: map[string]int64{}}
+	r := &reader{path: "tensor", model: &graph.Model{}, meta: &Meta{}, extFiles: map[string]int64{}}
 	return r.tensor(&field{Bytes: data})
 }

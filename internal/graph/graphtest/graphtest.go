@@ -19,22 +19,24 @@ import (
 
 // Builder assembles one model.
 type Builder struct {
-	m *graph.Model
-	g *graph.Graph
+	m      *graph.Model
+	g      *graph.Graph
+	opsets map[string]int64 // domain ("" = ai.onnx) -> version
 }
 
 // New starts an empty model importing ai.onnx opset 13.
 func New() *Builder {
 	g := graph.NewGraph("main", nil)
 	return &Builder{
-		m: &graph.Model{Path: "test.onnx", Format: "onnx", Opsets: map[string]int64{"": 13}, Graph: g},
-		g: g,
+		m:      &graph.Model{Path: "test.onnx", Format: "onnx", Graph: g},
+		g:      g,
+		opsets: map[string]int64{"": 13},
 	}
 }
 
 // Opset imports a domain ("" for ai.onnx) at a version.
 func (b *Builder) Opset(domain string, version int64) *Builder {
-	b.m.Opsets[domain] = version
+	b.opsets[domain] = version
 	return b
 }
 
@@ -120,7 +122,7 @@ func (b *Builder) Function(fn *graph.Function) *Builder {
 func (b *Builder) Model() *graph.Model {
 	for _, n := range b.g.Nodes {
 		if n.Opset == 0 {
-			n.Opset = b.m.Opsets[n.Domain]
+			n.Opset = b.opsets[n.Domain]
 		}
 	}
 	return b.m
