@@ -70,11 +70,11 @@ func comparison(sources string) (*score.Comparison, error) {
 		rows = append(rows, zoo.Row{Name: u.name, Source: score.UserSource, Top1: u.top1, ParamsM: u.p, GMACs: u.gmac})
 		sums[u.name] = fakeSummary(u.name, u.p, u.gmac, 150)
 	}
-	scored, err := zoo.Rank(rows, zoo.ByNetScore, metrics.Default())
+	scored, err := score.Rank(rows, score.ByNetScore, metrics.Default())
 	if err != nil {
 		return nil, err
 	}
-	c := &score.Comparison{Title: "htmlbench: timm reference networks and 3 user models", SortBy: zoo.ByNetScore, Metric: metrics.Default()}
+	c := &score.Comparison{Title: "htmlbench: timm reference networks and 3 user models", SortBy: score.ByNetScore, Metric: metrics.Default()}
 	for i, s := range scored {
 		e := score.Ranked{Scored: s, Rank: i + 1}
 		if s.Source == score.UserSource {

@@ -34,7 +34,7 @@ func compareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return flagExit(err)
 	}
-	key, err := zoo.ParseSortKey(*sortBy)
+	key, err := score.ParseSortKey(*sortBy)
 	if err != nil {
 		return usageErr(stderr, "compare", err)
 	}

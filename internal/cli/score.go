@@ -50,7 +50,7 @@ func zooCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return flagExit(err)
 	}
-	key, err := zoo.ParseSortKey(*sortBy)
+	key, err := score.ParseSortKey(*sortBy)
 	if err != nil {
 		return usageErr(stderr, "zoo", err)
 	}

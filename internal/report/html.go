@@ -171,17 +171,17 @@ func inlineSVG(chart plot.Chart) (template.HTML, error) {
 	return template.HTML(b.String()), nil // plot escapes what it writes
 }
 
-func sortLabel(k zoo.SortKey) string {
+func sortLabel(k score.SortKey) string {
 	switch k {
-	case zoo.ByNetScore:
+	case score.ByNetScore:
 		return "NetScore"
-	case zoo.ByTop1:
+	case score.ByTop1:
 		return "top-1 accuracy"
-	case zoo.ByDensity:
+	case score.ByDensity:
 		return "information density"
-	case zoo.ByMACs:
+	case score.ByMACs:
 		return "GMACs (fewest first)"
-	case zoo.ByParams:
+	case score.ByParams:
 		return "params (fewest first)"
 	}
 	return string(k)

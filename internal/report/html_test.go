@@ -76,11 +76,11 @@ func testComparison(t testing.TB, users []userModel, sources ...string) *score.C
 		rows = append(rows, zoo.Row{Name: u.name, Source: score.UserSource, Top1: u.top1, ParamsM: u.paramsM, GMACs: u.gmac})
 		sums[u.name] = fakeSummary(u)
 	}
-	scored, err := zoo.Rank(rows, zoo.ByNetScore, metrics.Default())
+	scored, err := score.Rank(rows, score.ByNetScore, metrics.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &score.Comparison{Title: "netscore test comparison", SortBy: zoo.ByNetScore, Metric: metrics.Default(),
+	c := &score.Comparison{Title: "netscore test comparison", SortBy: score.ByNetScore, Metric: metrics.Default(),
 		Notes: []string{"test note: figures are made up"}}
 	for i, s := range scored {
 		e := score.Ranked{Scored: s, Rank: i + 1}
@@ -378,8 +378,8 @@ func TestWriteSamples(t *testing.T) {
 // Measured latencies get their two columns; pages without any do not.
 func TestHTMLLatencyColumns(t *testing.T) {
 	c := &score.Comparison{Title: "t", Entries: []score.Ranked{
-		{Scored: zoo.Scored{Row: zoo.Row{Name: "a.onnx", Source: score.UserSource, Top1: 70, ParamsM: 3, GMACs: 0.3}, NetScore: 70}, Rank: 1, LatencyMS: 12.5, LatencyScore: 61.2},
-		{Scored: zoo.Scored{Row: zoo.Row{Name: "b.onnx", Source: score.UserSource, Top1: 60, ParamsM: 2, GMACs: 0.2}, NetScore: 65}, Rank: 2},
+		{Scored: score.Scored{Row: zoo.Row{Name: "a.onnx", Source: score.UserSource, Top1: 70, ParamsM: 3, GMACs: 0.3}, NetScore: 70}, Rank: 1, LatencyMS: 12.5, LatencyScore: 61.2},
+		{Scored: score.Scored{Row: zoo.Row{Name: "b.onnx", Source: score.UserSource, Top1: 60, ParamsM: 2, GMACs: 0.2}, NetScore: 65}, Rank: 2},
 	}}
 	var b strings.Builder
 	if err := WriteHTML(&b, c); err != nil {

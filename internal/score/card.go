@@ -96,7 +96,7 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	ps := req.Settings.Params()
 	p, m := metrics.FromCounts(s.Params, s.MACs)
 	user := zoo.Row{Name: req.Model, Source: UserSource, Top1: a, ParamsM: p, GMACs: m}
-	ranked, err := RankAll([]zoo.Row{user}, map[string]*inspect.Summary{req.Model: s}, refs, zoo.ByNetScore, ps)
+	ranked, err := RankAll([]zoo.Row{user}, map[string]*inspect.Summary{req.Model: s}, refs, ByNetScore, ps)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", req.Model, err)
 	}

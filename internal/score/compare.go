@@ -22,7 +22,7 @@ type CompareRequest struct {
 	Manifest     manifest.Store `json:"-"`
 	ManifestName string         `json:"manifest,omitempty"`
 	Reference    string         `json:"reference"` // a source, all or none
-	SortBy       zoo.SortKey    `json:"sort_by"`
+	SortBy       SortKey        `json:"sort_by"`
 	Settings     Settings       `json:"settings"`
 	Inspect      inspect.Request
 }

@@ -15,7 +15,7 @@ const UserSource zoo.Source = "user"
 // Ranked is one network of a comparison: a user's model (with its
 // analysis) or a reference row, with its figures of merit.
 type Ranked struct {
-	zoo.Scored
+	Scored
 	Rank    int              // 1-based position in the comparison's order
 	Top5    float64          // percent; 0 when not given
 	Summary *inspect.Summary // the analysis of a user's model; nil for references
@@ -31,7 +31,7 @@ func (r *Ranked) IsReference() bool { return r.Source != UserSource }
 // paper report show it.
 type Comparison struct {
 	Title   string
-	SortBy  zoo.SortKey
+	SortBy  SortKey
 	Metric  metrics.Params
 	Entries []Ranked
 	// Notes are shown under the table: sources, conventions, caveats.

@@ -20,7 +20,6 @@ import (
 	"github.com/netscore/netscore/internal/report"
 	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/score"
-	"github.com/netscore/netscore/internal/zoo"
 )
 
 const models = "../../testdata/models/"
@@ -53,7 +52,7 @@ func handler() http.Handler {
 	})
 	mux.HandleFunc("/compare.html", func(w http.ResponseWriter, r *http.Request) {
 		res, err := score.Compare(r.Context(), score.CompareRequest{Models: r.Form["model"], Manifest: memoryStore(r.Form),
-			ManifestName: "form", Reference: r.FormValue("ref"), SortBy: zoo.ByNetScore, Settings: score.DefaultSettings(),
+			ManifestName: "form", Reference: r.FormValue("ref"), SortBy: score.ByNetScore, Settings: score.DefaultSettings(),
 			Inspect: inspect.Request{Layers: true}}, nil)
 		if err != nil || res.Problems() > 0 {
 			http.Error(w, "cannot compare", http.StatusUnprocessableEntity)

@@ -8,7 +8,7 @@ import (
 )
 
 // PaperKeys are the paper's three rankings, in its order.
-var PaperKeys = []zoo.SortKey{zoo.ByNetScore, zoo.ByTop1, zoo.ByDensity}
+var PaperKeys = []SortKey{ByNetScore, ByTop1, ByDensity}
 
 // Paper is the NetScore paper's analysis reproduced on its (reconstructed)
 // network set: its three rankings, and the whole set for the figures.
@@ -62,8 +62,8 @@ func PaperRankings(req PaperRequest) (*Paper, error) {
 
 // publishedOrderings reads the paper's published orderings from the
 // embedded table's header lines.
-func publishedOrderings() map[zoo.SortKey]string {
-	out := map[zoo.SortKey]string{}
+func publishedOrderings() map[SortKey]string {
+	out := map[SortKey]string{}
 	for _, info := range zoo.Sources() {
 		if info.Source != zoo.Paper {
 			continue
@@ -76,11 +76,11 @@ func publishedOrderings() map[zoo.SortKey]string {
 				part = strings.TrimSpace(part)
 				switch {
 				case strings.Contains(part, "NetScore top"):
-					out[zoo.ByNetScore] = afterEq(part)
+					out[ByNetScore] = afterEq(part)
 				case strings.Contains(part, "top-1 top"):
-					out[zoo.ByTop1] = afterEq(part)
+					out[ByTop1] = afterEq(part)
 				case strings.Contains(part, "information density top"):
-					out[zoo.ByDensity] = afterEq(part)
+					out[ByDensity] = afterEq(part)
 				}
 			}
 		}

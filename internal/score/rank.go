@@ -11,8 +11,8 @@ import (
 
 // RankAll scores user rows together with reference rows, orders them and
 // numbers them; summaries carry the analyses of the user rows by name.
-func RankAll(users []zoo.Row, summaries map[string]*inspect.Summary, refs []zoo.Row, by zoo.SortKey, ps metrics.Params) ([]Ranked, error) {
-	scored, err := zoo.Rank(append(append([]zoo.Row{}, users...), refs...), by, ps)
+func RankAll(users []zoo.Row, summaries map[string]*inspect.Summary, refs []zoo.Row, by SortKey, ps metrics.Params) ([]Ranked, error) {
+	scored, err := Rank(append(append([]zoo.Row{}, users...), refs...), by, ps)
 	if err != nil {
 		return nil, err
 	}
@@ -59,10 +59,10 @@ func ReferenceLabel(name string) string {
 
 // ZooRequest asks for a reference set, ranked.
 type ZooRequest struct {
-	Source   string      `json:"source"` // a source name or "all"
-	SortBy   zoo.SortKey `json:"sort_by"`
-	Top      int         `json:"top,omitempty"`
-	Settings Settings    `json:"settings"`
+	Source   string   `json:"source"` // a source name or "all"
+	SortBy   SortKey  `json:"sort_by"`
+	Top      int      `json:"top,omitempty"`
+	Settings Settings `json:"settings"`
 }
 
 // Zoo ranks a reference set; the stats say what each source kept and

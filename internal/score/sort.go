@@ -1,10 +1,12 @@
-package zoo
+package score
 
 import (
 	"cmp"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/netscore/netscore/internal/zoo"
 
 	"github.com/netscore/netscore/internal/metrics"
 )
@@ -39,7 +41,7 @@ func ParseSortKey(s string) (SortKey, error) {
 
 // Scored is a row with its figures of merit.
 type Scored struct {
-	Row
+	zoo.Row
 	NetScore   float64 // Ω with the Params given to Rank
 	Density    float64 // top-1 percent per million params
 	AccPerGMAC float64 // top-1 percent per GMAC
@@ -54,7 +56,7 @@ type Scored struct {
 // Pareto-optimal rows for top-1 vs GMACs and top-1 vs params, and sorts by
 // key. Ties are broken by NetScore (higher first), then top-1 (higher first),
 // then name, source and image size, so the order is deterministic.
-func Rank(rows []Row, by SortKey, ps metrics.Params) ([]Scored, error) {
+func Rank(rows []zoo.Row, by SortKey, ps metrics.Params) ([]Scored, error) {
 	if _, err := ParseSortKey(string(by)); err != nil {
 		return nil, err
 	}
