@@ -8,7 +8,6 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/ops"
@@ -209,11 +208,11 @@ type BindingError struct{ msg string }
 func (e *BindingError) Error() string { return e.msg }
 
 func declString(ds []graph.Dim) string {
-	parts := make([]string, len(ds))
+	dims, symbols := make([]int64, len(ds)), make([]string, len(ds))
 	for i, d := range ds {
-		parts[i] = d.String()
+		dims[i], symbols[i] = d.Value, d.Param
 	}
-	return strings.Join(parts, "x")
+	return units.DeclaredShape(dims, symbols)
 }
 
 // topoOrder sorts nodes so producers come first, keeping file order where
