@@ -157,6 +157,13 @@ func (n *Node) Opset(v int64) *Node { n.n.Opset = v; return n }
 // Name renames the node (default: op and position).
 func (n *Node) Name(s string) *Node { n.n.Name = s; return n }
 
+// Layout sets the data and weight layouts the rules read (as a TFLite or
+// com.microsoft Nhwc* reader would); unset is ONNX's NCHW/OIHW.
+func (n *Node) Layout(data graph.DataLayout, weight graph.WeightLayout) *Node {
+	n.n.Layout = graph.Layout{Data: data, Weight: weight}
+	return n
+}
+
 // Int sets an integer attribute.
 func (n *Node) Int(name string, v int64) *Node {
 	return n.Attr(name, &graph.Attr{Kind: graph.AttrInt, I: v})
