@@ -12,6 +12,7 @@ import (
 
 	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/inspect"
+	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/units"
@@ -297,4 +298,10 @@ func count(ctx context.Context, res *Result, shapes map[string][]int64) {
 			res.Warnings = append(res.Warnings, w)
 		}
 	}
+}
+
+// ManifestRow is what a benchmark records for the model: its median
+// latency, leaving any accuracy in the row as it is.
+func (r *Result) ManifestRow() manifest.Row {
+	return manifest.Row{Model: r.Model, LatencyMS: r.LatencyMs.P50}
 }

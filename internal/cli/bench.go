@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -36,8 +35,7 @@ Flags:
 // benchCmd is `netscore bench`: flags into a bench.Config, the job, the
 // result through report.
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("bench", benchUsage, stderr)
 	def := bench.Defaults("")
 	threads := fs.Int("threads", def.Threads, "ORT intra-op threads (0: ORT's default, one per physical core)")
 	warmup := fs.Int("warmup", def.Warmup, "untimed runs before the timed ones")
@@ -51,10 +49,6 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	manifest := fs.String("manifest", "", "record the median latency as latency_ms of MODEL's row in this manifest (for score and compare)")
 	var shapeArgs shapeFlags
 	shapeArgs.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, benchUsage)
-		fs.PrintDefaults()
-	}
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -104,7 +98,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(err)
 	}
 	if *manifest != "" {
-		if _, err := manifests.Update(*manifest, manifests.Row{Model: cfg.Model, LatencyMS: res.LatencyMs.P50}); err != nil {
+		if _, err := manifests.File(*manifest).Put(ctx, res.ManifestRow()); err != nil {
 			return fail(err)
 		}
 		fmt.Fprintf(stderr, "netscore bench: latency_ms %.4g recorded in %s\n", res.LatencyMs.P50, *manifest)

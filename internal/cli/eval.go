@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"math"
 
 	manifests "github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/request"
@@ -34,8 +32,7 @@ Flags:
 // evalCmd is `netscore eval`: flags into an eval.Config, the job, the
 // report through report; the manifest row is written here.
 func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("eval", evalUsage, stderr)
 	def := eval.Defaults("", "")
 	data := fs.String("data", "", "labelled images: an ImageFolder `dir` or a CSV list (path,label)")
 	labelsFile := fs.String("labels", "", "class names, one per line, line = class index (matched to folder names or CSV labels)")
@@ -55,10 +52,6 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	manifest := fs.String("manifest", "", "append (or update) the measured accuracy in this CSV or YAML accuracy `file`")
 	confused := fs.Int("confused", def.Confused, "most confused class pairs listed")
 	outputName := fs.String("output", "", "the scores output (default: the model's first output)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, evalUsage)
-		fs.PrintDefaults()
-	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -121,11 +114,7 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *manifest != "" {
-		top5 := outcome.Top5
-		if outcome.TopK != 5 {
-			top5 = math.NaN()
-		}
-		updated, err := manifests.Update(*manifest, manifests.Row{Model: cfg.Model, Top1: outcome.Top1, HasTop1: true, Top5: top5, Notes: rep.ManifestNote})
+		updated, err := manifests.File(*manifest).Put(ctx, rep.ManifestRow())
 		if err != nil {
 			fmt.Fprintf(stderr, "netscore eval: --manifest: %v\n", err)
 			code = ExitFailed

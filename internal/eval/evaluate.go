@@ -12,6 +12,7 @@ import (
 
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/imageprep"
+	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/units"
@@ -549,4 +550,14 @@ func TripleText(v [3]float32) string {
 		return f(v[0])
 	}
 	return f(v[0]) + "/" + f(v[1]) + "/" + f(v[2])
+}
+
+// ManifestRow is what an evaluation records for the model: top-1, top-5
+// (when the model scores at least five classes) and where they came from.
+func (r *Report) ManifestRow() manifest.Row {
+	row := manifest.Row{Model: r.Model, Top1: r.Outcome.Top1, HasTop1: true, Notes: r.ManifestNote}
+	if r.Outcome.TopK == 5 {
+		row.Top5 = r.Outcome.Top5
+	}
+	return row
 }
