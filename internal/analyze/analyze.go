@@ -8,16 +8,51 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/ops"
 	"github.com/netscore/netscore/internal/units"
 )
 
+// Merge returns o with more's shapes, dims and values added, more's
+// winning where both set one.
+func (o Options) Merge(more Options) Options {
+	out := o
+	out.Inputs = mergeMap(o.Inputs, more.Inputs)
+	out.Dims = mergeMap(o.Dims, more.Dims)
+	out.Values = mergeMap(o.Values, more.Values)
+	if more.AssumeFreeDims > 0 {
+		out.AssumeFreeDims = more.AssumeFreeDims
+	}
+	return out
+}
+
+func mergeMap[V any](a, b map[string]V) map[string]V {
+	if len(b) == 0 {
+		return a
+	}
+	out := make(map[string]V, len(a)+len(b))
+	maps.Copy(out, a)
+	maps.Copy(out, b)
+	return out
+}
+
 // Options bind free input dimensions.
 type Options struct {
 	Inputs map[string][]int64 `json:"inputs,omitempty"` // input name -> full shape
 	Dims   map[string]int64   `json:"dims,omitempty"`   // symbolic dim name -> size
+	// Values are an input's values (a scalar or a short literal): value
+	// propagation and If conditions read them; a runtime feeds them.
+	Values map[string][]float64 `json:"values,omitempty"`
+	// AssumeFreeDims is the size of free dims, other than batch dims, that
+	// nothing else sets (0: 1). Either way the figures are guessed.
+	AssumeFreeDims int64 `json:"assume_free_dims,omitempty"`
+	// SkipUnknownInputs lets Inputs and Values name inputs the model
+	// lacks, as one set of flags applied to a folder of models does.
+	SkipUnknownInputs bool `json:"skip_unknown_inputs,omitempty"`
 }
 
 // Layer is one node's share of the model.
@@ -64,7 +99,13 @@ type Result struct {
 	Nodes               int
 	NodesCosted         int
 	ParamsUncosted      int64 // params consumed by nodes that could not be costed
-	Warnings            []string
+	// Guessed are the free input dims no option set (see Binding); Hints
+	// propose the --input values that would set them.
+	Guessed []GuessedDim
+	Hints   []string
+	// SkippedInputs are options naming inputs this model lacks.
+	SkippedInputs []string
+	Warnings      []string
 }
 
 // FLOPs is 2 x core MACs + other ops.
@@ -177,9 +218,45 @@ func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
 	for _, w := range b.Warnings {
 		a.warnf("%s", w)
 	}
+	a.res.Guessed, a.res.Hints, a.res.SkippedInputs = b.Guessed, b.Hints, b.Skipped
 	for name, shape := range b.Shapes {
 		t := g.Tensors[name]
 		t.Shape, t.HasShape = shape, true
+	}
+	for _, name := range slices.Sorted(maps.Keys(opt.Values)) {
+		if t := g.Tensors[name]; t != nil && t.Role == graph.Input {
+			if err := setInputValues(t, opt.Values[name]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// setInputValues gives an input the values --value set, so value
+// propagation and If conditions read them. A rank-0 or rank-1 input whose
+// size is free takes the number of values.
+func setInputValues(t *graph.Tensor, vals []float64) error {
+	n := int64(len(vals))
+	switch {
+	case t.HasShape && t.Elements() == n:
+	case !t.HasShape || len(t.Shape) <= 1 && n >= 1:
+		if !t.HasShape || len(t.Shape) == 1 || n != 1 {
+			t.Shape, t.HasShape = []int64{n}, true
+		}
+	default:
+		return &BindingError{fmt.Sprintf("--value %s: %d value(s) for an input of shape %s", t.Name, n, units.Shape(t.Shape))}
+	}
+	if t.DType.IsFloat() {
+		t.Floats = append([]float64{}, vals...)
+		return nil
+	}
+	t.Ints = make([]int64, n)
+	for i, v := range vals {
+		if v != math.Trunc(v) {
+			return &BindingError{fmt.Sprintf("--value %s: %v is not a whole number, and the input is %s", t.Name, v, t.DType)}
+		}
+		t.Ints[i] = int64(v)
 	}
 	return nil
 }

@@ -25,11 +25,51 @@ func TestBindAnalyzerFillsOnes(t *testing.T) {
 	}
 	wantWarn := []string{
 		`dim "batch" of input "ids" is unset; using 1 (set it with --dim batch=N)`, // once for both inputs
-		`dim 3 of input "feat" is free; using 1 (set it with --input feat=DIMS)`,
+		`free dims feat[3] took 1: the figures are guessed; set them with --input feat=1x7x4xD3`,
 		"--dim nope matches no symbolic input dim",
 	}
 	if !reflect.DeepEqual(b.Warnings, wantWarn) {
 		t.Errorf("warnings\n%q\nwant\n%q", b.Warnings, wantWarn)
+	}
+}
+
+// A free batch dim (leading, or named like one) takes 1 with a note; any
+// other free dim makes the figures guessed, and the hint proposes one
+// --input with the known dims filled in. The shapes are PaddleOCR's
+// PP-OCRv4 detection input (as paddle2onnx names its dims) and an NCHW
+// image whose batch is called N.
+func TestBindGuessedDims(t *testing.T) {
+	ins := []DeclaredInput{
+		{Name: "x", Dims: []int64{-1, 3, -1, -1}, Symbols: []string{"p2o.DynamicDimension.0", "", "p2o.DynamicDimension.1", "p2o.DynamicDimension.2"}},
+		{Name: "img", Dims: []int64{-1, 3, -1, -1}, Symbols: []string{"N", "", "N", "width"}},
+		{Name: "audio", Dims: []int64{1, -1}, Symbols: []string{"", "samples"}},
+		{Name: "nhwc", Dims: []int64{-1, -1, -1, 3}, Symbols: []string{"N", "", "", ""}},
+	}
+	b, err := Bind(ins, Options{}, BindRules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHints := []string{"x=1x3xHxW", "img=1x3x1xW", "audio=1xsamples", "nhwc=1xHxWx3"}
+	if !reflect.DeepEqual(b.Hints, wantHints) {
+		t.Errorf("hints %q, want %q", b.Hints, wantHints)
+	}
+	var got []string
+	for _, g := range b.Guessed {
+		got = append(got, g.String())
+	}
+	wantGuessed := []string{`x[2] "p2o.DynamicDimension.1"`, `x[3] "p2o.DynamicDimension.2"`, `img[3] "width"`, `audio[1] "samples"`, "nhwc[1]", "nhwc[2]"}
+	if !reflect.DeepEqual(got, wantGuessed) {
+		t.Errorf("guessed %q, want %q", got, wantGuessed)
+	}
+	// --assume-free-dims sizes them; they stay guessed.
+	b, err = Bind(ins[:1], Options{AssumeFreeDims: 640}, BindRules{})
+	if err != nil || !reflect.DeepEqual(b.Shapes["x"], []int64{1, 3, 640, 640}) || len(b.Guessed) != 2 {
+		t.Errorf("assumed: %v %v %v", b.Shapes, b.Guessed, err)
+	}
+	// Set by --input, nothing is guessed.
+	b, err = Bind(ins[:1], Options{Inputs: map[string][]int64{"x": {1, 3, 640, 480}}}, BindRules{})
+	if err != nil || len(b.Guessed) != 0 || len(b.Hints) != 0 {
+		t.Errorf("bound: %v %v", b.Guessed, err)
 	}
 }
 

@@ -6,11 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/ort"
@@ -95,7 +98,10 @@ type Result struct {
 	MACs              *int64           `json:"macs"`
 	FLOPs             *int64           `json:"flops"`
 	AchievedGMACsPerS *float64         `json:"achieved_gmacs_per_s"`
-	Warnings          []string         `json:"warnings"`
+	// MACsComplete is false when some node could not be costed: MACs,
+	// FLOPs and the achieved GMAC/s are then lower bounds.
+	MACsComplete *bool    `json:"macs_complete"`
+	Warnings     []string `json:"warnings"`
 }
 
 // Run benches cfg.Model. progress, when not nil, hears of the warm-up runs
@@ -140,7 +146,8 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 		if errors.As(err, &be) {
 			return nil, request.Wrap(be)
 		}
-		if request.Is(err) {
+		var fe *analyze.FreeDimsError
+		if request.Is(err) || errors.As(err, &fe) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%s: %v", path, err)
@@ -151,6 +158,9 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 		t, err := ort.NewTensor(in.DType, shapes[in.Name])
 		if err == nil {
 			err = ort.Fill(t, rng, ort.FillOptions{IntMax: cfg.IntMax})
+		}
+		if vals, ok := cfg.Bind.Values[in.Name]; ok && err == nil {
+			err = setValues(t, vals)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: input %s: %v", path, in.Name, err)
@@ -175,7 +185,7 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 	if wall > 0 {
 		res.ThroughputPerS = round(float64(res.Batch)*float64(res.Runs)/wall.Seconds(), 1e3)
 	}
-	count(ctx, res, shapes)
+	count(ctx, res, analyze.Options{Inputs: shapes, Values: cfg.Bind.Values})
 	return res, nil
 }
 
@@ -198,6 +208,12 @@ func bindShapes(ins []ort.TensorInfo, cfg Config, res *Result) (map[string][]int
 		return nil, err
 	}
 	res.Warnings = append(res.Warnings, b.Warnings...)
+	if len(b.Guessed) > 0 && cfg.Bind.AssumeFreeDims == 0 {
+		return nil, &analyze.FreeDimsError{Model: cfg.Model, Guessed: b.Guessed, Hints: b.Hints}
+	}
+	if err := valueShapes(b.Shapes, cfg.Bind.Values); err != nil {
+		return nil, err
+	}
 	switch {
 	case b.BatchUsed:
 		res.Batch = cfg.Batch
@@ -282,13 +298,15 @@ func timeRuns(ctx context.Context, b *ort.Binding, cfg Config, progress func(don
 
 // count adds netscore's own figures for the shapes run, and the GMAC/s
 // they make at the median latency; failing to count is a warning.
-func count(ctx context.Context, res *Result, shapes map[string][]int64) {
-	s, err := inspect.File(ctx, res.Model, inspect.Request{Bind: analyze.Options{Inputs: shapes, Dims: map[string]int64{}}, MACs: inspect.Convention(res.MACsConvention)})
+func count(ctx context.Context, res *Result, bind analyze.Options) {
+	s, err := inspect.File(ctx, res.Model, inspect.Request{Bind: bind, MACs: inspect.Convention(res.MACsConvention)})
 	if err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("no counted figures: %v", err))
 		return
 	}
 	res.Params, res.MACs, res.FLOPs = &s.Params, &s.MACs, &s.FLOPs
+	complete := s.Complete
+	res.MACsComplete = &complete
 	if res.LatencyMs.P50 > 0 {
 		g := roundSignificant(float64(s.MACs) / (res.LatencyMs.P50 / 1e3) / 1e9)
 		res.AchievedGMACsPerS = &g
@@ -304,4 +322,58 @@ func count(ctx context.Context, res *Result, shapes map[string][]int64) {
 // latency, leaving any accuracy in the row as it is.
 func (r *Result) ManifestRow() manifest.Row {
 	return manifest.Row{Model: r.Model, LatencyMS: r.LatencyMs.P50}
+}
+
+// valueShapes sizes the inputs --value sets: a free rank-0 or rank-1 input
+// takes as many elements as values are given; any other must hold exactly
+// that many.
+func valueShapes(shapes map[string][]int64, values map[string][]float64) error {
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		s, ok := shapes[name]
+		n := int64(len(values[name]))
+		if !ok {
+			return request.Errorf("--value %s: the model has no tensor input of that name", name)
+		}
+		if elems, _ := graph.Product(s); elems == n {
+			continue
+		}
+		if len(s) > 1 {
+			return request.Errorf("--value %s: %d value(s) for an input of shape %s", name, n, units.Shape(s))
+		}
+		shapes[name] = []int64{n}
+	}
+	return nil
+}
+
+// setValues writes the --value values into a feed tensor.
+func setValues(t *ort.Tensor, vals []float64) error {
+	for i, v := range vals {
+		switch t.DType {
+		case graph.Float32:
+			t.F32[i] = float32(v)
+		case graph.Float64:
+			t.F64[i] = v
+		case graph.Int64:
+			t.I64[i] = int64(v)
+		case graph.Int32:
+			t.I32[i] = int32(v)
+		case graph.Int16:
+			t.I16[i] = int16(v)
+		case graph.Int8:
+			t.I8[i] = int8(v)
+		case graph.Uint8:
+			t.U8[i] = uint8(v)
+		case graph.Uint16:
+			t.U16[i] = uint16(v)
+		case graph.Uint32:
+			t.U32[i] = uint32(v)
+		case graph.Uint64:
+			t.U64[i] = uint64(v)
+		case graph.Bool:
+			t.Bool[i] = v != 0
+		default:
+			return fmt.Errorf("--value: inputs of type %s are not supported", t.DType)
+		}
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/netscore/netscore/internal/analyze"
@@ -75,9 +76,17 @@ func TestRunDTypesAndDims(t *testing.T) {
 	if r, err = Run(context.Background(), cfg, nil); err != nil || r.Batch != 2 || *r.MACs != 2*7*4*3 {
 		t.Errorf("--input ids=2x7: %v, batch %d macs %v", err, r.Batch, r.MACs)
 	}
-	// A free dim that nothing sets becomes 1, with a warning.
-	if r, err = Run(context.Background(), quick(path), nil); err != nil || len(r.Warnings) != 1 || r.Warnings[0] != `dim "seq" of input "ids" is unset; using 1 (set it with --dim seq=N)` {
-		t.Errorf("free seq: %v, warnings %q", err, r.Warnings)
+	// A free dim other than the batch that nothing sets is refused: the
+	// run would measure a guessed size...
+	var fe *analyze.FreeDimsError
+	if _, err = Run(context.Background(), quick(path), nil); !errors.As(err, &fe) || request.Is(err) {
+		t.Errorf("free seq: %v, want a FreeDimsError", err)
+	}
+	// ...unless --assume-free-dims accepts the guess, with a warning.
+	cfg = quick(path)
+	cfg.Bind = analyze.Options{AssumeFreeDims: 1}
+	if r, err = Run(context.Background(), cfg, nil); err != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "the figures are guessed") {
+		t.Errorf("assumed seq: %v, warnings %q", err, r.Warnings)
 	}
 }
 

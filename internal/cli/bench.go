@@ -77,6 +77,11 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if cfg.Bind, err = shapeArgs.options(); err != nil {
 		return usageErr("%v", err)
 	}
+	if *manifest != "" { // the model's input shapes and values, when its row has them
+		if cfg.Bind, err = manifestInput(ctx, *manifest, cfg.Model, cfg.Bind); err != nil {
+			return usageErr("%v", err)
+		}
+	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "netscore bench: %v\n", err)
 		return ExitFailed

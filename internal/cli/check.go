@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/report"
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/units"
@@ -23,7 +24,9 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	maxPeak := fs.String("max-peak-activation-bytes", "", "largest allowed peak activation memory, e.g. 8MiB")
 	minScore := fs.Float64("min-netscore", 0, "smallest allowed NetScore (needs --top1)")
 	top1 := fs.Float64("top1", 0, "the model's top-1 accuracy in percent")
-	minCoverage := fs.Float64("min-coverage", 1, "smallest allowed share of nodes costed (0..1): uncosted nodes make the counts lower bounds")
+	minCoverage := fs.Float64("min-coverage", 0, "smallest allowed share of nodes costed (0..1)")
+	manifestPath := fs.String("manifest", "", "take MODEL's input shapes and values (and --top1, unless given) from this manifest")
+	allowUncosted := fs.Bool("allow-uncosted", false, "check MACs and activation memory as lower bounds when some nodes are uncosted (otherwise such budgets cannot be verified and fail)")
 	settings := registerScoring(fs)
 	var shapes shapeFlags
 	shapes.register(fs)
@@ -34,7 +37,7 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(paths) != 1 {
 		return usageErr(stderr, "check", errors.New("give exactly one model"))
 	}
-	b := score.Budgets{MinCoverage: *minCoverage}
+	b := score.Budgets{MinCoverage: *minCoverage, AllowUncosted: *allowUncosted}
 	for _, q := range []struct {
 		flag, value string
 		dst         **float64
@@ -59,7 +62,11 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return usageErr(stderr, "check", err)
 	}
-	res, err := score.Check(ctx, score.CheckRequest{Model: paths[0], Budgets: b, Bind: bind, Settings: *settings})
+	req := score.CheckRequest{Model: paths[0], Budgets: b, Bind: bind, Settings: *settings}
+	if *manifestPath != "" {
+		req.Manifest, req.ManifestName = manifest.File(*manifestPath), *manifestPath
+	}
+	res, err := score.Check(ctx, req)
 	if err != nil {
 		return failed(stderr, "check", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"slices"
@@ -118,18 +119,27 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// shapeFlags are --input and --dim, taken by every command that analyses
-// or runs a model.
-type shapeFlags struct{ inputs, dims repeated }
+// shapeFlags are --input, --dim, --value and --assume-free-dims, taken by
+// every command that analyses or runs a model.
+type shapeFlags struct {
+	inputs, dims, values repeated
+	assume               int64
+}
 
 func (s *shapeFlags) register(fs *flag.FlagSet) {
 	fs.Var(&s.inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
 	fs.Var(&s.dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
+	fs.Var(&s.values, "value", "set an input's value, NAME=V or NAME=V1,V2,... (repeatable; e.g. sr=16000)")
+	fs.Int64Var(&s.assume, "assume-free-dims", 0, "accept guessed figures: free dims (other than batch) no flag sets take size `N`, and the output says so")
 }
 
-// options parses the flags into analysis options.
+// options parses the flags into analysis options. A zero size is a usage
+// error: no model runs on an empty image.
 func (s *shapeFlags) options() (analyze.Options, error) {
-	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}}
+	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}, AssumeFreeDims: s.assume}
+	if s.assume < 0 || s.assume > units.MaxDim {
+		return opt, fmt.Errorf("--assume-free-dims %d is out of range [1, 2^40]", s.assume)
+	}
 	for _, s := range s.inputs {
 		name, val, ok := strings.Cut(s, "=")
 		if !ok || name == "" {
@@ -139,6 +149,9 @@ func (s *shapeFlags) options() (analyze.Options, error) {
 		if err != nil {
 			return opt, fmt.Errorf("--input %s: %v", name, err)
 		}
+		if slices.Contains(d, 0) {
+			return opt, fmt.Errorf("--input %s=%s: a dim of size 0 (want sizes >= 1)", name, val)
+		}
 		opt.Inputs[name] = d
 	}
 	for _, s := range s.dims {
@@ -147,12 +160,48 @@ func (s *shapeFlags) options() (analyze.Options, error) {
 		if !ok || name == "" || err != nil {
 			return opt, fmt.Errorf("--dim %q: want NAME=N, e.g. batch=1", s)
 		}
-		if v < 0 || v > units.MaxDim {
-			return opt, fmt.Errorf("--dim %s: %d is out of range [0, 2^40]", name, v)
+		if v < 1 || v > units.MaxDim {
+			return opt, fmt.Errorf("--dim %s: %d is out of range [1, 2^40]", name, v)
 		}
 		opt.Dims[name] = v
 	}
+	for _, s := range s.values {
+		name, val, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return opt, fmt.Errorf("--value %q: want NAME=V, e.g. sr=16000", s)
+		}
+		v, err := parseValues(val)
+		if err != nil {
+			return opt, fmt.Errorf("--value %s: %v", name, err)
+		}
+		if opt.Values == nil {
+			opt.Values = map[string][]float64{}
+		}
+		opt.Values[name] = v
+	}
 	return opt, nil
+}
+
+// maxValues bounds a --value literal: it sets control inputs (a sample
+// rate, a flag, a few sizes), not tensors of data.
+const maxValues = 64
+
+// parseValues reads 16000, 0.5, or a short list 1,2,3 (brackets allowed).
+func parseValues(s string) ([]float64, error) {
+	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "["), "]")
+	parts := strings.Split(s, ",")
+	if len(parts) > maxValues {
+		return nil, fmt.Errorf("%d values; at most %d", len(parts), maxValues)
+	}
+	out := make([]float64, len(parts))
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%q is not a number", p)
+		}
+		out[i] = v
+	}
+	return out, nil
 }
 
 // setFlags are the flags given on the command line.

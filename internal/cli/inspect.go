@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/netscore/netscore/internal/analyze"
@@ -45,6 +47,9 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return usageErr(stderr, "inspect", err)
 	}
+	// One set of flags over many models: each takes the --input and
+	// --value names it has; the others are listed below.
+	bind.SkipUnknownInputs = len(paths) > 1
 	req := inspect.Request{Bind: bind, MACs: inspect.Convention(*macs), Layers: *layers || *netron != "", Jobs: *jobs}
 	bar := newProgress(stderr, "models")
 	results := inspect.Files(ctx, paths, req, bar.Update)
@@ -72,6 +77,11 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		good = append(good, r.Summary)
 	}
+	for _, s := range good {
+		if len(s.SkippedInputs) > 0 {
+			fmt.Fprintf(stderr, "netscore: %s: no input %s; analysed without it\n", s.Model, strings.Join(s.SkippedInputs, ", "))
+		}
+	}
 	// Only the single-model card and JSON carry warnings: repeat them on
 	// stderr for the other forms, so no unbound dim passes unnoticed.
 	if card := *format == "table" && len(good) == 1 && len(paths) == 1; !card && *format != "json" {
@@ -91,6 +101,10 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return ExitFailed
 		}
 	}
+	if unused := unusedInputs(bind, good); len(unused) > 0 && len(good) > 0 {
+		fmt.Fprintf(stderr, "netscore inspect: %s fits none of the models\n", strings.Join(unused, ", "))
+		return ExitUsage
+	}
 	if misbound == len(paths) { // --input fits none of the models: a usage error
 		return ExitUsage
 	}
@@ -101,4 +115,29 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// unusedInputs are the --input and --value names no analysed model has.
+func unusedInputs(bind analyze.Options, ss []*inspect.Summary) []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(bind.Inputs)) {
+		if skippedByAll(name, ss) {
+			out = append(out, "--input "+name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(bind.Values)) {
+		if skippedByAll(name, ss) {
+			out = append(out, "--value "+name)
+		}
+	}
+	return out
+}
+
+func skippedByAll(name string, ss []*inspect.Summary) bool {
+	for _, s := range ss {
+		if !slices.Contains(s.SkippedInputs, name) {
+			return false
+		}
+	}
+	return true
 }

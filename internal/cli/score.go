@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/report"
@@ -114,4 +116,20 @@ func scoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failed(stderr, "score", err)
 	}
 	return ExitOK
+}
+
+// manifestInput adds the input column of a model's manifest row (if the
+// manifest exists and has one) to the flags' shapes and values, which win.
+func manifestInput(ctx context.Context, path, model string, bind analyze.Options) (analyze.Options, error) {
+	if _, err := os.Stat(path); err != nil {
+		return bind, nil // bench and eval create the manifest
+	}
+	row, err := manifest.Lookup(ctx, manifest.File(path), path, model)
+	if err != nil {
+		return bind, nil
+	}
+	if bind, err = row.Bind(bind); err != nil {
+		return bind, fmt.Errorf("%s %v", path, err)
+	}
+	return bind, nil
 }

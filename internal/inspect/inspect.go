@@ -21,6 +21,9 @@ type Request struct {
 	Layers bool `json:"layers,omitempty"`
 	// Jobs bounds the files analysed at once (0: one per CPU).
 	Jobs int `json:"jobs,omitempty"`
+	// PerModel adds shapes and values for single files (by path), as a
+	// manifest's input column gives them; they win over Bind's.
+	PerModel map[string]analyze.Options `json:"per_model,omitempty"`
 }
 
 // Result is one file's summary, or why it has none.
@@ -50,7 +53,11 @@ func File(ctx context.Context, path string, req Request) (s *Summary, err error)
 	if err != nil {
 		return nil, err
 	}
-	r, err := analyze.Analyze(m, req.Bind)
+	bind := req.Bind
+	if pm, ok := req.PerModel[path]; ok {
+		bind = bind.Merge(pm)
+	}
+	r, err := analyze.Analyze(m, bind)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

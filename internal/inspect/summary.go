@@ -67,7 +67,15 @@ type Summary struct {
 	Producer string           `json:"producer,omitempty"` // from the format's metadata
 	Opsets   map[string]int64 `json:"opsets,omitempty"`   // operator sets as the format names them; none for formats without
 
-	MACsConvention      Convention       `json:"macs_convention"`
+	MACsConvention Convention `json:"macs_convention"`
+	// Shapes is "exact" when every input dim was fixed by the file or set
+	// by the user, "guessed" when a free dim took a size nobody gave
+	// (GuessedDims); InputHints propose the --input values that fix them.
+	Shapes      string               `json:"shapes"`
+	GuessedDims []analyze.GuessedDim `json:"guessed_dims,omitempty"`
+	InputHints  []string             `json:"input_hints,omitempty"`
+	// SkippedInputs are --input/--value names this model has no input of.
+	SkippedInputs       []string         `json:"skipped_inputs,omitempty"`
 	Params              int64            `json:"params"`
 	Buffers             int64            `json:"buffers"`
 	MACs                int64            `json:"macs"`
@@ -79,10 +87,34 @@ type Summary struct {
 	Inputs              []Tensor         `json:"inputs"`
 	Outputs             []Tensor         `json:"outputs"`
 	OpHistogram         []OpCount        `json:"op_histogram"`
-	Coverage            Coverage         `json:"coverage"`
-	Uncosted            []OpCount        `json:"uncosted"`
-	Layers              []Layer          `json:"layers,omitempty"`
-	Warnings            []string         `json:"warnings"`
+	// Complete is false when some node could not be costed: MACs and
+	// FLOPs are then lower bounds.
+	Complete bool      `json:"complete"`
+	Coverage Coverage  `json:"coverage"`
+	Uncosted []OpCount `json:"uncosted"`
+	Layers   []Layer   `json:"layers,omitempty"`
+	Warnings []string  `json:"warnings"`
+}
+
+// What Summary.Shapes says.
+const (
+	ShapesExact   = "exact"
+	ShapesGuessed = "guessed"
+)
+
+// Guessed reports whether the figures rest on guessed input sizes.
+func (s *Summary) Guessed() bool { return s.Shapes == ShapesGuessed }
+
+// GuessedText names the guessed dims and the flag that sets them.
+func (s *Summary) GuessedText() string { return analyze.GuessedText(s.GuessedDims, s.InputHints) }
+
+// RefuseGuessed is the error of a job that must not rest on guessed input
+// sizes, unless assume (--assume-free-dims) accepts the guess.
+func (s *Summary) RefuseGuessed(assume int64) error {
+	if !s.Guessed() || assume > 0 {
+		return nil
+	}
+	return &analyze.FreeDimsError{Model: s.Model, Guessed: s.GuessedDims, Hints: s.InputHints}
 }
 
 // Summarize builds the report model of one analysis.
@@ -120,6 +152,11 @@ func Summarize(r *analyze.Result, opt Options) *Summary {
 	for _, io := range r.Outputs {
 		s.Outputs = append(s.Outputs, Tensor(io))
 	}
+	s.Shapes, s.GuessedDims, s.InputHints, s.SkippedInputs = ShapesExact, r.Guessed, r.Hints, r.SkippedInputs
+	if len(r.Guessed) > 0 {
+		s.Shapes = ShapesGuessed
+	}
+	s.Complete = r.NodesCosted == r.Nodes
 	s.Coverage = Coverage{Nodes: r.Nodes, NodesCosted: r.NodesCosted, NodeShare: 1, ParamsShare: 1}
 	if r.Nodes > 0 {
 		s.Coverage.NodeShare = float64(r.NodesCosted) / float64(r.Nodes)

@@ -7,11 +7,16 @@ package manifest
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/format"
+	"github.com/netscore/netscore/internal/units"
 )
 
 // Row is one model's entry.
@@ -25,7 +30,10 @@ type Row struct {
 	Top5    float64 `json:"top5,omitempty"`
 	// LatencyMS is a measured median latency (netscore bench), 0 when none.
 	LatencyMS float64 `json:"latency_ms,omitempty"`
-	Notes     string  `json:"notes,omitempty"`
+	// Input sets the model's input shapes and values, as --input and
+	// --value do: x=1x3x640x640 or input=1x512;sr=16000 (ParseInput).
+	Input string `json:"input,omitempty"`
+	Notes string `json:"notes,omitempty"`
 	// Path is the model file the entry names, resolved against the
 	// manifest's folder and then the working directory; "" for a bare name.
 	Path string `json:"-"`
@@ -125,4 +133,65 @@ func sameFile(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// ParseInput reads an input cell: items NAME=SPEC joined by ";". A SPEC
+// with an "x" (1x3x640x640) or written shape:N is a shape; a number, a
+// list 1,2,3 or value:V is a value (sr=16000).
+func ParseInput(cell string) (analyze.Options, error) {
+	opt := analyze.Options{}
+	for _, item := range strings.Split(cell, ";") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, spec, ok := strings.Cut(item, "=")
+		name, spec = strings.TrimSpace(name), strings.TrimSpace(spec)
+		if !ok || name == "" || spec == "" {
+			return opt, fmt.Errorf("%q: want NAME=1x3x224x224 or NAME=VALUE", item)
+		}
+		shape, isShape := strings.CutPrefix(spec, "shape:")
+		value, isValue := strings.CutPrefix(spec, "value:")
+		switch {
+		case isShape || !isValue && strings.ContainsAny(spec, "xX"):
+			dims, err := units.ParseShape(shape)
+			if err != nil {
+				return opt, err
+			}
+			if slices.Contains(dims, 0) {
+				return opt, fmt.Errorf("%s: a dim of size 0", item)
+			}
+			if opt.Inputs == nil {
+				opt.Inputs = map[string][]int64{}
+			}
+			opt.Inputs[name] = dims
+		default:
+			var vals []float64
+			for _, p := range strings.Split(value, ",") {
+				v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+					return opt, fmt.Errorf("%s: %q is not a number", item, p)
+				}
+				vals = append(vals, v)
+			}
+			if opt.Values == nil {
+				opt.Values = map[string][]float64{}
+			}
+			opt.Values[name] = vals
+		}
+	}
+	return opt, nil
+}
+
+// Bind adds the row's input shapes and values to over's; over's (flags
+// given for this one model) win.
+func (r Row) Bind(over analyze.Options) (analyze.Options, error) {
+	if r.Input == "" {
+		return over, nil
+	}
+	opt, err := ParseInput(r.Input)
+	if err != nil {
+		return over, fmt.Errorf("line %d: input %q: %v", r.Line, r.Input, err)
+	}
+	return opt.Merge(over), nil
 }

@@ -66,6 +66,11 @@ func Read(path string) ([]Row, []error, error) {
 			rowErr(line, "%s: latency_ms %q is not a positive number", model, r["latency_ms"])
 			continue
 		}
+		row.Input = strings.TrimSpace(r["input"])
+		if _, err := ParseInput(row.Input); err != nil {
+			rowErr(line, "%s: input %q: %v", model, row.Input, err)
+			continue
+		}
 		for _, cand := range []string{filepath.Join(filepath.Dir(path), model), model} {
 			if st, err := os.Stat(cand); err == nil && !st.IsDir() {
 				row.Path = cand

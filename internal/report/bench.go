@@ -57,9 +57,16 @@ func writeBenchTable(w io.Writer, r *bench.Result) error {
 		{"peak RSS", units.Bytes(r.PeakRSSBytes)},
 	}
 	if r.MACs != nil {
-		macs := fmt.Sprintf("%s (%s)", units.Count(*r.MACs), r.MACsConvention)
+		atLeast := ""
+		if r.MACsComplete != nil && !*r.MACsComplete {
+			atLeast = "≥ "
+		}
+		macs := fmt.Sprintf("%s%s (%s)", atLeast, units.Count(*r.MACs), r.MACsConvention)
 		if r.AchievedGMACsPerS != nil {
-			macs += fmt.Sprintf(", achieved %.2f GMAC/s at p50", *r.AchievedGMACsPerS)
+			macs += fmt.Sprintf(", achieved %s%.2f GMAC/s at p50", atLeast, *r.AchievedGMACsPerS)
+		}
+		if atLeast != "" {
+			macs += "; some nodes uncosted: lower bounds"
 		}
 		lines = append(lines, [2]string{"MACs", macs}, [2]string{"params", units.Count(*r.Params)})
 	} else {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -15,7 +16,7 @@ import (
 
 // RankedColumns are the CSV columns of a comparison.
 var RankedColumns = []string{"rank", "name", "source", "top1", "top5", "params_m", "gmacs", "netscore", "density",
-	"acc_per_gmac", "pareto_macs", "pareto_params", "image_size", "params", "macs", "note", "latency_ms", "latency_score"}
+	"acc_per_gmac", "pareto_macs", "pareto_params", "image_size", "params", "macs", "note", "latency_ms", "latency_score", "coverage", "complete", "shapes"}
 
 // WriteComparison renders a comparison as table, json, csv or md.
 func WriteComparison(w io.Writer, format string, c *score.Comparison) error {
@@ -40,21 +41,27 @@ func WriteComparison(w io.Writer, format string, c *score.Comparison) error {
 		if c.Title != "" {
 			fmt.Fprintf(w, "### %s\n\n", c.Title)
 		}
-		lat := c.HasLatency()
+		lat, cov := c.HasLatency(), analysed(c)
 		head, rule := "| # | network | source | top-1 % | params (M) | GMACs | NetScore Ω | density (%/M) | Pareto |", "|---:|---|---|---:|---:|---:|---:|---:|---|"
 		if lat {
 			head, rule = head+" p50 ms | Λ (latency) |", rule+"---:|---:|"
 		}
+		if cov {
+			head, rule = head+" coverage |", rule+"---:|"
+		}
 		fmt.Fprintln(w, head)
 		fmt.Fprintln(w, rule)
 		for _, r := range rows {
-			fmt.Fprintf(w, "| %d | %s | %s | %.2f | %.3f | %.3f | %.2f | %.2f | %s |", r.Rank, mdEscape(r.Name), r.Source,
-				r.Top1, r.ParamsM, r.GMACs, r.NetScore, r.Density, paretoMark(r))
+			fmt.Fprintf(w, "| %d | %s | %s | %.2f | %.3f | %s | %.2f | %.2f | %s |", r.Rank, mdEscape(r.Name), r.Source,
+				r.Top1, r.ParamsM, lowerBound(r, gmacsText(r.GMACs)), r.NetScore, r.Density, paretoMark(r))
 			switch {
 			case lat && r.LatencyMS > 0:
 				fmt.Fprintf(w, " %.3f | %.2f |", r.LatencyMS, r.LatencyScore)
 			case lat:
 				fmt.Fprint(w, " - | - |")
+			}
+			if cov {
+				fmt.Fprintf(w, " %s |", coverageCell(r))
 			}
 			fmt.Fprintln(w)
 		}
@@ -67,20 +74,26 @@ func WriteComparison(w io.Writer, format string, c *score.Comparison) error {
 			fmt.Fprintln(w, c.Title)
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		lat := c.HasLatency()
+		lat, cov := c.HasLatency(), analysed(c)
 		head := "#\tnetwork\tsource\ttop-1 %\tparams\tMACs\tΩ\tdensity\tPareto\t"
 		if lat {
 			head += "p50 ms\tΛ (latency)\t"
 		}
+		if cov {
+			head += "coverage\t"
+		}
 		fmt.Fprintln(tw, head)
 		for i, r := range rows {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%s\t%.2f\t%.2f\t%s\t", r.Rank, r.Name, r.Source, r.Top1,
-				units.Count(int64(c.Entries[i].ParamsM*1e6+0.5)), units.Count(int64(c.Entries[i].GMACs*1e9+0.5)), r.NetScore, r.Density, paretoMark(r))
+				units.Count(int64(c.Entries[i].ParamsM*1e6+0.5)), lowerBound(r, units.Count(int64(c.Entries[i].GMACs*1e9+0.5))), r.NetScore, r.Density, paretoMark(r))
 			switch {
 			case lat && r.LatencyMS > 0:
 				fmt.Fprintf(tw, "%.3f\t%.2f\t", r.LatencyMS, r.LatencyScore)
 			case lat:
 				fmt.Fprint(tw, "-\t-\t")
+			}
+			if cov {
+				fmt.Fprintf(tw, "%s\t", coverageCell(r))
 			}
 			fmt.Fprintln(tw)
 		}
@@ -100,7 +113,54 @@ func WriteComparison(w io.Writer, format string, c *score.Comparison) error {
 func RankedRecord(r score.RankedRow) []string {
 	return []string{strconv.Itoa(r.Rank), r.Name, r.Source, f64(r.Top1), optF64(r.Top5), f64(r.ParamsM), f64(r.GMACs),
 		f64(r.NetScore), f64(r.Density), f64(r.AccPerGMAC), strconv.FormatBool(r.ParetoMACs), strconv.FormatBool(r.ParetoParams),
-		optInt(r.ImageSize), optI64(r.Params), optI64(r.MACs), r.Note, optF64(r.LatencyMS), optF64(r.LatencyScore)}
+		optInt(r.ImageSize), optI64(r.Params), optI64(r.MACs), r.Note, optF64(r.LatencyMS), optF64(r.LatencyScore),
+		optShare(r.Coverage), optBool(r.Complete), r.Shapes}
+}
+
+func optShare(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return f64(*v)
+}
+
+func optBool(v *bool) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatBool(*v)
+}
+
+// analysed reports whether a comparison holds analysed models: their
+// coverage is then shown beside the references'.
+func analysed(c *score.Comparison) bool {
+	for _, e := range c.Entries {
+		if e.Summary != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// coverageCell is an analysed model's share of nodes costed, "-" for a
+// reference.
+func coverageCell(r score.RankedRow) string {
+	if r.Coverage == nil {
+		return "-"
+	}
+	s := fmt.Sprintf("%.1f%%", 100**r.Coverage)
+	if r.Shapes == "guessed" {
+		s += " guessed"
+	}
+	return s
+}
+
+// lowerBound marks a MACs figure that uncosted nodes make a lower bound.
+func lowerBound(r score.RankedRow, text string) string {
+	if r.Complete != nil && !*r.Complete {
+		return "≥ " + text
+	}
+	return text
 }
 
 func optI64(v int64) string {
@@ -142,4 +202,19 @@ func paretoMark(r score.RankedRow) string {
 		return "-"
 	}
 	return s
+}
+
+// gmacsText writes GMACs with three decimals, or three significant digits
+// below 0.1 so that a small model never reads 0.000.
+func gmacsText(v float64) string {
+	if v >= 0.1 || v == 0 {
+		return strconv.FormatFloat(v, 'f', 3, 64)
+	}
+	return strconv.FormatFloat(roundSignificant(v, 3), 'f', -1, 64)
+}
+
+// roundSignificant rounds v to n significant digits.
+func roundSignificant(v float64, n int) float64 {
+	scale := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(v))))
+	return math.Round(v*scale) / scale
 }

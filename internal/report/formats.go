@@ -55,7 +55,8 @@ func encodeJSON(w io.Writer, v any) error {
 
 // SummaryColumns are the CSV columns of the per-model form.
 var SummaryColumns = []string{"model", "format", "macs_convention", "params", "buffers", "macs", "flops",
-	"weight_bytes", "activation_bytes", "peak_activation_bytes", "nodes", "nodes_costed", "uncosted", "inputs", "outputs"}
+	"weight_bytes", "activation_bytes", "peak_activation_bytes", "nodes", "nodes_costed", "uncosted", "inputs", "outputs",
+	"complete", "shapes", "guessed_dims"}
 
 // LayerColumns are the CSV columns of the per-layer form (--layers).
 var LayerColumns = []string{"model", "scope", "name", "op", "output_shapes", "params", "macs", "flops", "share", "repeat", "costed", "in_total", "reason"}
@@ -80,7 +81,8 @@ func writeCSV(w io.Writer, ss []*inspect.Summary) error {
 		for _, s := range ss {
 			_ = cw.Write([]string{s.Model, s.Format, string(s.MACsConvention), i64(s.Params), i64(s.Buffers), i64(s.MACs), i64(s.FLOPs),
 				i64(s.WeightBytes), i64(s.ActivationBytes), i64(s.PeakActivationBytes), strconv.Itoa(s.Coverage.Nodes),
-				strconv.Itoa(s.Coverage.NodesCosted), opList(s.Uncosted, ";"), ioList(s.Inputs), ioList(s.Outputs)})
+				strconv.Itoa(s.Coverage.NodesCosted), opList(s.Uncosted, ";"), ioList(s.Inputs), ioList(s.Outputs),
+				strconv.FormatBool(s.Complete), s.Shapes, guessedList(s)})
 		}
 	}
 	cw.Flush()
@@ -88,6 +90,24 @@ func writeCSV(w io.Writer, ss []*inspect.Summary) error {
 }
 
 func i64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// guessedList writes the guessed dims for a CSV cell: x[2]=1;x[3]=1.
+func guessedList(s *inspect.Summary) string {
+	parts := make([]string, len(s.GuessedDims))
+	for i, g := range s.GuessedDims {
+		parts[i] = fmt.Sprintf("%s[%d]=%d", g.Input, g.Index, g.Size)
+	}
+	return strings.Join(parts, ";")
+}
+
+// atLeast writes a total that is a lower bound (some node uncosted) with
+// "≥ " before it.
+func atLeast(s *inspect.Summary, text string) string {
+	if s.Complete {
+		return text
+	}
+	return "≥ " + text
+}
 
 func ioList(ts []inspect.Tensor) string {
 	parts := make([]string, len(ts))
@@ -117,10 +137,10 @@ func macsLabel(s *inspect.Summary) string {
 func writeTable(w io.Writer, ss []*inspect.Summary) error {
 	if len(ss) > 1 && ss[0].Layers == nil {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "model\tparams\t%s\tFLOPs\tweights\tpeak act.\tcoverage\t\n", macsLabel(ss[0]))
+		fmt.Fprintf(tw, "model\tparams\t%s\tFLOPs\tweights\tpeak act.\tcoverage\tshapes\t\n", macsLabel(ss[0]))
 		for _, s := range ss {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", clean(s.Model), units.Count(s.Params), units.Count(s.MACs), units.Count(s.FLOPs),
-				units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", clean(s.Model), units.Count(s.Params), atLeast(s, units.Count(s.MACs)), atLeast(s, units.Count(s.FLOPs)),
+				units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare), s.Shapes)
 		}
 		return tw.Flush()
 	}
@@ -145,8 +165,8 @@ func writeCard(w io.Writer, s *inspect.Summary) {
 	if s.Buffers > 0 {
 		row("buffers", fmt.Sprintf("%s  (%s, BatchNorm running statistics)", units.Count(s.Buffers), units.Grouped(s.Buffers)))
 	}
-	row(macsLabel(s), fmt.Sprintf("%s  (%s)", units.Count(s.MACs), units.Grouped(s.MACs)))
-	row("FLOPs", fmt.Sprintf("%s  (%s)", units.Count(s.FLOPs), units.Grouped(s.FLOPs)))
+	row(macsLabel(s), atLeast(s, fmt.Sprintf("%s  (%s)", units.Count(s.MACs), units.Grouped(s.MACs))))
+	row("FLOPs", atLeast(s, fmt.Sprintf("%s  (%s)", units.Count(s.FLOPs), units.Grouped(s.FLOPs))))
 	row("weights", units.Bytes(s.WeightBytes)+dtypeBreakdown(s.WeightBytesByDType))
 	row("activations", fmt.Sprintf("peak %s live (inputs included), %s produced by the nodes", units.Bytes(s.PeakActivationBytes), units.Bytes(s.ActivationBytes)))
 	for i, t := range s.Inputs {
@@ -155,8 +175,15 @@ func writeCard(w io.Writer, s *inspect.Summary) {
 	for i, t := range s.Outputs {
 		row(pick(i == 0, "outputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, units.Shape(t.Shape)))
 	}
-	row("coverage", fmt.Sprintf("%d/%d nodes costed (%s), %s of params in costed nodes", s.Coverage.NodesCosted, s.Coverage.Nodes,
-		units.Percent(s.Coverage.NodeShare), units.Percent(s.Coverage.ParamsShare)))
+	coverage := fmt.Sprintf("%d/%d nodes costed (%s), %s of params in costed nodes", s.Coverage.NodesCosted, s.Coverage.Nodes,
+		units.Percent(s.Coverage.NodeShare), units.Percent(s.Coverage.ParamsShare))
+	if !s.Complete {
+		coverage += "; MACs and FLOPs are lower bounds"
+	}
+	row("coverage", coverage)
+	if s.Guessed() {
+		row("shapes", "GUESSED: "+clean(s.GuessedText()))
+	}
 	row("ops", opList(s.OpHistogram, " "))
 	if len(s.Uncosted) > 0 {
 		row("uncosted", opList(s.Uncosted, " "))
@@ -236,10 +263,10 @@ func writeLayers(w io.Writer, s *inspect.Summary) {
 }
 
 func writeMarkdown(w io.Writer, ss []*inspect.Summary) error {
-	fmt.Fprintf(w, "| model | params | %s | FLOPs | weights | peak activations | coverage |\n|---|---:|---:|---:|---:|---:|---:|\n", macsLabel(first(ss)))
+	fmt.Fprintf(w, "| model | params | %s | FLOPs | weights | peak activations | coverage | shapes |\n|---|---:|---:|---:|---:|---:|---:|---|\n", macsLabel(first(ss)))
 	for _, s := range ss {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(s.Model), units.Count(s.Params), units.Count(s.MACs),
-			units.Count(s.FLOPs), units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(s.Model), units.Count(s.Params), atLeast(s, units.Count(s.MACs)),
+			atLeast(s, units.Count(s.FLOPs)), units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare), s.Shapes)
 	}
 	for _, s := range ss {
 		if s.Layers == nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/plot"
 	"github.com/netscore/netscore/internal/score"
 )
@@ -25,6 +26,8 @@ const (
 	colModel        // the analysed file of a user's model
 	colLatency      // measured p50 ms (netscore bench); null when none
 	colLatencyScore // Λ, from it
+	colCoverage     // share of an analysed model's nodes costed; null for references
+	colShapes       // "guessed" when an analysed model's input sizes were guessed
 )
 
 // ranking is the page's ranked table.
@@ -64,6 +67,13 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 		}
 	}
 	latency := c.HasLatency()
+	analysed, guessed := false, false
+	for i := range c.Entries {
+		if s := c.Entries[i].Summary; s != nil {
+			analysed = true
+			guessed = guessed || s.Guessed()
+		}
+	}
 	// The table is laid out only when scrolled near (content-visibility): a
 	// thousand rows would otherwise hold up the first paint.
 	t := ranking{Height: 26 + 22*len(c.Entries)}
@@ -77,6 +87,12 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 	if latency {
 		t.Columns = append(t.Columns, column{"p50 ms", colLatency, false, true}, column{"Λ (latency)", colLatencyScore, true, true})
 	}
+	if analysed { // MACs below 100 % coverage are lower bounds
+		t.Columns = append(t.Columns, column{"coverage", colCoverage, false, true})
+	}
+	if guessed {
+		t.Columns = append(t.Columns, column{"shapes", colShapes, false, false})
+	}
 	t.Columns = append(t.Columns, column{"Pareto", colPareto, true, false})
 
 	data := make([][]any, len(c.Entries))
@@ -89,9 +105,12 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 		if e.ParetoParams {
 			pareto++
 		}
-		model := ""
-		if e.Summary != nil {
-			model = e.Summary.Model
+		model, coverage, shapes, gmacs := "", any(nil), "", cell(e.GMACs, "")
+		if s := e.Summary; s != nil {
+			model, coverage, shapes = s.Model, s.Coverage.NodeShare, s.Shapes
+			if !s.Complete {
+				gmacs = "≥ " + gmacs
+			}
 		}
 		user := 0
 		if !e.IsReference() {
@@ -99,7 +118,7 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 		}
 		data[i] = []any{e.Name, sourceLabel(e.Source), jsonNum(e.Top1), jsonNum(e.ParamsM), jsonNum(e.GMACs),
 			jsonNum(e.NetScore), jsonNum(e.Density), e.Rank, user, pareto, jsonNum(e.Top5), model,
-			optNum(e.LatencyMS), optNum(e.LatencyScore)}
+			optNum(e.LatencyMS), optNum(e.LatencyScore), coverage, shapes}
 
 		r := rankingRow{Key: i, User: !e.IsReference(), Source: string(e.Source), SourceLabel: sourceLabel(e.Source),
 			Rank: e.Rank, Name: e.Name, Model: model, ParetoMACs: e.ParetoMACs, ParetoParams: e.ParetoParams}
@@ -107,9 +126,18 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 		if anyTop5 {
 			r.Figures = append(r.Figures, cell(e.Top5, "%.2f"))
 		}
-		r.Figures = append(r.Figures, cell(e.ParamsM, ""), cell(e.GMACs, ""), cell(e.NetScore, "%.2f"), cell(e.Density, ""))
+		r.Figures = append(r.Figures, cell(e.ParamsM, ""), gmacs, cell(e.NetScore, "%.2f"), cell(e.Density, ""))
 		if latency {
 			r.Figures = append(r.Figures, cell(e.LatencyMS, "%.3f"), cell(e.LatencyScore, "%.2f"))
+		}
+		if analysed {
+			r.Figures = append(r.Figures, "–")
+			if e.Summary != nil {
+				r.Figures[len(r.Figures)-1] = fmt.Sprintf("%.1f%%", 100*e.Summary.Coverage.NodeShare)
+			}
+		}
+		if guessed {
+			r.Figures = append(r.Figures, pick(shapes == inspect.ShapesGuessed, "guessed", "–"))
 		}
 		t.Rows = append(t.Rows, r)
 	}

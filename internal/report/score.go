@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/netscore/netscore/internal/analyze"
+	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/units"
 )
@@ -20,12 +22,22 @@ func WriteScorecard(w io.Writer, format string, c *score.Card) error {
 	default:
 		return fmt.Errorf("unknown format %q (want table or json)", format)
 	}
+	upTo, atLeast := "", ""
+	if !c.Complete {
+		upTo, atLeast = "≤ ", "≥ "
+	}
 	fmt.Fprintf(w, "model       %s\n", c.Model)
-	fmt.Fprintf(w, "NetScore    %.2f   (top-1 %.2f%%, %s params, %s MACs)\n", c.NetScore, c.Top1, units.Count(c.Params), units.Count(c.MACs))
+	fmt.Fprintf(w, "NetScore    %s%.2f   (top-1 %.2f%%, %s params, %s%s MACs)\n", upTo, c.NetScore, c.Top1, units.Count(c.Params), atLeast, units.Count(c.MACs))
 	fmt.Fprintf(w, "density     %.2f %% per M params\n", c.Density)
 	fmt.Fprintf(w, "acc/GMAC    %.2f %% per GMAC\n", c.AccPerGMAC)
 	if c.LatencyMS > 0 {
 		fmt.Fprintf(w, "latency Λ   %.2f   (p50 %.3f ms in place of MACs; compare only with models measured the same way)\n", c.LatencyScore, c.LatencyMS)
+	}
+	if !c.Complete {
+		fmt.Fprintf(w, "coverage    %s of nodes costed (uncosted: %s): MACs are a lower bound, NetScore an upper one\n", units.Percent(c.Coverage), opList(c.Uncosted, " "))
+	}
+	if c.Shapes == inspect.ShapesGuessed {
+		fmt.Fprintf(w, "shapes      GUESSED (--assume-free-dims): %s\n", analyze.GuessedText(c.GuessedDims, c.InputHints))
 	}
 	if c.References > 0 {
 		fmt.Fprintf(w, "rank        %d of %d against %s (better than %.0f%% of them)\n", c.Rank, c.Of, score.ReferenceLabel(c.Reference), c.Percentile)
@@ -61,6 +73,10 @@ func WriteCheck(out, problems io.Writer, r *score.CheckResult) {
 			return units.Count(int64(x))
 		}
 		switch {
+		case v.Err != "" && v.Unit == score.ScoreUnit && v.Got != 0:
+			fmt.Fprintf(problems, "netscore check: %s: NetScore is at most %.2f (minimum %.2f): %s\n", r.Model, v.Got, v.Limit, v.Err)
+		case v.Err != "" && v.Got != 0:
+			fmt.Fprintf(problems, "netscore check: %s: %s is at least %s (budget %s): %s\n", r.Model, v.Budget, show(v.Got), show(v.Limit), v.Err)
 		case v.Err != "":
 			fmt.Fprintf(problems, "netscore check: %s: %s\n", r.Model, v.Err)
 		case v.Budget == "coverage":
@@ -70,17 +86,17 @@ func WriteCheck(out, problems io.Writer, r *score.CheckResult) {
 			}
 			fmt.Fprintf(problems, "netscore check: %s: only %s of nodes costed (uncosted: %s); the counts are lower bounds\n", r.Model, units.Percent(v.Got), strings.Join(ops, " "))
 		case v.Unit == score.ScoreUnit && v.OK:
-			fmt.Fprintf(out, "ok  NetScore %.2f >= %.2f\n", v.Got, v.Limit)
+			fmt.Fprintf(out, "ok  NetScore %s%.2f >= %.2f\n", pick(v.LowerBound, "≤ ", ""), v.Got, v.Limit)
 		case v.Unit == score.ScoreUnit:
-			fmt.Fprintf(problems, "netscore check: %s: NetScore is %.2f, under the minimum of %.2f\n", r.Model, v.Got, v.Limit)
+			fmt.Fprintf(problems, "netscore check: %s: NetScore is %s%.2f, under the minimum of %.2f\n", r.Model, pick(v.LowerBound, "at most ", ""), v.Got, v.Limit)
 		case v.OK:
-			fmt.Fprintf(out, "ok  %s %s <= %s\n", v.Budget, show(v.Got), show(v.Limit))
+			fmt.Fprintf(out, "ok  %s %s%s <= %s\n", v.Budget, pick(v.LowerBound, "≥ ", ""), show(v.Got), show(v.Limit))
 		default:
 			g, m := show(v.Got), show(v.Limit)
 			if g == m { // rounding hides the difference: give the exact figures
 				g, m = units.Grouped(int64(v.Got)), units.Grouped(int64(v.Limit))
 			}
-			fmt.Fprintf(problems, "netscore check: %s: %s is %s, over the budget of %s\n", r.Model, v.Budget, g, m)
+			fmt.Fprintf(problems, "netscore check: %s: %s is %s%s, over the budget of %s\n", r.Model, v.Budget, pick(v.LowerBound, "at least ", ""), g, m)
 		}
 	}
 }

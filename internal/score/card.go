@@ -2,6 +2,7 @@ package score
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/netscore/netscore/internal/analyze"
@@ -50,7 +51,17 @@ type Card struct {
 	ParetoParams bool       `json:"pareto_params"`
 	LatencyMS    float64    `json:"latency_ms,omitempty"`
 	LatencyScore float64    `json:"latency_score,omitempty"`
-	Warnings     []string   `json:"warnings"`
+	// Complete is false when some node could not be costed: MACs are then
+	// a lower bound and NetScore an upper one. Coverage is the share of
+	// nodes costed.
+	Complete bool    `json:"complete"`
+	Coverage float64 `json:"coverage"`
+	// Shapes is "guessed" when free input dims took --assume-free-dims.
+	Shapes      string               `json:"shapes"`
+	GuessedDims []analyze.GuessedDim `json:"guessed_dims,omitempty"`
+	InputHints  []string             `json:"input_hints,omitempty"`
+	Uncosted    []inspect.OpCount    `json:"uncosted,omitempty"`
+	Warnings    []string             `json:"warnings"`
 	// References is how many reference networks the model was ranked
 	// among (0: none asked for).
 	References int `json:"-"`
@@ -61,21 +72,30 @@ type Card struct {
 
 // Score analyses a model and scores it against the reference set.
 func Score(ctx context.Context, req CardRequest) (*Card, error) {
-	top1, latency := req.Top1, req.LatencyMS
-	if req.Manifest != nil && top1 == 0 {
-		row, err := manifest.Lookup(ctx, req.Manifest, req.ManifestName, req.Model)
-		if err != nil {
-			return nil, request.Wrap(err)
+	top1, latency, bind := req.Top1, req.LatencyMS, req.Bind
+	var row manifest.Row
+	rowErr := errors.New("no manifest")
+	if req.Manifest != nil {
+		if row, rowErr = manifest.Lookup(ctx, req.Manifest, req.ManifestName, req.Model); rowErr == nil {
+			var err error
+			if bind, err = row.Bind(bind); err != nil {
+				return nil, request.Wrap(fmt.Errorf("%s: %v", req.ManifestName, err))
+			}
 		}
-		if !row.HasTop1 {
-			return nil, request.Wrap(fmt.Errorf("%s has a latency but no top-1 for %s: run netscore eval --manifest, or pass --top1", req.ManifestName, req.Model))
-		}
+	}
+	switch {
+	case top1 != 0:
+	case req.Manifest == nil:
+		return nil, request.Errorf("--top1 (the model's top-1 accuracy in percent) or --manifest is required")
+	case rowErr != nil:
+		return nil, request.Wrap(rowErr)
+	case !row.HasTop1:
+		return nil, request.Wrap(fmt.Errorf("%s has a latency but no top-1 for %s: run netscore eval --manifest, or pass --top1", req.ManifestName, req.Model))
+	default:
 		top1 = row.Top1
 		if latency == 0 {
 			latency = row.LatencyMS
 		}
-	} else if top1 == 0 {
-		return nil, request.Errorf("--top1 (the model's top-1 accuracy in percent) or --manifest is required")
 	}
 	a, err := req.Settings.Accuracy(top1)
 	if err != nil {
@@ -89,8 +109,11 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	if err != nil {
 		return nil, request.Wrap(err)
 	}
-	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: req.Bind})
+	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: bind})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.RefuseGuessed(bind.AssumeFreeDims); err != nil {
 		return nil, err
 	}
 	ps := req.Settings.Params()
@@ -101,7 +124,8 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 		return nil, fmt.Errorf("%s: %v", req.Model, err)
 	}
 	card := &Card{Model: req.Model, Top1: a, Params: s.Params, MACs: s.MACs, Reference: req.Reference, Of: len(ranked),
-		Warnings: s.Warnings, References: len(refs), Hints: hints}
+		Warnings: s.Warnings, References: len(refs), Hints: hints, Complete: s.Complete, Coverage: s.Coverage.NodeShare,
+		Shapes: s.Shapes, GuessedDims: s.GuessedDims, InputHints: s.InputHints, Uncosted: s.Uncosted}
 	for i, r := range ranked {
 		if r.Source != UserSource {
 			continue

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/inspect"
+	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/request"
 )
 
@@ -19,17 +21,23 @@ type Budgets struct {
 	// MinNetScore needs Top1.
 	MinNetScore *float64 `json:"min_netscore,omitempty"`
 	Top1        *float64 `json:"top1,omitempty"`
-	// MinCoverage is the smallest share of nodes costed (0..1); uncosted
-	// nodes make the counts lower bounds.
-	MinCoverage float64 `json:"min_coverage"`
+	// MinCoverage is the smallest share of nodes costed (0..1), 0 for none.
+	MinCoverage float64 `json:"min_coverage,omitempty"`
+	// AllowUncosted checks lower bounds as if they were exact: without it,
+	// a budget that an uncosted node could break is not verified.
+	AllowUncosted bool `json:"allow_uncosted,omitempty"`
 }
 
 // CheckRequest asks whether a model keeps its budgets.
 type CheckRequest struct {
-	Model    string          `json:"model"`
-	Budgets  Budgets         `json:"budgets"`
-	Bind     analyze.Options `json:"bind"`
-	Settings Settings        `json:"settings"`
+	Model   string  `json:"model"`
+	Budgets Budgets `json:"budgets"`
+	// Manifest, named ManifestName in messages, gives the model's input
+	// shapes and values and, when Budgets has none, its top-1.
+	Manifest     manifest.Store  `json:"-"`
+	ManifestName string          `json:"manifest,omitempty"`
+	Bind         analyze.Options `json:"bind"`
+	Settings     Settings        `json:"settings"`
 }
 
 // Unit says how a budget's figures read.
@@ -50,10 +58,13 @@ type Verdict struct {
 	Got    float64
 	Limit  float64
 	// Err says why the budget could not be checked (a model NetScore
-	// cannot score); the verdict then fails.
+	// cannot score, a lower bound under its limit); the verdict then fails.
 	Err string
 	// Uncosted lists the ops without a cost rule, for the coverage budget.
 	Uncosted []inspect.OpCount
+	// LowerBound says Got is a lower bound (uncosted nodes; an upper bound
+	// for a NetScore).
+	LowerBound bool
 }
 
 // CheckResult is every budget's verdict, in a fixed order.
@@ -92,32 +103,65 @@ func (b Budgets) Validate(s Settings) error {
 
 // Check analyses a model and checks every budget.
 func Check(ctx context.Context, req CheckRequest) (*CheckResult, error) {
-	b := req.Budgets
+	b, bind := req.Budgets, req.Bind
+	if req.Manifest != nil {
+		row, err := manifest.Lookup(ctx, req.Manifest, req.ManifestName, req.Model)
+		if err != nil {
+			return nil, request.Wrap(err)
+		}
+		if bind, err = row.Bind(bind); err != nil {
+			return nil, request.Wrap(fmt.Errorf("%s: %v", req.ManifestName, err))
+		}
+		if b.Top1 == nil && row.HasTop1 {
+			b.Top1 = &row.Top1
+		}
+	}
 	if err := b.Validate(req.Settings); err != nil {
 		return nil, request.Wrap(err)
 	}
-	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: req.Bind})
+	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: bind})
 	if err != nil {
 		return nil, err
 	}
-	res := &CheckResult{Model: req.Model, Warnings: s.Warnings}
-	limit := func(name string, max *float64, got int64, unit Unit) {
-		if max != nil {
-			res.Verdicts = append(res.Verdicts, Verdict{Budget: name, Unit: unit, OK: float64(got) <= *max, Got: float64(got), Limit: *max})
-		}
+	if err := s.RefuseGuessed(bind.AssumeFreeDims); err != nil {
+		return nil, err
 	}
-	limit("macs", b.MaxMACs, s.MACs, CountUnit)
-	limit("params", b.MaxParams, s.Params, CountUnit)
-	limit("weight-bytes", b.MaxWeightBytes, s.WeightBytes, ByteUnit)
-	limit("peak-activation-bytes", b.MaxPeakActivationBytes, s.PeakActivationBytes, ByteUnit)
+	res := &CheckResult{Model: req.Model, Warnings: s.Warnings}
+	// With uncosted nodes, MACs and activation memory are lower bounds:
+	// over the limit is a verified failure, under it unverified.
+	unverified := ""
+	if !s.Complete && !b.AllowUncosted {
+		unverified = fmt.Sprintf("cannot verify: %d nodes uncosted: %s (--allow-uncosted checks the lower bound)",
+			s.Coverage.Nodes-s.Coverage.NodesCosted, opCounts(s.Uncosted))
+	}
+	limit := func(name string, max *float64, got int64, unit Unit, lowerBound bool) {
+		if max == nil {
+			return
+		}
+		v := Verdict{Budget: name, Unit: unit, OK: float64(got) <= *max, Got: float64(got), Limit: *max, LowerBound: lowerBound && !s.Complete}
+		if v.OK && lowerBound && unverified != "" {
+			v.OK, v.Err = false, unverified
+		}
+		res.Verdicts = append(res.Verdicts, v)
+	}
+	limit("macs", b.MaxMACs, s.MACs, CountUnit, true)
+	limit("params", b.MaxParams, s.Params, CountUnit, false) // stored tensors: exact either way
+	limit("weight-bytes", b.MaxWeightBytes, s.WeightBytes, ByteUnit, false)
+	limit("peak-activation-bytes", b.MaxPeakActivationBytes, s.PeakActivationBytes, ByteUnit, true)
 	if b.MinNetScore != nil {
-		v := Verdict{Budget: "netscore", Unit: ScoreUnit, Limit: *b.MinNetScore}
+		v := Verdict{Budget: "netscore", Unit: ScoreUnit, Limit: *b.MinNetScore, LowerBound: !s.Complete}
 		a, _ := req.Settings.Accuracy(*b.Top1) // validated above
 		ns, err := req.Settings.Params().ScoreCounts(a, s.Params, s.MACs)
-		if err != nil {
+		switch {
+		case err != nil:
 			v.Err = fmt.Sprintf("cannot score: %v", err)
-		} else {
+		default:
+			// Lower-bound MACs make Ω an upper bound: under the minimum is
+			// a verified failure.
 			v.Got, v.OK = ns, ns >= *b.MinNetScore
+			if v.OK && unverified != "" {
+				v.OK, v.Err = false, unverified
+			}
 		}
 		res.Verdicts = append(res.Verdicts, v)
 	}
@@ -125,4 +169,13 @@ func Check(ctx context.Context, req CheckRequest) (*CheckResult, error) {
 		res.Verdicts = append(res.Verdicts, Verdict{Budget: "coverage", Unit: ShareUnit, Got: share, Limit: b.MinCoverage, Uncosted: s.Uncosted})
 	}
 	return res, nil
+}
+
+// opCounts writes uncosted ops as Op×count items.
+func opCounts(ops []inspect.OpCount) string {
+	parts := make([]string, len(ops))
+	for i, o := range ops {
+		parts[i] = fmt.Sprintf("%s×%d", o.Op, o.Count)
+	}
+	return strings.Join(parts, " ")
 }

@@ -3,9 +3,12 @@ package score
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/metrics"
@@ -73,21 +76,28 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	if len(paths) == 0 {
 		return out, ErrNoModels
 	}
+	// One set of flags over many models: each takes the inputs it has.
+	req.Inspect.Bind.SkipUnknownInputs = len(paths) > 1
+	req.Inspect.PerModel = perModelBindings(acc, paths, fail)
 	results := inspect.Files(ctx, paths, req.Inspect, progress)
 	ps := req.Settings.Params()
 	var users []zoo.Row
 	summaries := map[string]*inspect.Summary{}
 	top5, latency := map[string]float64{}, map[string]float64{}
 	var unscored []string
+	skipped := map[string][]string{} // model -> --input names it lacks
 	for i, r := range results {
+		if r.Err == nil {
+			r.Err = r.Summary.RefuseGuessed(req.Inspect.Bind.AssumeFreeDims)
+		}
 		if r.Err != nil {
 			fail(r.Err)
 			continue
 		}
-		row, ok := acc[filepath.Clean(paths[i])]
-		if !ok || row.Model == "" {
-			row, ok = acc[manifest.ModelName(paths[i])]
+		if len(r.Summary.SkippedInputs) > 0 {
+			skipped[paths[i]] = r.Summary.SkippedInputs
 		}
+		row, ok := rowFor(acc, paths[i])
 		if !ok || !row.HasTop1 { // no row, or a latency alone
 			unscored = append(unscored, paths[i])
 			continue
@@ -126,6 +136,9 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	}
 	if len(unscored) > 0 {
 		note("not ranked, no top-1 in the manifest: %s", strings.Join(unscored, ", "))
+	}
+	for _, p := range slices.Sorted(maps.Keys(skipped)) {
+		note("%s has no input %s: analysed without it", p, strings.Join(skipped[p], ", "))
 	}
 	ranked, err := RankAll(users, summaries, refs, req.SortBy, ps)
 	if err != nil {
@@ -198,4 +211,32 @@ func joinManifest(ctx context.Context, req CompareRequest, paths []string, fail 
 		}
 	}
 	return acc, paths
+}
+
+// rowFor finds a model's manifest row, by file and then by name.
+func rowFor(acc map[string]manifest.Row, path string) (manifest.Row, bool) {
+	if row, ok := acc[filepath.Clean(path)]; ok && row.Model != "" {
+		return row, true
+	}
+	row, ok := acc[manifest.ModelName(path)]
+	return row, ok
+}
+
+// perModelBindings are the shapes and values the manifest's input column
+// gives each model.
+func perModelBindings(acc map[string]manifest.Row, paths []string, fail func(error)) map[string]analyze.Options {
+	out := map[string]analyze.Options{}
+	for _, p := range paths {
+		row, ok := rowFor(acc, p)
+		if !ok || row.Input == "" {
+			continue
+		}
+		opt, err := manifest.ParseInput(row.Input)
+		if err != nil { // Read checked it; kept for a Store that did not
+			fail(fmt.Errorf("%s: input %q: %v", p, row.Input, err))
+			continue
+		}
+		out[p] = opt
+	}
+	return out
 }

@@ -70,6 +70,11 @@ type RankedRow struct {
 	MACs         int64   `json:"macs,omitempty"`   // exact, for analysed models
 	LatencyMS    float64 `json:"latency_ms,omitempty"`
 	LatencyScore float64 `json:"latency_score,omitempty"`
+	// For analysed models: the share of nodes costed (below 1, MACs are a
+	// lower bound) and whether the input sizes were guessed.
+	Coverage *float64 `json:"coverage,omitempty"`
+	Complete *bool    `json:"complete,omitempty"`
+	Shapes   string   `json:"shapes,omitempty"`
 }
 
 // Row returns the machine-readable form of r.
@@ -82,6 +87,8 @@ func (r *Ranked) Row() RankedRow {
 	}
 	if r.Summary != nil {
 		row.Params, row.MACs = r.Summary.Params, r.Summary.MACs
+		share, complete := r.Summary.Coverage.NodeShare, r.Summary.Complete
+		row.Coverage, row.Complete, row.Shapes = &share, &complete, r.Summary.Shapes
 	}
 	return row
 }
