@@ -119,17 +119,28 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // shapeFlags are --input and --dim, taken by every command that analyses
-// or runs a model.
-type shapeFlags struct{ inputs, dims repeated }
+// or runs a model, and --params, taken by those that count.
+type shapeFlags struct {
+	inputs, dims repeated
+	params       string
+}
 
 func (s *shapeFlags) register(fs *flag.FlagSet) {
 	fs.Var(&s.inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
 	fs.Var(&s.dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
 }
 
+// registerParams adds --params, the params convention.
+func (s *shapeFlags) registerParams(fs *flag.FlagSet) {
+	fs.StringVar(&s.params, "params", string(analyze.Learned), "params convention: learned (one-element literals left out) or stored (every stored tensor read as data)")
+}
+
 // options parses the flags into analysis options.
 func (s *shapeFlags) options() (analyze.Options, error) {
-	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}}
+	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}, Params: analyze.ParamsConvention(s.params)}
+	if s.params != "" && s.params != string(analyze.Learned) && s.params != string(analyze.Stored) {
+		return opt, fmt.Errorf("unknown --params %q (want %s or %s)", s.params, analyze.Learned, analyze.Stored)
+	}
 	for _, s := range s.inputs {
 		name, val, ok := strings.Cut(s, "=")
 		if !ok || name == "" {
