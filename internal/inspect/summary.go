@@ -67,22 +67,23 @@ type Summary struct {
 	Producer string           `json:"producer,omitempty"` // from the format's metadata
 	Opsets   map[string]int64 `json:"opsets,omitempty"`   // operator sets as the format names them; none for formats without
 
-	MACsConvention      Convention       `json:"macs_convention"`
-	Params              int64            `json:"params"`
-	Buffers             int64            `json:"buffers"`
-	MACs                int64            `json:"macs"`
-	FLOPs               int64            `json:"flops"`
-	WeightBytes         int64            `json:"weight_bytes"`
-	WeightBytesByDType  map[string]int64 `json:"weight_bytes_by_dtype"`
-	ActivationBytes     int64            `json:"activation_bytes"`
-	PeakActivationBytes int64            `json:"peak_activation_bytes"`
-	Inputs              []Tensor         `json:"inputs"`
-	Outputs             []Tensor         `json:"outputs"`
-	OpHistogram         []OpCount        `json:"op_histogram"`
-	Coverage            Coverage         `json:"coverage"`
-	Uncosted            []OpCount        `json:"uncosted"`
-	Layers              []Layer          `json:"layers,omitempty"`
-	Warnings            []string         `json:"warnings"`
+	MACsConvention      Convention               `json:"macs_convention"`
+	ParamsConvention    analyze.ParamsConvention `json:"params_convention"` // learned or stored (docs/counting.md)
+	Params              int64                    `json:"params"`
+	Buffers             int64                    `json:"buffers"`
+	MACs                int64                    `json:"macs"`
+	FLOPs               int64                    `json:"flops"`
+	WeightBytes         int64                    `json:"weight_bytes"`
+	WeightBytesByDType  map[string]int64         `json:"weight_bytes_by_dtype"`
+	ActivationBytes     int64                    `json:"activation_bytes"`
+	PeakActivationBytes int64                    `json:"peak_activation_bytes"`
+	Inputs              []Tensor                 `json:"inputs"`
+	Outputs             []Tensor                 `json:"outputs"`
+	OpHistogram         []OpCount                `json:"op_histogram"`
+	Coverage            Coverage                 `json:"coverage"`
+	Uncosted            []OpCount                `json:"uncosted"`
+	Layers              []Layer                  `json:"layers,omitempty"`
+	Warnings            []string                 `json:"warnings"`
 }
 
 // Summarize builds the report model of one analysis.
@@ -99,7 +100,7 @@ func Summarize(r *analyze.Result, opt Options) *Summary {
 	}
 	s := &Summary{
 		Model: r.Model.Path, Format: r.Model.Format,
-		MACsConvention: conv, Params: r.Params, Buffers: r.Buffers,
+		MACsConvention: conv, ParamsConvention: r.ParamsConvention, Params: r.Params, Buffers: r.Buffers,
 		MACs: macs(r.MACs, r.Ops), FLOPs: r.FLOPs(), WeightBytes: r.WeightBytes,
 		WeightBytesByDType: r.WeightBytesByDType, ActivationBytes: r.ActivationBytes,
 		PeakActivationBytes: r.PeakActivationBytes, Warnings: r.Warnings,
