@@ -27,6 +27,9 @@ func (o Options) Merge(more Options) Options {
 	if more.AssumeFreeDims > 0 {
 		out.AssumeFreeDims = more.AssumeFreeDims
 	}
+	if more.Params != "" {
+		out.Params = more.Params
+	}
 	return out
 }
 
@@ -40,10 +43,11 @@ func mergeMap[V any](a, b map[string]V) map[string]V {
 	return out
 }
 
-// Options bind free input dimensions.
+// Options bind free input dimensions and choose the params convention.
 type Options struct {
 	Inputs map[string][]int64 `json:"inputs,omitempty"` // input name -> full shape
 	Dims   map[string]int64   `json:"dims,omitempty"`   // symbolic dim name -> size
+	Params ParamsConvention   `json:"params,omitempty"` // learned when empty
 	// Values are an input's values (a scalar or a short literal): value
 	// propagation and If conditions read them; a runtime feeds them.
 	Values map[string][]float64 `json:"values,omitempty"`
@@ -84,6 +88,7 @@ type IO struct {
 // Result is the whole analysis of one model.
 type Result struct {
 	Model               *graph.Model
+	ParamsConvention    ParamsConvention
 	Params              int64
 	Buffers             int64
 	MACs                int64 // core convention
@@ -145,10 +150,15 @@ type analyzer struct {
 	res     *Result
 	counted map[*graph.Tensor]bool
 	warned  map[string]bool
+	conv    ParamsConvention // which stored tensors are params
 }
 
 // Analyze infers shapes and costs every node of the model.
 func Analyze(m *graph.Model, opt Options) (*Result, error) {
+	conv, err := paramsConvention(opt.Params)
+	if err != nil {
+		return nil, err
+	}
 	a := &analyzer{
 		res: &Result{
 			Model: m, WeightBytesByDType: map[string]int64{}, OpHistogram: map[string]int{},
@@ -156,7 +166,9 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		},
 		counted: map[*graph.Tensor]bool{},
 		warned:  map[string]bool{},
+		conv:    conv,
 	}
+	a.res.ParamsConvention = conv
 	g := m.Graph
 	a.running = map[*graph.Graph]bool{g: true}
 	a.res.Layers = make([]Layer, 0, len(g.Nodes))
@@ -619,7 +631,7 @@ func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule) int64 {
 		if t == nil || t.Role != graph.Weight || a.counted[t] {
 			continue
 		}
-		kind := classify(t, rule, i)
+		kind := classify(t, rule, i, a.conv)
 		if kind == notParam {
 			continue
 		}
@@ -644,41 +656,6 @@ func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule) int64 {
 		p = satAdd(p, n)
 	}
 	return p
-}
-
-type weightKind int
-
-const (
-	notParam weightKind = iota
-	param
-	buffer
-)
-
-// classify decides whether a weight read at input position i is a
-// parameter: see docs/counting.md, "Parameters".
-func classify(t *graph.Tensor, rule *ops.Rule, i int) weightKind {
-	if rule != nil {
-		if rule.IsBuffer(i) {
-			return buffer
-		}
-		if rule.IsOperand(i) {
-			return notParam
-		}
-	}
-	switch t.DType {
-	case graph.Int64, graph.Bool, graph.String:
-		return notParam // indices, shapes, masks
-	case graph.Int32:
-		// int32 is an index type except for quantized biases: those the
-		// format marks quantized, or those a conv, matmul or quantized op reads.
-		if t.Quant == nil && (rule == nil || rule.Family != "conv" && rule.Family != "matmul" && rule.Family != "quantization") {
-			return notParam
-		}
-	}
-	if t.Elements() <= 1 {
-		return notParam // a literal: 0.5, epsilon, sqrt(d)
-	}
-	return param
 }
 
 // checkDeclared warns when an output's inferred shape contradicts the

@@ -41,7 +41,7 @@ func TestParamClassification(t *testing.T) {
 		Input("x", graph.Float32, 2, 4).
 		Input("ids", graph.Int64, 3).
 		Weight("W", graph.Float32, 4, 4).      // read by two MatMuls: 16 once
-		Weight("half", graph.Float32).         // scalar literal
+		Weight("onnx::Mul_7", graph.Float32).  // scalar literal
 		Int64s("shape", 1, 8).                 // Reshape target
 		Weight("table", graph.Float32, 10, 8). // embedding: 80
 		Weight("scale", graph.Float32, 8).     // BN: 8 + 8 params
@@ -50,7 +50,7 @@ func TestParamClassification(t *testing.T) {
 		Weight("var", graph.Float32, 8).
 		Node("MatMul", "x", "W").Out("a").
 		Node("MatMul", "a", "W").Out("b2").
-		Node("Mul", "b2", "half").Out("c").
+		Node("Mul", "b2", "onnx::Mul_7").Out("c").
 		Node("Reshape", "c", "shape").Out("d").
 		Node("Gather", "table", "ids").Out("e").
 		Node("BatchNormalization", "d", "scale", "bias", "mean", "var").Out("f").

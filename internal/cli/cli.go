@@ -120,10 +120,12 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // shapeFlags are --input, --dim, --value and --assume-free-dims, taken by
-// every command that analyses or runs a model.
+// every command that analyses or runs a model, and --params, taken by
+// those that count.
 type shapeFlags struct {
 	inputs, dims, values repeated
 	assume               int64
+	params               string
 }
 
 func (s *shapeFlags) register(fs *flag.FlagSet) {
@@ -133,10 +135,18 @@ func (s *shapeFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&s.assume, "assume-free-dims", 0, "accept guessed figures: free dims (other than batch) no flag sets take size `N`, and the output says so")
 }
 
+// registerParams adds --params, the params convention.
+func (s *shapeFlags) registerParams(fs *flag.FlagSet) {
+	fs.StringVar(&s.params, "params", string(analyze.Learned), "params convention: learned (one-element literals left out) or stored (every stored tensor read as data)")
+}
+
 // options parses the flags into analysis options. A zero size is a usage
 // error: no model runs on an empty image.
 func (s *shapeFlags) options() (analyze.Options, error) {
-	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}, AssumeFreeDims: s.assume}
+	opt := analyze.Options{Inputs: map[string][]int64{}, Dims: map[string]int64{}, AssumeFreeDims: s.assume, Params: analyze.ParamsConvention(s.params)}
+	if s.params != "" && s.params != string(analyze.Learned) && s.params != string(analyze.Stored) {
+		return opt, fmt.Errorf("unknown --params %q (want %s or %s)", s.params, analyze.Learned, analyze.Stored)
+	}
 	if s.assume < 0 || s.assume > units.MaxDim {
 		return opt, fmt.Errorf("--assume-free-dims %d is out of range [1, 2^40]", s.assume)
 	}

@@ -30,6 +30,7 @@ func compareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	settings := registerScoring(fs)
 	var shapes shapeFlags
 	shapes.register(fs)
+	shapes.registerParams(fs)
 	models, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)

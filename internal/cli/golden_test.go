@@ -56,6 +56,8 @@ func goldenCases() []goldenCase {
 	add("inspect_macs_all", "inspect", "--macs", "all", m50)
 	add("inspect_input", "inspect", "--input", "input=2x3x160x160", "--format", "json", mv2)
 	add("inspect_dim", "inspect", "--dim", "batch_size=4", mv2)
+	add("inspect_params_stored", "inspect", "--params", "stored", "--format", "csv", "../../testdata/params")
+	add("inspect_params_bad", "inspect", "--params", "all", m18)
 	add("inspect_folder_extra_csv", "inspect", "--format", "csv", "../../testdata/extra")
 	add("inspect_missing", "inspect", "../../testdata/nothere.onnx")
 	add("zoo_timm_top", "zoo", "--source", "timm", "--top", "25", "--sort", "top1")

@@ -26,6 +26,7 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	netron := fs.String("netron", "", "also write a Netron attachment (per-node metrics) to this JSON `file`; one model only")
 	var shapes shapeFlags
 	shapes.register(fs)
+	shapes.registerParams(fs)
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)

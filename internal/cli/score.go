@@ -85,6 +85,7 @@ func scoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	settings := registerScoring(fs)
 	var shapes shapeFlags
 	shapes.register(fs)
+	shapes.registerParams(fs)
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)

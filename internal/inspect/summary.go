@@ -67,7 +67,8 @@ type Summary struct {
 	Producer string           `json:"producer,omitempty"` // from the format's metadata
 	Opsets   map[string]int64 `json:"opsets,omitempty"`   // operator sets as the format names them; none for formats without
 
-	MACsConvention Convention `json:"macs_convention"`
+	MACsConvention   Convention               `json:"macs_convention"`
+	ParamsConvention analyze.ParamsConvention `json:"params_convention"` // learned or stored (docs/counting.md)
 	// Shapes is "exact" when every input dim was fixed by the file or set
 	// by the user, "guessed" when a free dim took a size nobody gave
 	// (GuessedDims); InputHints propose the --input values that fix them.
@@ -131,7 +132,7 @@ func Summarize(r *analyze.Result, opt Options) *Summary {
 	}
 	s := &Summary{
 		Model: r.Model.Path, Format: r.Model.Format,
-		MACsConvention: conv, Params: r.Params, Buffers: r.Buffers,
+		MACsConvention: conv, ParamsConvention: r.ParamsConvention, Params: r.Params, Buffers: r.Buffers,
 		MACs: macs(r.MACs, r.Ops), FLOPs: r.FLOPs(), WeightBytes: r.WeightBytes,
 		WeightBytesByDType: r.WeightBytesByDType, ActivationBytes: r.ActivationBytes,
 		PeakActivationBytes: r.PeakActivationBytes, Warnings: r.Warnings,

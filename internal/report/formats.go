@@ -56,7 +56,7 @@ func encodeJSON(w io.Writer, v any) error {
 // SummaryColumns are the CSV columns of the per-model form.
 var SummaryColumns = []string{"model", "format", "macs_convention", "params", "buffers", "macs", "flops",
 	"weight_bytes", "activation_bytes", "peak_activation_bytes", "nodes", "nodes_costed", "uncosted", "inputs", "outputs",
-	"complete", "shapes", "guessed_dims"}
+	"complete", "shapes", "guessed_dims", "params_convention"}
 
 // LayerColumns are the CSV columns of the per-layer form (--layers).
 var LayerColumns = []string{"model", "scope", "name", "op", "output_shapes", "params", "macs", "flops", "share", "repeat", "costed", "in_total", "reason"}
@@ -82,7 +82,7 @@ func writeCSV(w io.Writer, ss []*inspect.Summary) error {
 			_ = cw.Write([]string{s.Model, s.Format, string(s.MACsConvention), i64(s.Params), i64(s.Buffers), i64(s.MACs), i64(s.FLOPs),
 				i64(s.WeightBytes), i64(s.ActivationBytes), i64(s.PeakActivationBytes), strconv.Itoa(s.Coverage.Nodes),
 				strconv.Itoa(s.Coverage.NodesCosted), opList(s.Uncosted, ";"), ioList(s.Inputs), ioList(s.Outputs),
-				strconv.FormatBool(s.Complete), s.Shapes, guessedList(s)})
+				strconv.FormatBool(s.Complete), s.Shapes, guessedList(s), string(s.ParamsConvention)})
 		}
 	}
 	cw.Flush()
@@ -161,7 +161,7 @@ func writeCard(w io.Writer, s *inspect.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
 	row("model", clean(s.Model)+"  ("+clean(formatLine(s))+")")
-	row("params", fmt.Sprintf("%s  (%s)", units.Count(s.Params), units.Grouped(s.Params)))
+	row("params", fmt.Sprintf("%s  (%s; %s)", units.Count(s.Params), units.Grouped(s.Params), s.ParamsConvention))
 	if s.Buffers > 0 {
 		row("buffers", fmt.Sprintf("%s  (%s, BatchNorm running statistics)", units.Count(s.Buffers), units.Grouped(s.Buffers)))
 	}
