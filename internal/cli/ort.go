@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/report"
@@ -88,7 +89,7 @@ func ortInstall(ctx context.Context, req ort.InstallRequest, stdout, stderr io.W
 		fmt.Fprintf(stderr, "netscore ort install: ONNX Runtime %s installed from %s (sha256 %s)\n", got.Version, got.Source, got.SHA256)
 	}
 	if !got.Looked {
-		fmt.Fprintf(stderr, "netscore ort install: netscore does not look in %s by itself: set %s=%s\n", req.Dir, ort.EnvLibrary, got.Path)
+		fmt.Fprintf(stderr, "netscore ort install: netscore does not look in %s by itself: set %s=%s\n", filepath.Dir(got.Path), ort.EnvLibrary, got.Path)
 	}
 	fmt.Fprintln(stdout, got.Path)
 	return ExitOK
