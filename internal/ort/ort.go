@@ -31,7 +31,7 @@ const EnvLibrary = "NETSCORE_ORT_LIB"
 const MinVersion = "1.24"
 
 // ErrNotBuilt is returned by Open in a netscore built without the "ort" tag.
-var ErrNotBuilt = errors.New("this netscore was built without ONNX Runtime support: build with 'go build -tags ort ./cmd/netscore' after scripts/install-ort.sh")
+var ErrNotBuilt = errors.New("this netscore was built without ONNX Runtime support: build with 'go build -tags ort ./cmd/netscore' and run 'netscore ort install'")
 
 // Options configure a session.
 type Options struct {
