@@ -24,8 +24,7 @@ import (
 const TarballURL = "https://registry.npmjs.org/onnxruntime-node/-/onnxruntime-node-" + Version + ".tgz"
 
 // pin is what Install trusts: the tarball's size and SHA-256, and the
-// library's member name and SHA-256 (the values scripts/install-ort.sh
-// used to check).
+// library's member name and SHA-256.
 type pin struct {
 	size      int64  // of the tarball
 	sha256    string // of the tarball
