@@ -35,22 +35,29 @@ func ortCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sub, args = args[0], args[1:]
 	}
 	fs := newFlags("ort "+sub, ortUsage+"\nFlags:\n", stderr)
+	// parse takes the subcommand's flags; no other argument.
+	parse := func() (int, bool) {
+		rest, err := parseInterleaved(fs, args)
+		switch {
+		case err != nil:
+			return flagExit(err), false
+		case len(rest) > 0:
+			return usageErr(stderr, "ort "+sub, fmt.Errorf("unexpected argument %q", rest[0])), false
+		}
+		return ExitOK, true
+	}
 	switch sub {
 	case "install":
 		dir := fs.String("dir", "", "install into this folder (default: the user cache dir; netscore looks there only through $"+ort.EnvLibrary+")")
 		from := fs.String("from", "", "the onnxruntime-node tarball: a URL or a local file (e.g. from 'npm pack'), or the library file itself (default: the npm registry)")
-		if rest, err := parseInterleaved(fs, args); err != nil {
-			return flagExit(err)
-		} else if len(rest) > 0 {
-			return usageErr(stderr, "ort install", fmt.Errorf("unexpected argument %q", rest[0]))
+		if code, ok := parse(); !ok {
+			return code
 		}
 		return ortInstall(ctx, ort.InstallRequest{Dir: *dir, From: *from}, stdout, stderr)
 	case "status", "where":
 		format := fs.String("format", "table", "output format: table or json")
-		if rest, err := parseInterleaved(fs, args); err != nil {
-			return flagExit(err)
-		} else if len(rest) > 0 {
-			return usageErr(stderr, "ort "+sub, fmt.Errorf("unexpected argument %q", rest[0]))
+		if code, ok := parse(); !ok {
+			return code
 		}
 		if *format != "table" && *format != "json" {
 			return usageErr(stderr, "ort "+sub, fmt.Errorf("unknown --format %q (want table or json)", *format))
