@@ -8,7 +8,7 @@
 #   NETSCORE=/path/to/netscore bench/ort.sh    # an already built netscore (-tags ort)
 #   MODELS="bench/out/resnet18_w.onnx" bench/ort.sh
 #
-# Needs gcc, Go, npm (scripts/install-ort.sh) and, for the default models,
+# Needs gcc, Go (scripts/install-ort.sh fetches ONNX Runtime) and, for the default models,
 # Debian's python3-torch and python3-torchvision (bench/ortloop/export.py).
 # Raw figures go to bench/out/ort_rounds_tTHREADS.csv, the summary (Markdown) to stdout.
 set -euo pipefail

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of netscore on a fresh machine: installs what the tests
 # need (Debian's ONNX backend node tests, Chromium for the HTML report's
-# browser test, npm and gcc for ONNX Runtime), then vet and the whole suite,
+# browser test, CA certificates and gcc for ONNX Runtime), then vet and the whole suite,
 # built without and with the ONNX Runtime commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 [ -d /usr/share/libonnx-testdata/data/node ] || need+=(libonnx-testdata)
 [ -x /usr/bin/chromium ] || need+=(chromium)
-command -v npm >/dev/null || need+=(npm)   # ONNX Runtime comes from the npm registry
+[ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)   # ONNX Runtime comes from the npm registry over HTTPS
 command -v gcc >/dev/null || need+=(gcc)   # cgo, for the runtime commands
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
@@ -19,7 +19,8 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# ONNX Runtime for bench and eval (a verified library in .cache/ort).
+# ONNX Runtime for bench and eval: `netscore ort install`, a verified library
+# in the user cache dir (~/.cache/netscore/ort/), where every test finds it.
 scripts/install-ort.sh >/dev/null
 
 # Both builds: without the runtime (pure Go, CGO_ENABLED=0 works) and with it.

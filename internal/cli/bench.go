@@ -25,8 +25,8 @@ floats uniform in [0,1), uint8/int8 over their range, bool 0/1, other
 integers in [0, --int-max]. Warm-up runs are not timed. Without --runs or
 --duration: 100 runs, stopping early after 10 s.
 
-Needs a netscore built with ONNX Runtime:
-  scripts/install-ort.sh && go build -tags ort ./cmd/netscore
+Needs a netscore built with ONNX Runtime, and the library:
+  go build -tags ort ./cmd/netscore && ./netscore ort install
 NETSCORE_ORT_LIB=/path/to/libonnxruntime.so selects another ORT build.
 
 Flags:

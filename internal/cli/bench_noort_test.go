@@ -19,7 +19,7 @@ func TestBenchNotBuilt(t *testing.T) {
 	}
 	msg := errb.String()
 	if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "go build -tags ort ./cmd/netscore") ||
-		!strings.Contains(msg, "scripts/install-ort.sh") || out.Len() != 0 {
+		!strings.Contains(msg, "netscore ort install") || out.Len() != 0 {
 		t.Errorf("stderr %q, stdout %q", msg, out.String())
 	}
 	// Usage errors are still usage errors.

@@ -169,7 +169,7 @@ func TestBenchMissingLibrary(t *testing.T) {
 	}
 	msg := stderr.String()
 	if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "netscore bench: ONNX Runtime not found") ||
-		!strings.Contains(msg, "scripts/install-ort.sh") || stdout.Len() != 0 {
+		!strings.Contains(msg, "netscore ort install") || stdout.Len() != 0 {
 		t.Errorf("want one line saying how to install ORT; stderr %q stdout %q", msg, stdout.String())
 	}
 }

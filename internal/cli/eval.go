@@ -15,7 +15,7 @@ import (
 const evalUsage = `Usage: netscore eval MODEL --data DIR|LIST.csv [flags]
 
 Measures an image classifier's top-1 and top-5 accuracy through ONNX Runtime
-(a netscore built with -tags ort; scripts/install-ort.sh installs the library).
+(a netscore built with -tags ort; 'netscore ort install' installs the library).
 
 --data is an ImageFolder tree (one subfolder per class; class index = the
 folder's position in sorted order, as torchvision's ImageFolder) or a CSV list

@@ -439,7 +439,7 @@ func TestEvalMissingRuntime(t *testing.T) {
 		t.Fatalf("child: %v, stderr %s", err, stderr.String())
 	}
 	msg := strings.TrimSpace(stderr.String())
-	if strings.Contains(msg, "\n") || !strings.Contains(msg, "install-ort.sh") {
+	if strings.Contains(msg, "\n") || !strings.Contains(msg, "netscore ort install") {
 		t.Errorf("want one line saying how to install ONNX Runtime, got:\n%s", msg)
 	}
 }

@@ -6,20 +6,17 @@
 // binary buildable with CGO_ENABLED=0, the code that touches ORT is behind
 // the build tag "ort":
 //
-//	scripts/install-ort.sh              # fetches libonnxruntime into .cache/ort/
 //	go build -tags ort ./cmd/netscore   # a netscore with bench/eval
+//	netscore ort install                # libonnxruntime into the user cache dir
 //
 // Without the tag, Open returns ErrNotBuilt, whose message says how to
-// rebuild. The types, the library lookup and the input generator here
-// build in both configurations.
+// rebuild. The types, the library lookup (lookup.go), its installer
+// (install.go) and the input generator here build in both configurations.
 package ort
 
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
 
 	"github.com/netscore/netscore/internal/format/onnx"
 	"github.com/netscore/netscore/internal/graph"
@@ -34,13 +31,7 @@ const EnvLibrary = "NETSCORE_ORT_LIB"
 const MinVersion = "1.24"
 
 // ErrNotBuilt is returned by Open in a netscore built without the "ort" tag.
-var ErrNotBuilt = errors.New("this netscore was built without ONNX Runtime support: build with 'go build -tags ort ./cmd/netscore' after scripts/install-ort.sh")
-
-// ErrNotFound is returned (wrapped in a one-line message) when no ORT
-// shared library can be found.
-var ErrNotFound = errors.New("ONNX Runtime not found")
-
-const installHint = "run scripts/install-ort.sh (or set " + EnvLibrary + "=/path/to/libonnxruntime.so)"
+var ErrNotBuilt = errors.New("this netscore was built without ONNX Runtime support: build with 'go build -tags ort ./cmd/netscore' and run 'netscore ort install'")
 
 // Options configure a session.
 type Options struct {
@@ -247,84 +238,4 @@ func ModelIO(path string) (inputs, outputs []TensorInfo, err error) {
 		outputs = append(outputs, info(n))
 	}
 	return inputs, outputs, nil
-}
-
-// libName is the file scripts/install-ort.sh writes under .cache/ort/.
-func libName() string {
-	if runtime.GOOS == "darwin" {
-		return "libonnxruntime.1.dylib"
-	}
-	return "libonnxruntime.so.1"
-}
-
-// LibraryPath finds the ORT shared library: $NETSCORE_ORT_LIB when set,
-// else .cache/ort/<lib> next to the executable, in the working directory,
-// or at the root of the source tree around either (the nearest folder up
-// with a go.mod). The path returned is absolute. The error is one line
-// that says how to install the library.
-func LibraryPath() (string, error) {
-	if p := os.Getenv(EnvLibrary); p != "" {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			abs = p
-		}
-		st, err := os.Stat(abs)
-		switch {
-		case err != nil:
-			return "", fmt.Errorf("%w: %s=%s does not exist; %s", ErrNotFound, EnvLibrary, p, installHint)
-		case st.IsDir():
-			return "", fmt.Errorf("%w: %s=%s is a directory, not the library file; %s", ErrNotFound, EnvLibrary, p, installHint)
-		}
-		return abs, nil
-	}
-	for _, p := range candidates() {
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%w: %s", ErrNotFound, installHint)
-}
-
-// candidates lists where scripts/install-ort.sh may have put the library.
-func candidates() []string {
-	rel := filepath.Join(".cache", "ort", libName())
-	var dirs []string
-	if exe, err := os.Executable(); err == nil {
-		if r, err := filepath.EvalSymlinks(exe); err == nil {
-			exe = r
-		}
-		dirs = append(dirs, filepath.Dir(exe))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		dirs = append(dirs, wd)
-	}
-	for _, d := range dirs[:len(dirs):len(dirs)] {
-		if root := moduleRoot(d); root != "" {
-			dirs = append(dirs, root)
-		}
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, d := range dirs {
-		p := filepath.Join(d, rel)
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// moduleRoot walks up from dir to the nearest folder holding a go.mod.
-func moduleRoot(dir string) string {
-	for {
-		if st, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil && !st.IsDir() {
-			return dir
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return ""
-		}
-		dir = up
-	}
 }

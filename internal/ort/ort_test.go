@@ -3,71 +3,11 @@ package ort
 import (
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/netscore/netscore/internal/graph"
 )
-
-func TestLibraryPathEnv(t *testing.T) {
-	t.Setenv(EnvLibrary, "/nonexistent/libonnxruntime.so")
-	_, err := LibraryPath()
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v, want ErrNotFound", err)
-	}
-	msg := err.Error()
-	if strings.Contains(msg, "\n") || !strings.Contains(msg, "scripts/install-ort.sh") || !strings.Contains(msg, EnvLibrary) {
-		t.Errorf("message is not one line naming the fix: %q", msg)
-	}
-
-	lib := filepath.Join(t.TempDir(), "libonnxruntime.so")
-	if err := os.WriteFile(lib, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(EnvLibrary, lib)
-	if got, err := LibraryPath(); err != nil || got != lib {
-		t.Errorf("LibraryPath() = %q, %v; want %q", got, err, lib)
-	}
-	t.Setenv(EnvLibrary, filepath.Dir(lib))
-	if _, err := LibraryPath(); !errors.Is(err, ErrNotFound) {
-		t.Errorf("a directory was accepted: %v", err)
-	}
-}
-
-func TestLibraryPathCache(t *testing.T) {
-	t.Setenv(EnvLibrary, "")
-	root := t.TempDir()
-	sub := filepath.Join(root, "internal", "x")
-	if err := os.MkdirAll(sub, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(sub)
-	if _, err := LibraryPath(); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("found a library in an empty tree: %v", err)
-	} else if msg := err.Error(); msg != "ONNX Runtime not found: run scripts/install-ort.sh (or set NETSCORE_ORT_LIB=/path/to/libonnxruntime.so)" {
-		t.Errorf("message = %q", msg)
-	}
-	// The source tree's root is the nearest folder up with a go.mod.
-	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	lib := filepath.Join(root, ".cache", "ort", libName())
-	if err := os.MkdirAll(filepath.Dir(lib), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(lib, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, err := LibraryPath()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want, _ := filepath.EvalSymlinks(lib); got != lib && got != want {
-		t.Errorf("LibraryPath() = %q, want %q", got, lib)
-	}
-}
 
 func TestFloat16(t *testing.T) {
 	for _, c := range []struct {
