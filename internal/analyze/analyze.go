@@ -104,6 +104,11 @@ type analyzer struct {
 	res     *Result
 	counted map[*graph.Tensor]bool
 	warned  map[string]bool
+	// guessed holds the tensors whose shape or values rest on a free
+	// input dim bound to 1 (see guessedInputs); guessing counts the bodies
+	// under way of control-flow nodes and calls that read one.
+	guessed  map[*graph.Tensor]bool
+	guessing int
 }
 
 // Analyze infers shapes and costs every node of the model.
@@ -115,6 +120,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		},
 		counted: map[*graph.Tensor]bool{},
 		warned:  map[string]bool{},
+		guessed: map[*graph.Tensor]bool{},
 	}
 	g := m.Graph
 	a.running = map[*graph.Graph]bool{g: true}
@@ -181,7 +187,41 @@ func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
 		t := g.Tensors[name]
 		t.Shape, t.HasShape = shape, true
 	}
+	for _, in := range guessedInputs(ins, opt) {
+		a.guessed[g.Tensors[in]] = true
+	}
 	return nil
+}
+
+// guessedInputs lists the inputs with a free dim that neither --input nor
+// --dim sets, so Bind makes it 1: a size netscore guessed, not the
+// model's. A free leading dim (the batch) does not count: it leaves the
+// windows, channels and inner dims that a spec check reads as they are.
+func guessedInputs(ins []DeclaredInput, opt Options) []string {
+	set := map[string]bool{} // symbols the options give a size
+	for p := range opt.Dims {
+		set[p] = true
+	}
+	for _, in := range ins {
+		if _, given := opt.Inputs[in.Name]; given {
+			for _, p := range in.Symbols {
+				set[p] = true
+			}
+		}
+	}
+	var out []string
+	for _, in := range ins {
+		if _, given := opt.Inputs[in.Name]; given {
+			continue
+		}
+		for i, d := range in.Dims {
+			if p := in.symbol(i); i > 0 && d < 0 && (p == "" || !set[p]) {
+				out = append(out, in.Name)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // declaredInput is the declaration of a graph input.
@@ -394,6 +434,10 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	}
 	l := Layer{Name: n.Name, Op: opName(n), Scope: scope, Repeat: repeat, candidate: mode != excluded}
 	rule := ops.Lookup(n.Domain, n.Op)
+	guessed := a.guessing > 0 || a.readsGuess(g, n)
+	if guessed {
+		a.guessing++ // the bodies this node runs read the guess too
+	}
 	var cost ops.Cost
 	var err error
 	switch {
@@ -408,8 +452,26 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	default:
 		cost, err = infer(c, rule)
 	}
+	if guessed {
+		a.guessing--
+		for _, o := range c.Out {
+			if o != nil {
+				a.guessed[o] = true
+			}
+		}
+	}
 	if fatal := (*fatalError)(nil); errors.As(err, &fatal) {
 		return err
+	}
+	if inv := (*ops.InvalidError)(nil); errors.As(err, &inv) {
+		switch {
+		case n.Domain != "" && n.Domain != "ai.onnx":
+			// Not ONNX's spec: the rule may misread the op; only warn.
+		case inv.Sizes && guessed:
+			err = fmt.Errorf("%w at a guessed size (a free input dim bound to 1; set it with --dim or --input)", err)
+		default:
+			return &fatalError{fmt.Errorf("node %q (%s): %w", scopePath(scope, n.Name), l.Op, err)}
+		}
 	}
 	// Weights this node reads are its params (each tensor counted once).
 	// PyTorch's exporter stores equal tensors once and gives each further
@@ -452,11 +514,28 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	return nil
 }
 
-// fatalError is a fault of the file found inside a subgraph (a cycle, a
-// dangling input): it fails the model, as it would in the main graph.
+// fatalError is a fault of the file that fails the model wherever it is
+// found: a cycle or a dangling input inside a subgraph, a node that breaks
+// its operator's spec (ops.InvalidError).
 type fatalError struct{ err error }
 
 func (e *fatalError) Error() string { return e.err.Error() }
+
+func (e *fatalError) Unwrap() error { return e.err }
+
+// readsGuess reports whether a node reads a tensor whose shape rests on a
+// guessed input dim.
+func (a *analyzer) readsGuess(g *graph.Graph, n *graph.Node) bool {
+	if len(a.guessed) == 0 {
+		return false
+	}
+	for _, in := range nodeReads(n) {
+		if t := g.Lookup(in); t != nil && a.guessed[t] {
+			return true
+		}
+	}
+	return false
+}
 
 var (
 	errNoRule       = errors.New("no rule for this operator")
