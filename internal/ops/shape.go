@@ -382,12 +382,12 @@ func splitInfer(c *Ctx) error {
 	var total int64
 	for _, s := range sizes {
 		if s < 0 {
-			return fmt.Errorf("split sizes %v include a negative size", sizes)
+			return Invalid("split sizes %v include a negative size", sizes)
 		}
 		total += s
 	}
 	if dim := t.Shape[a]; dim >= 0 && total != dim {
-		return fmt.Errorf("split sizes %v add up to %d, not the dim %d", sizes, total, dim)
+		return InvalidSizes("split sizes %v add up to %d, not the dim %d", sizes, total, dim)
 	}
 	for i, s := range sizes {
 		o := clone(t.Shape)
