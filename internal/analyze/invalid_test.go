@@ -62,6 +62,18 @@ func TestInvalidNodes(t *testing.T) {
 		b:    x().Int64s("i", 0).Node("MaxUnpool", "x", "i").Name("u").Ints("kernel_shape", 2, 2).Ints("pads", 5, 5, 5, 5).Out("y").Outputs("y"),
 		err:  `node "u" (MaxUnpool): output size -1 along spatial axis 0`,
 	}, {
+		name: "If without a condition",
+		b: x().Int64s("t", 3, 64).
+			Node("If").Name("if").Attr("then_branch", branch("r", "x", "t")).Attr("else_branch", branch("r2", "x", "t")).Out("y").
+			Outputs("y"),
+		err: `node "if" (If): If needs a condition input`,
+	}, {
+		name: "If without an else branch",
+		b: x().Input("cond", graph.Bool).Int64s("t", 3, 64).
+			Node("If", "cond").Name("if").Attr("then_branch", branch("r", "x", "t")).Out("y").
+			Outputs("y"),
+		err: `node "if" (If): no else_branch attribute`,
+	}, {
 		// A free H and W become 1: the 3x3 kernel no longer fits, but at
 		// the real sizes it may. A warning, the node uncosted.
 		name: "kernel larger than a guessed input",
