@@ -54,6 +54,17 @@ func TestInvalidNodes(t *testing.T) {
 		b:    x().Weight("w", graph.Float32, 3, 4, 3, 3).Node("ConvTranspose", "x", "w").Name("d").Ints("pads", 0, -1, 0, 0).Out("y").Outputs("y"),
 		err:  `node "d" (ConvTranspose): pads [0 -1 0 0] must not be negative`,
 	}, {
+		// C_out = 2 per group x group 3: the bias needs 6 values.
+		name: "grouped conv-transpose bias",
+		b: x().Weight("w", graph.Float32, 3, 2, 3, 3).Weight("b", graph.Float32, 2).
+			Node("ConvTranspose", "x", "w", "b").Name("d").Int("group", 3).Out("y").Outputs("y"),
+		err: `node "d" (ConvTranspose): bias [2] for 6 output channels`,
+	}, {
+		// The same bias fits one group: the model is fine.
+		name: "conv-transpose bias",
+		b: x().Weight("w", graph.Float32, 3, 2, 3, 3).Weight("b", graph.Float32, 2).
+			Node("ConvTranspose", "x", "w", "b").Name("d").Out("y").Outputs("y"),
+	}, {
 		name: "pool of rank 2",
 		b:    graphtest.New().Input("x", graph.Float32, 3, 8).Node("MaxPool", "x").Name("p").Ints("kernel_shape", 2).Out("y").Outputs("y"),
 		err:  `node "p" (MaxPool): pooling input of rank 2; it needs at least 3`,

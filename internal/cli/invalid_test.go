@@ -49,6 +49,7 @@ var invalidProblems = map[string]string{
 	"conv_group_zero":              `(Conv): group 0 must be positive`,
 	"conv_strides_length":          `(Conv): strides has 1 values, want 2`,
 	"conv_weight_rank":             `(Conv): conv input rank 4 and weight rank 3 do not fit`,
+	"conv_bias_length":             `(Conv): bias [3] for 4 output channels`,
 	"conv_no_weight":               `(Conv): input 1 is missing`,
 	"convtranspose_stride_zero":    `(ConvTranspose): kernel [3 3], strides [0 1] and dilations [1 1] must be positive`,
 	"convtranspose_pads_too_large": `(ConvTranspose): output size -2 along spatial axis 0`,

@@ -136,10 +136,22 @@ func convCost(xi, wi, bi int) func(c *Ctx) (Cost, error) {
 		}
 		var ops int64
 		if bi >= 0 && c.Has(bi) {
+			cout, _, _ := weightLayout(c, graph.OIHW).Split(w)
+			if err := checkBias(c.In[bi], cout); err != nil {
+				return Cost{}, err
+			}
 			ops = out
 		}
 		return Cost{MACs: macs, Ops: ops}, nil
 	}
+}
+
+// checkBias checks that a bias holds one value per output channel.
+func checkBias(b *graph.Tensor, cout int64) error {
+	if len(b.Shape) != 1 || b.Shape[0] >= 0 && b.Shape[0] != cout {
+		return InvalidSizes("bias %v for %d output channels", b.Shape, cout)
+	}
+	return nil
 }
 
 func fusedConvCost(c *Ctx) (Cost, error) {
@@ -274,6 +286,9 @@ func convTransposeCost(c *Ctx) (Cost, error) {
 	}
 	var ops int64
 	if c.Has(2) {
+		if err := checkBias(c.In[2], coutPerGroup*c.Int("group", 1)); err != nil {
+			return Cost{}, err
+		}
 		if ops, err = c.OutElems(0); err != nil {
 			return Cost{}, err
 		}

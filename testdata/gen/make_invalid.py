@@ -94,6 +94,8 @@ CASES = {
     "conv_group_zero": ("invalid", "conv", "group is positive", conv("conv", weight("w", 4, 3, 3, 3), group=0)),
     "conv_strides_length": ("invalid", "conv", "one stride per spatial axis", conv("conv", weight("w", 4, 3, 3, 3), strides=[1])),
     "conv_weight_rank": ("invalid", "conv", "W has the rank of X", conv("conv", weight("w", 4, 3, 3))),
+    "conv_bias_length": ("invalid", "conv", "B holds one value per output channel", model(
+        [h.make_node("Conv", ["x", "w", "b"], ["y"], name="conv")], [vi("x", X)], [vi("y", Y4)], [weight("w", 4, 3, 3, 3), weight("b", 3)])),
     "conv_no_weight": ("invalid", "conv", "Conv takes X and W", model([h.make_node("Conv", ["x"], ["y"], name="conv")], [vi("x", X)], [vi("y", Y4)])),
     "convtranspose_stride_zero": ("invalid", "deconv", "ConvTranspose strides are positive", model(
         [h.make_node("ConvTranspose", ["x", "w"], ["y"], name="deconv", strides=[0, 1])], [vi("x", X)], [vi("y", Y4)], [weight("w", 3, 4, 3, 3)])),
