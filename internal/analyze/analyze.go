@@ -151,6 +151,11 @@ type analyzer struct {
 	counted map[*graph.Tensor]bool
 	warned  map[string]bool
 	conv    ParamsConvention // which stored tensors are params
+	// guessed holds the tensors whose shape or values rest on a free
+	// input dim no option set (Binding.Guessed); guessing counts the bodies
+	// under way of control-flow nodes and calls that read one.
+	guessed  map[*graph.Tensor]bool
+	guessing int
 }
 
 // Analyze infers shapes and costs every node of the model.
@@ -167,6 +172,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		counted: map[*graph.Tensor]bool{},
 		warned:  map[string]bool{},
 		conv:    conv,
+		guessed: map[*graph.Tensor]bool{},
 	}
 	a.res.ParamsConvention = conv
 	g := m.Graph
@@ -234,6 +240,9 @@ func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
 	for name, shape := range b.Shapes {
 		t := g.Tensors[name]
 		t.Shape, t.HasShape = shape, true
+	}
+	for _, gd := range b.Guessed { // sizes netscore guessed, not the model's
+		a.guessed[g.Tensors[gd.Input]] = true
 	}
 	for _, name := range slices.Sorted(maps.Keys(opt.Values)) {
 		if t := g.Tensors[name]; t != nil && t.Role == graph.Input {
@@ -483,6 +492,10 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	}
 	l := Layer{Name: n.Name, Op: opName(n), Scope: scope, Repeat: repeat, candidate: mode != excluded}
 	rule := ops.Lookup(n.Domain, n.Op)
+	guessed := a.guessing > 0 || a.readsGuess(g, n)
+	if guessed {
+		a.guessing++ // the bodies this node runs read the guess too
+	}
 	var cost ops.Cost
 	var err error
 	switch {
@@ -497,8 +510,26 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	default:
 		cost, err = infer(c, rule)
 	}
+	if guessed {
+		a.guessing--
+		for _, o := range c.Out {
+			if o != nil {
+				a.guessed[o] = true
+			}
+		}
+	}
 	if fatal := (*fatalError)(nil); errors.As(err, &fatal) {
 		return err
+	}
+	if inv := (*ops.InvalidError)(nil); errors.As(err, &inv) {
+		switch {
+		case n.Domain != "" && n.Domain != "ai.onnx":
+			// Not ONNX's spec: the rule may misread the op; only warn.
+		case inv.Sizes && guessed:
+			err = fmt.Errorf("%w at a guessed size (a free input dim bound to 1; set it with --dim or --input)", err)
+		default:
+			return &fatalError{fmt.Errorf("node %q (%s): %w", scopePath(scope, n.Name), l.Op, err)}
+		}
 	}
 	// Weights this node reads are its params (each tensor counted once).
 	// PyTorch's exporter stores equal tensors once and gives each further
@@ -541,11 +572,28 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	return nil
 }
 
-// fatalError is a fault of the file found inside a subgraph (a cycle, a
-// dangling input): it fails the model, as it would in the main graph.
+// fatalError is a fault of the file that fails the model wherever it is
+// found: a cycle or a dangling input inside a subgraph, a node that breaks
+// its operator's spec (ops.InvalidError).
 type fatalError struct{ err error }
 
 func (e *fatalError) Error() string { return e.err.Error() }
+
+func (e *fatalError) Unwrap() error { return e.err }
+
+// readsGuess reports whether a node reads a tensor whose shape rests on a
+// guessed input dim.
+func (a *analyzer) readsGuess(g *graph.Graph, n *graph.Node) bool {
+	if len(a.guessed) == 0 {
+		return false
+	}
+	for _, in := range nodeReads(n) {
+		if t := g.Lookup(in); t != nil && a.guessed[t] {
+			return true
+		}
+	}
+	return false
+}
 
 var (
 	errNoRule       = errors.New("no rule for this operator")

@@ -171,32 +171,6 @@ func TestReduceAndTileValues(t *testing.T) {
 	}
 }
 
-// Inconsistent files are not given made-up numbers: a Conv whose weight
-// expects other channels, a Gemm whose inner dims differ, a window larger
-// than its padded input are reported and left uncosted.
-func TestInconsistentNodes(t *testing.T) {
-	b := graphtest.New().
-		Input("x", graph.Float32, 1, 3, 8, 8).
-		Input("a", graph.Float32, 2, 3).
-		Weight("w", graph.Float32, 4, 5, 3, 3).
-		Weight("k", graph.Float32, 4, 3, 9, 9).
-		Weight("g", graph.Float32, 5, 7).
-		Node("Conv", "x", "w").Out("c1").
-		Node("Conv", "x", "k").Out("c2").
-		Node("Gemm", "a", "g").Out("m").
-		Outputs("c1", "c2", "m")
-	r := run(t, b, Options{})
-	if r.NodesCosted != 0 || r.MACs != 0 || r.Uncosted["Conv"] != 2 || r.Uncosted["Gemm"] != 1 {
-		t.Errorf("costed %d, MACs %d, uncosted %v", r.NodesCosted, r.MACs, r.Uncosted)
-	}
-	all := strings.Join(r.Warnings, "\n")
-	for _, want := range []string{"input has 3 channels but the weight", "larger than the padded input", "gemm inner dims differ"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("warnings lack %q:\n%s", want, all)
-		}
-	}
-}
-
 // A model-local function's attribute references take the caller's values,
 // or the function's defaults: Transpose with perm from the caller.
 func TestFunctionAttributeRefs(t *testing.T) {

@@ -47,7 +47,7 @@ func (a *analyzer) body(c *ops.Ctx, attr string) (*graph.Graph, []*graph.Node, e
 		}
 		g = sub
 	default:
-		return nil, nil, fmt.Errorf("missing %s", attr)
+		return nil, nil, ops.Invalid("no %s attribute", attr)
 	}
 	order, err := topoOrder(g)
 	if err != nil {
@@ -130,7 +130,7 @@ func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) e
 		return err
 	}
 	if !c.Has(0) {
-		return fmt.Errorf("If needs a condition input")
+		return ops.Invalid("If needs a condition input")
 	}
 	// Branches referred to by index take the inputs after the condition;
 	// attached ONNX branches take none.
@@ -235,11 +235,11 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 		trips = c.In[0].Ints[0]
 	}
 	if len(body.Inputs) < 2 {
-		return fmt.Errorf("Loop body has %d inputs, needs at least 2", len(body.Inputs))
+		return ops.Invalid("Loop body has %d inputs, needs at least 2", len(body.Inputs))
 	}
 	carried := len(c.In) - 2
 	if carried < 0 || len(body.Inputs) != carried+2 {
-		return fmt.Errorf("Loop has %d carried values but its body takes %d inputs", carried, len(body.Inputs))
+		return ops.Invalid("Loop has %d carried values but its body takes %d inputs", carried, len(body.Inputs))
 	}
 	setInput(body, body.Inputs[0], graph.Int64, []int64{})
 	setInput(body, body.Inputs[1], graph.Bool, []int64{})
@@ -291,7 +291,7 @@ func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 	m := int(c.Int("num_scan_inputs", 0))
 	nState := len(c.In) - m
 	if m <= 0 || nState < 0 || len(body.Inputs) != len(c.In) {
-		return fmt.Errorf("Scan with %d scan inputs, %d inputs and a body of %d inputs", m, len(c.In), len(body.Inputs))
+		return ops.Invalid("Scan with %d scan inputs, %d inputs and a body of %d inputs", m, len(c.In), len(body.Inputs))
 	}
 	inAxes := c.IntList("scan_input_axes")
 	trips := int64(-1)
@@ -312,7 +312,7 @@ func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 			ax += int64(len(t.Shape))
 		}
 		if ax < 0 || ax >= int64(len(t.Shape)) {
-			return fmt.Errorf("scan axis %d out of range for %v", ax, t.Shape)
+			return ops.Invalid("scan axis %d out of range for %v", ax, t.Shape)
 		}
 		trips = t.Shape[ax]
 		slice := append(clone(t.Shape[:ax]), t.Shape[ax+1:]...)
@@ -344,7 +344,7 @@ func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 				ax += int64(len(shape)) + 1
 			}
 			if ax < 0 || ax > int64(len(shape)) {
-				return fmt.Errorf("scan output axis %d out of range", ax)
+				return ops.Invalid("scan output axis %d out of range", ax)
 			}
 			shape = append(append(clone(shape[:ax]), trips), shape[ax:]...)
 		}

@@ -16,7 +16,7 @@ func srBranches(t *testing.T) *graph.Model {
 	t.Helper()
 	branch := func(name string, n int64) *graph.Graph {
 		g := graphtest.New().Weight(name+"_w", graph.Float32, 64, n).
-			Node("MatMul", "x", name+"_w").Out(name+"_y").Outputs(name+"_y").Model().Graph
+			Node("MatMul", "x", name+"_w").Out(name + "_y").Outputs(name + "_y").Model().Graph
 		return g
 	}
 	m := graphtest.New().

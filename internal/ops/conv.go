@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/netscore/netscore/internal/graph"
 )
@@ -35,7 +36,7 @@ func convGeometry(c *Ctx, xi, wi int) ([]int64, error) {
 		return nil, err
 	}
 	if len(x) < 3 || len(w) != len(x) {
-		return nil, fmt.Errorf("conv input rank %d and weight rank %d do not fit", len(x), len(w))
+		return nil, Invalid("conv input rank %d and weight rank %d do not fit", len(x), len(w))
 	}
 	data, weights := c.Node.Layout.Data, weightLayout(c, graph.OIHW)
 	cin, spatial := data.Split(x)
@@ -46,6 +47,9 @@ func convGeometry(c *Ctx, xi, wi int) ([]int64, error) {
 	}
 	if !known(kernel) {
 		return nil, fmt.Errorf("kernel shape unknown")
+	}
+	if known(wkernel) && !slices.Equal(kernel, wkernel) {
+		return nil, InvalidSizes("kernel_shape %v differs from the weight's kernel %v", kernel, wkernel)
 	}
 	win, err := readWindow(c, spatial, kernel)
 	if err != nil {
@@ -76,19 +80,22 @@ func weightLayout(c *Ctx, onnx graph.WeightLayout) graph.WeightLayout {
 func checkGroups(c *Ctx, weights graph.WeightLayout, w []int64, cin, cout, perGroup int64) error {
 	if weights == graph.IHWO && c.Attr("group") == nil {
 		if perGroup != 1 {
-			return fmt.Errorf("depthwise (1HWO) weight %v has %d input channels per group, want 1", w, perGroup)
+			return InvalidSizes("depthwise (1HWO) weight %v has %d input channels per group, want 1", w, perGroup)
 		}
 		if cin > 0 && cout >= 0 && cout%cin != 0 {
-			return fmt.Errorf("depthwise weight %v: %d output channels are not a multiple of the %d input channels", w, cout, cin)
+			return InvalidSizes("depthwise weight %v: %d output channels are not a multiple of the %d input channels", w, cout, cin)
 		}
 		return nil
 	}
 	group := c.Int("group", 1)
 	if group <= 0 {
-		return fmt.Errorf("group %d must be positive", group)
+		return Invalid("group %d must be positive", group)
 	}
 	if cin >= 0 && perGroup >= 0 && perGroup*group != cin {
-		return fmt.Errorf("input has %d channels but the weight %v expects %d (group %d)", cin, w, perGroup*group, group)
+		return InvalidSizes("input has %d channels but the weight %v expects %d (group %d)", cin, w, perGroup*group, group)
+	}
+	if cout >= 0 && cout%group != 0 {
+		return InvalidSizes("the weight %v has %d output channels, not a multiple of group %d", w, cout, group)
 	}
 	return nil
 }
@@ -129,10 +136,22 @@ func convCost(xi, wi, bi int) func(c *Ctx) (Cost, error) {
 		}
 		var ops int64
 		if bi >= 0 && c.Has(bi) {
+			cout, _, _ := weightLayout(c, graph.OIHW).Split(w)
+			if err := checkBias(c.In[bi], cout); err != nil {
+				return Cost{}, err
+			}
 			ops = out
 		}
 		return Cost{MACs: macs, Ops: ops}, nil
 	}
+}
+
+// checkBias checks that a bias holds one value per output channel.
+func checkBias(b *graph.Tensor, cout int64) error {
+	if len(b.Shape) != 1 || b.Shape[0] >= 0 && b.Shape[0] != cout {
+		return InvalidSizes("bias %v for %d output channels", b.Shape, cout)
+	}
+	return nil
 }
 
 func fusedConvCost(c *Ctx) (Cost, error) {
@@ -162,13 +181,19 @@ func convTransposeInfer(c *Ctx) error {
 		return err
 	}
 	if len(x) < 3 || len(w) != len(x) {
-		return fmt.Errorf("conv-transpose input rank %d and weight rank %d do not fit", len(x), len(w))
+		return Invalid("conv-transpose input rank %d and weight rank %d do not fit", len(x), len(w))
 	}
 	n := len(x) - 2
 	data := c.Node.Layout.Data
-	_, spatial := data.Split(x)
-	coutPerGroup, _, wkernel := weightLayout(c, graph.IOHW).Split(w)
+	cin, spatial := data.Split(x)
+	coutPerGroup, win, wkernel := weightLayout(c, graph.IOHW).Split(w)
 	group := c.Int("group", 1)
+	if group <= 0 {
+		return Invalid("group %d must be positive", group)
+	}
+	if cin >= 0 && win >= 0 && (cin != win || cin%group != 0) {
+		return InvalidSizes("input has %d channels but the weight %v takes %d in groups of %d", cin, w, win, group)
+	}
 	kernel := c.IntList("kernel_shape")
 	if kernel == nil {
 		kernel = wkernel
@@ -185,7 +210,12 @@ func convTransposeInfer(c *Ctx) error {
 		outPad = p
 	}
 	if len(kernel) != n || len(strides) != n || len(dil) != n || len(outPad) != n {
-		return fmt.Errorf("conv-transpose attributes do not match %d spatial dims", n)
+		return Invalid("kernel_shape %v, strides %v, dilations %v or output_padding %v do not match %d spatial dims", kernel, strides, dil, outPad, n)
+	}
+	for i := 0; i < n; i++ {
+		if strides[i] <= 0 || dil[i] <= 0 || kernel[i] <= 0 {
+			return Invalid("kernel %v, strides %v and dilations %v must be positive", kernel, strides, dil)
+		}
 	}
 	cout := coutPerGroup * group
 	if os := c.IntList("output_shape"); os != nil {
@@ -193,14 +223,22 @@ func convTransposeInfer(c *Ctx) error {
 			_, os = data.Split(os)
 		}
 		if len(os) != n {
-			return fmt.Errorf("output_shape %v does not match %d spatial dims", os, n)
+			return Invalid("output_shape %v does not match %d spatial dims", os, n)
 		}
 		c.Set(0, c.In[0].DType, data.Join(x[0], cout, os))
 		return nil
 	}
 	pads := make([]int64, 2*n)
-	if p := c.IntList("pads"); p != nil && len(p) == 2*n {
+	if p := c.IntList("pads"); p != nil {
+		if len(p) != 2*n {
+			return Invalid("pads has %d values, want %d", len(p), 2*n)
+		}
 		pads = p
+	}
+	for _, p := range pads {
+		if p < 0 {
+			return Invalid("pads %v must not be negative", pads)
+		}
 	}
 	autoPad := c.Str("auto_pad", "NOTSET")
 	var out []int64
@@ -218,6 +256,9 @@ func convTransposeInfer(c *Ctx) error {
 			out = append(out, full)
 		default:
 			out = append(out, full-pads[i]-pads[n+i])
+		}
+		if out[i] <= 0 {
+			return InvalidSizes("output size %d along spatial axis %d: pads %v exceed the full output of input %v", out[i], i, pads, spatial)
 		}
 	}
 	c.Set(0, c.In[0].DType, data.Join(x[0], cout, out))
@@ -245,6 +286,9 @@ func convTransposeCost(c *Ctx) (Cost, error) {
 	}
 	var ops int64
 	if c.Has(2) {
+		if err := checkBias(c.In[2], coutPerGroup*c.Int("group", 1)); err != nil {
+			return Cost{}, err
+		}
 		if ops, err = c.OutElems(0); err != nil {
 			return Cost{}, err
 		}

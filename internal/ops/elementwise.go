@@ -191,13 +191,20 @@ func broadcastInfer(boolOut bool) func(c *Ctx) error {
 		if len(ins) == 0 {
 			return fmt.Errorf("no inputs")
 		}
-		out, err := broadcast(shapes...)
-		if err != nil {
-			return err
-		}
 		dt := ins[0].DType
 		if boolOut {
 			dt = graph.Bool
+		}
+		out, err := broadcast(shapes...)
+		if err != nil && c.Node.Domain == "" && c.Opset() < 7 && len(ins) == 2 {
+			// Before opset 7 the second operand broadcasts into the first
+			// (the broadcast and axis attributes; PRelu's slope along the
+			// channels): the output has the first input's shape.
+			c.Set(0, dt, ins[0].Shape)
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		c.Set(0, dt, out)
 		propagateBroadcast(c, ins, shapes, out, dt)

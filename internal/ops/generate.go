@@ -62,7 +62,7 @@ func constantOfShapeInfer(c *Ctx) error {
 	}
 	for _, d := range shape {
 		if d < 0 {
-			return fmt.Errorf("ConstantOfShape of negative dims %v", shape)
+			return Invalid("ConstantOfShape of negative dims %v", shape)
 		}
 	}
 	dt := graph.Float32

@@ -79,7 +79,7 @@ func matmulDims(c *Ctx, ai, bi int) (batch []int64, m, k, n int64, drop []bool, 
 	}
 	m, k, n = a[len(a)-2], a[len(a)-1], b[len(b)-1]
 	if kb := b[len(b)-2]; k >= 0 && kb >= 0 && k != kb {
-		err = fmt.Errorf("matmul inner dims differ: %v x %v", c.In[ai].Shape, c.In[bi].Shape)
+		err = InvalidSizes("matmul inner dims differ: %v x %v", c.In[ai].Shape, c.In[bi].Shape)
 		return
 	}
 	if k < 0 {
@@ -142,7 +142,7 @@ func gemmDims(c *Ctx, ai, bi int) (m, k, n int64, err error) {
 		n, kb = b[0], b[1]
 	}
 	if k >= 0 && kb >= 0 && k != kb {
-		err = fmt.Errorf("gemm inner dims differ: %v x %v (transA %d, transB %d)", a, b, c.Int("transA", 0), c.Int("transB", 0))
+		err = InvalidSizes("gemm inner dims differ: %v x %v (transA %d, transB %d)", a, b, c.Int("transA", 0), c.Int("transB", 0))
 	}
 	return
 }

@@ -1,8 +1,6 @@
 package ops
 
 import (
-	"fmt"
-
 	"github.com/netscore/netscore/internal/graph"
 )
 
@@ -23,11 +21,11 @@ func poolInfer(c *Ctx) error {
 		return err
 	}
 	if len(x.Shape) < 3 {
-		return fmt.Errorf("pooling input of rank %d", len(x.Shape))
+		return Invalid("pooling input of rank %d; it needs at least 3 (batch, channels, spatial)", len(x.Shape))
 	}
 	kernel := c.IntList("kernel_shape")
 	if kernel == nil {
-		return fmt.Errorf("no kernel_shape")
+		return Invalid("no kernel_shape")
 	}
 	layout := c.Node.Layout.Data
 	channels, spatial := layout.Split(x.Shape)
@@ -59,7 +57,7 @@ func globalPoolInfer(c *Ctx) error {
 		return err
 	}
 	if len(x.Shape) < 2 {
-		return fmt.Errorf("global pooling input of rank %d", len(x.Shape))
+		return Invalid("global pooling input of rank %d; it needs at least 2", len(x.Shape))
 	}
 	layout := c.Node.Layout.Data
 	channels, spatial := layout.Split(x.Shape)
@@ -78,7 +76,7 @@ func maxRoiPoolInfer(c *Ctx) error {
 	}
 	ps := c.IntList("pooled_shape")
 	if len(ps) != 2 || len(x.Shape) != 4 || len(rois) != 2 {
-		return fmt.Errorf("MaxRoiPool needs 4-D input, 2-D rois and pooled_shape")
+		return Invalid("MaxRoiPool needs 4-D input, 2-D rois and pooled_shape")
 	}
 	c.Set(0, x.DType, []int64{rois[0], x.Shape[1], ps[0], ps[1]})
 	return nil
@@ -94,7 +92,7 @@ func roiAlignInfer(c *Ctx) error {
 		return err
 	}
 	if len(x.Shape) != 4 || len(rois) != 2 {
-		return fmt.Errorf("RoiAlign needs 4-D input and 2-D rois")
+		return Invalid("RoiAlign needs 4-D input and 2-D rois")
 	}
 	c.Set(0, x.DType, []int64{rois[0], x.Shape[1], c.Int("output_height", 1), c.Int("output_width", 1)})
 	return nil
@@ -126,19 +124,22 @@ func maxUnpoolInfer(c *Ctx) error {
 	kernel := c.IntList("kernel_shape")
 	n := len(x.Shape) - 2
 	if len(kernel) != n {
-		return fmt.Errorf("kernel_shape %v for rank %d", kernel, len(x.Shape))
+		return Invalid("kernel_shape %v for rank %d", kernel, len(x.Shape))
 	}
-	strides := c.IntList("strides")
-	if strides == nil {
-		strides = ones(n)
-	}
-	pads := c.IntList("pads")
-	if pads == nil {
-		pads = make([]int64, 2*n)
+	win, err := readWindow(c, x.Shape[2:], kernel)
+	if err != nil {
+		return err
 	}
 	out := []int64{x.Shape[0], x.Shape[1]}
 	for i := 0; i < n; i++ {
-		out = append(out, (x.Shape[2+i]-1)*strides[i]+kernel[i]-pads[i]-pads[n+i])
+		d := graph.Unknown
+		if in := x.Shape[2+i]; in >= 0 {
+			d = (in-1)*win.strides[i] + kernel[i] - win.padB[i] - win.padE[i]
+			if d <= 0 {
+				return InvalidSizes("output size %d along spatial axis %d: pads %v exceed the unpooled input %v", d, i, c.IntList("pads"), x.Shape[2:])
+			}
+		}
+		out = append(out, d)
 	}
 	c.Set(0, x.DType, out)
 	return nil

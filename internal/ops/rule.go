@@ -109,6 +109,35 @@ type Ctx struct {
 // ErrUnknownShape says a cost needs a dim that is not known.
 var ErrUnknownShape = errors.New("input shape not fully known")
 
+// InvalidError says a node breaks the operator's spec: a zero stride, a
+// negative pad, a kernel larger than its padded input, shapes that cannot
+// broadcast. The model is invalid, not merely beyond netscore, and the
+// analysis fails on it, naming the node. Any other error a rule returns
+// (an unsupported form, a size known only at run time) leaves the node
+// uncosted with a warning.
+type InvalidError struct {
+	Msg string
+	// Sizes marks a verdict that rests on the inputs' sizes rather than on
+	// the node alone: if those sizes were guessed (a free dim bound to 1),
+	// the guess may be what is wrong, and the analysis only warns.
+	Sizes bool
+}
+
+func (e *InvalidError) Error() string { return e.Msg }
+
+// Invalid is a spec violation of the node itself (its attributes, its
+// inputs' ranks or constant values), whatever sizes its inputs take.
+func Invalid(format string, args ...any) error {
+	return &InvalidError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// InvalidSizes is a spec violation at the inputs' sizes: a window larger
+// than its padded input, channels or inner dims that differ, shapes that
+// cannot broadcast or reshape.
+func InvalidSizes(format string, args ...any) error {
+	return &InvalidError{Msg: fmt.Sprintf(format, args...), Sizes: true}
+}
+
 // Opset is the version of the node's domain the model imports.
 func (c *Ctx) Opset() int64 { return c.Node.Opset }
 
@@ -121,7 +150,7 @@ func (c *Ctx) Has(i int) bool { return i < len(c.In) && c.In[i] != nil }
 // InT returns input i or an error naming it.
 func (c *Ctx) InT(i int) (*graph.Tensor, error) {
 	if !c.Has(i) {
-		return nil, fmt.Errorf("input %d is missing", i)
+		return nil, Invalid("input %d is missing", i)
 	}
 	if !c.In[i].HasShape {
 		return nil, fmt.Errorf("input %d (%s) has no known shape", i, c.In[i].Name)

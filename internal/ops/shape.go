@@ -75,11 +75,11 @@ func reshapeTarget(in, target []int64, allowZero bool) ([]int64, error) {
 			out[i] = in[i]
 		case d == -1:
 			if infer >= 0 {
-				return nil, fmt.Errorf("reshape target %v has two -1 dims", target)
+				return nil, Invalid("reshape target %v has two -1 dims", target)
 			}
 			infer = i
 		case d < -1:
-			return nil, fmt.Errorf("reshape target %v has a negative dim", target)
+			return nil, Invalid("reshape target %v has a negative dim", target)
 		}
 	}
 	if infer >= 0 {
@@ -98,14 +98,14 @@ func reshapeTarget(in, target []int64, allowZero bool) ([]int64, error) {
 		case !ok:
 			out[infer] = graph.Unknown
 		case rest == 0 || total%rest != 0:
-			return nil, fmt.Errorf("cannot reshape %v to %v", in, target)
+			return nil, InvalidSizes("cannot reshape %v to %v", in, target)
 		default:
 			out[infer] = total / rest
 		}
 	}
 	if a, ok1 := graph.Product(in); ok1 {
 		if b, ok2 := graph.Product(out); ok2 && a != b {
-			return nil, fmt.Errorf("cannot reshape %v (%d elements) to %v (%d elements)", in, a, target, b)
+			return nil, InvalidSizes("cannot reshape %v (%d elements) to %v (%d elements)", in, a, target, b)
 		}
 	}
 	return out, nil
@@ -284,7 +284,7 @@ func concatInfer(c *Ctx) error {
 	out := clone(ins[0].Shape)
 	for _, t := range ins[1:] {
 		if len(t.Shape) != r {
-			return fmt.Errorf("concat of ranks %d and %d", r, len(t.Shape))
+			return Invalid("concat of ranks %d and %d", r, len(t.Shape))
 		}
 		for d := range out {
 			switch {
@@ -297,7 +297,7 @@ func concatInfer(c *Ctx) error {
 			case out[d] == graph.Unknown:
 				out[d] = t.Shape[d]
 			case t.Shape[d] != graph.Unknown && t.Shape[d] != out[d]:
-				return fmt.Errorf("concat on axis %d of %v and %v", a, ins[0].Shape, t.Shape)
+				return InvalidSizes("concat on axis %d of %v and %v", a, ins[0].Shape, t.Shape)
 			}
 		}
 	}
@@ -382,12 +382,12 @@ func splitInfer(c *Ctx) error {
 	var total int64
 	for _, s := range sizes {
 		if s < 0 {
-			return fmt.Errorf("split sizes %v include a negative size", sizes)
+			return Invalid("split sizes %v include a negative size", sizes)
 		}
 		total += s
 	}
 	if dim := t.Shape[a]; dim >= 0 && total != dim {
-		return fmt.Errorf("split sizes %v add up to %d, not the dim %d", sizes, total, dim)
+		return InvalidSizes("split sizes %v add up to %d, not the dim %d", sizes, total, dim)
 	}
 	for i, s := range sizes {
 		o := clone(t.Shape)

@@ -28,7 +28,7 @@ func broadcast(shapes ...[]int64) ([]int64, error) {
 			case *o == graph.Unknown:
 				*o = d
 			case *o != d:
-				return nil, fmt.Errorf("shapes %v cannot broadcast (dim %d: %d vs %d)", shapes, off+i, *o, d)
+				return nil, InvalidSizes("shapes %v cannot broadcast (dim %d: %d vs %d)", shapes, off+i, *o, d)
 			}
 		}
 	}
@@ -154,24 +154,24 @@ type window struct {
 func readWindow(c *Ctx, in []int64, kernel []int64) (*window, error) {
 	n := len(kernel)
 	if len(in) != n {
-		return nil, fmt.Errorf("kernel has %d dims but input has %d spatial dims", n, len(in))
+		return nil, Invalid("kernel has %d dims but input has %d spatial dims", n, len(in))
 	}
 	w := &window{kernel: kernel, strides: ones(n), dil: ones(n), padB: make([]int64, n), padE: make([]int64, n)}
 	if s := c.IntList("strides"); s != nil {
 		if len(s) != n {
-			return nil, fmt.Errorf("strides has %d values, want %d", len(s), n)
+			return nil, Invalid("strides has %d values, want %d", len(s), n)
 		}
 		w.strides = s
 	}
 	if d := c.IntList("dilations"); d != nil {
 		if len(d) != n {
-			return nil, fmt.Errorf("dilations has %d values, want %d", len(d), n)
+			return nil, Invalid("dilations has %d values, want %d", len(d), n)
 		}
 		w.dil = d
 	}
 	for i := 0; i < n; i++ {
 		if w.strides[i] <= 0 || w.dil[i] <= 0 || kernel[i] <= 0 {
-			return nil, fmt.Errorf("kernel %v, strides %v and dilations %v must be positive", kernel, w.strides, w.dil)
+			return nil, Invalid("kernel %v, strides %v and dilations %v must be positive", kernel, w.strides, w.dil)
 		}
 	}
 	w.ceil = c.Int("ceil_mode", 0) != 0
@@ -179,7 +179,7 @@ func readWindow(c *Ctx, in []int64, kernel []int64) (*window, error) {
 	case "NOTSET", "":
 		if p := c.IntList("pads"); p != nil {
 			if len(p) != 2*n {
-				return nil, fmt.Errorf("pads has %d values, want %d", len(p), 2*n)
+				return nil, Invalid("pads has %d values, want %d", len(p), 2*n)
 			}
 			copy(w.padB, p[:n])
 			copy(w.padE, p[n:])
@@ -200,10 +200,13 @@ func readWindow(c *Ctx, in []int64, kernel []int64) (*window, error) {
 			}
 		}
 	default:
-		return nil, fmt.Errorf("unknown auto_pad %q", pad)
+		return nil, Invalid("unknown auto_pad %q", pad)
 	}
 	for i := 0; i < n; i++ {
-		if w.padB[i] < 0 || w.padE[i] < 0 || w.padB[i] > 1<<40 || w.padE[i] > 1<<40 || kernel[i] > 1<<40 || w.dil[i] > 1<<40 || w.strides[i] > 1<<40 {
+		if w.padB[i] < 0 || w.padE[i] < 0 {
+			return nil, Invalid("pads %v must not be negative", c.IntList("pads"))
+		}
+		if w.padB[i] > 1<<40 || w.padE[i] > 1<<40 || kernel[i] > 1<<40 || w.dil[i] > 1<<40 || w.strides[i] > 1<<40 {
 			return nil, fmt.Errorf("pads %v, kernel %v, dilations %v or strides %v out of range", c.IntList("pads"), kernel, w.dil, w.strides)
 		}
 	}
@@ -214,7 +217,7 @@ func (w *window) out(in []int64) ([]int64, error) {
 	out := make([]int64, len(in))
 	for i := range in {
 		if in[i] >= 0 && in[i]+w.padB[i]+w.padE[i] < (w.kernel[i]-1)*w.dil[i]+1 {
-			return nil, fmt.Errorf("window %v (dilations %v) is larger than the padded input %v", w.kernel, w.dil, in)
+			return nil, InvalidSizes("kernel %v (dilations %v) is larger than the input %v padded by %v", w.kernel, w.dil, in, append(clone(w.padB), w.padE...))
 		}
 		out[i] = spatialOut(in[i], w.kernel[i], w.strides[i], w.dil[i], w.padB[i], w.padE[i], w.ceil)
 	}
