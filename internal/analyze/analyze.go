@@ -434,7 +434,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	}
 	if err != nil {
 		l.Reason = reason(err)
-		if !errors.Is(err, errNoRule) && !errors.Is(err, ops.ErrUnknownShape) && !errors.Is(err, errInputUnknown) {
+		if !errors.Is(err, errNoRule) && !errors.Is(err, ops.ErrUnknownShape) && !errors.Is(err, errInputUnknown) && !errors.Is(err, ops.ErrNoConvention) {
 			a.warnf("node %q (%s): %v", n.Name, l.Op, err)
 		}
 	} else {

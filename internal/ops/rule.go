@@ -109,6 +109,14 @@ type Ctx struct {
 // ErrUnknownShape says a cost needs a dim that is not known.
 var ErrUnknownShape = errors.New("input shape not fully known")
 
+// ErrNoConvention leaves a node uncosted, without a warning: its shapes
+// are known, but docs/counting.md does not yet say what it costs.
+var ErrNoConvention = errors.New("docs/counting.md has no counting convention for this operator yet")
+
+// noConvention is the Cost of an op whose shapes are inferred and whose
+// cost has no convention yet.
+func noConvention(*Ctx) (Cost, error) { return Cost{}, ErrNoConvention }
+
 // Opset is the version of the node's domain the model imports.
 func (c *Ctx) Opset() int64 { return c.Node.Opset }
 
