@@ -475,9 +475,8 @@ func reason(err error) string {
 
 // infer runs a rule's shape inference and cost.
 func infer(c *ops.Ctx, rule *ops.Rule) (ops.Cost, error) {
-	for i, t := range c.In {
-		if t != nil && (!t.HasShape || t.NotTensor) {
-			_ = i
+	for _, t := range c.In {
+		if t != nil && (t.NotTensor && !rule.Containers || !t.NotTensor && !t.HasShape) {
 			return ops.Cost{}, errInputUnknown
 		}
 	}
@@ -626,7 +625,7 @@ func (a *analyzer) checkDeclared(t *graph.Tensor) {
 // the schedule: a tensor is live from its producer until its last reader.
 func (a *analyzer) memory(g *graph.Graph, order []*graph.Node) {
 	bytesOf := func(t *graph.Tensor) int64 {
-		if t == nil || t.Role == graph.Weight {
+		if t == nil || t.Role == graph.Weight || t.NotTensor {
 			return 0
 		}
 		n := t.Elements()

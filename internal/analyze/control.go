@@ -216,7 +216,7 @@ func (a *analyzer) setBranchOutputs(c *ops.Ctx, g1, g2 *graph.Graph) {
 				}
 			}
 		}
-		o.DType, o.Shape, o.HasShape = t1.DType, shape, true
+		o.DType, o.Shape, o.HasShape, o.NotTensor = t1.DType, shape, true, t1.NotTensor
 		if g2 == nil {
 			o.Ints, o.Floats = t1.Ints, t1.Floats
 		}

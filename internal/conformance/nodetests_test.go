@@ -117,18 +117,10 @@ func shapeText(s []int64) string {
 var onnxOnly = map[string]string{
 	"node/test_identity_opt":                  "optional values carry no content shape in netscore's graph yet",
 	"node/test_if_opt":                        "optional values carry no content shape in netscore's graph yet",
-	"node/test_if_seq":                        "sequence values carry no element shape in netscore's graph yet",
 	"node/test_optional_get_element":          "optional values carry no content shape in netscore's graph yet",
 	"node/test_optional_get_element_sequence": "optional values carry no content shape in netscore's graph yet",
-	"node/test_optional_has_element":          "optional values carry no content shape in netscore's graph yet",
-	"node/test_optional_has_element_empty":    "optional values carry no content shape in netscore's graph yet",
 	"node/test_scan_sum":                      "Scan-8 (batched form) is not run by the analyzer",
 	"node/test_sequence_map_extract_shapes":   "sequence values carry no element shape in netscore's graph yet",
-	"simple/test_sequence_model2":             "sequence values carry no element shape in netscore's graph yet",
-	"simple/test_sequence_model3":             "sequence values carry no element shape in netscore's graph yet",
-	"simple/test_sequence_model6":             "sequence values carry no element shape in netscore's graph yet",
-	"simple/test_sequence_model7":             "sequence values carry no element shape in netscore's graph yet",
-	"simple/test_sequence_model8":             "sequence values carry no element shape in netscore's graph yet",
 }
 
 // TestONNXNodeShapes infers every backend test's output shapes with the

@@ -44,6 +44,10 @@ type Rule struct {
 	Buffers []int
 	// Family groups rules in docs and reports.
 	Family string
+	// Containers says Infer reads sequence and optional inputs
+	// (graph.Tensor.NotTensor: Shape, when HasShape, is their elements'
+	// shape); other rules never see them.
+	Containers bool
 }
 
 type key struct{ domain, op string }
@@ -229,6 +233,22 @@ func (c *Ctx) Set(i int, dt graph.DType, shape []int64) {
 	o.Shape = append([]int64{}, shape...)
 	o.HasShape = true
 	o.Ints, o.Floats = nil, nil
+	o.NotTensor = false
+}
+
+// SetContainer makes output i a sequence or optional of dt elements
+// shaped elem; nil elem leaves the elements' shape unknown.
+func (c *Ctx) SetContainer(i int, dt graph.DType, elem []int64) {
+	if i >= len(c.Out) || c.Out[i] == nil {
+		return
+	}
+	if elem == nil {
+		o := c.Out[i]
+		o.DType, o.Shape, o.HasShape, o.Ints, o.Floats = dt, nil, false, nil, nil
+	} else {
+		c.Set(i, dt, elem)
+	}
+	c.Out[i].NotTensor = true
 }
 
 // SetInts gives output i known integer values.
