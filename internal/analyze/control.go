@@ -282,7 +282,7 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 // body runs once per slice along each scan axis.
 func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode) error {
 	if c.Node.Opset < 9 {
-		return fmt.Errorf("Scan before opset 9 (batched form) is not supported")
+		return a.scan8Node(c, path, repeat, mode)
 	}
 	body, order, err := a.body(c, "body")
 	if err != nil {

@@ -119,7 +119,6 @@ var onnxOnly = map[string]string{
 	"node/test_if_opt":                        "optional values carry no content shape in netscore's graph yet",
 	"node/test_optional_get_element":          "optional values carry no content shape in netscore's graph yet",
 	"node/test_optional_get_element_sequence": "optional values carry no content shape in netscore's graph yet",
-	"node/test_scan_sum":                      "Scan-8 (batched form) is not run by the analyzer",
 	"node/test_sequence_map_extract_shapes":   "sequence values carry no element shape in netscore's graph yet",
 }
 
