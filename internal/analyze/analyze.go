@@ -181,6 +181,7 @@ func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
 		t := g.Tensors[name]
 		t.Shape, t.HasShape = shape, true
 	}
+	bindContainers(g)
 	return nil
 }
 
@@ -397,7 +398,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	var cost ops.Cost
 	var err error
 	switch {
-	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan"):
+	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan" || n.Op == "SequenceMap"):
 		cost, err = a.control(g, c, scope, repeat, mode)
 	case rule == nil && a.function(n) != nil:
 		cost, err = a.call(g, c, a.function(n), scope, repeat, mode)
@@ -517,14 +518,7 @@ func fixDims(t *graph.Tensor) {
 // useDeclared falls back on a shape the file declares (value_info) when
 // inference could not produce one.
 func useDeclared(t *graph.Tensor) {
-	s := make([]int64, len(t.Declared))
-	for i, d := range t.Declared {
-		s[i] = graph.Unknown
-		if d.Param == "" && d.Value >= 0 {
-			s[i] = d.Value
-		}
-	}
-	t.Shape, t.HasShape = s, true
+	t.Shape, t.HasShape = t.DeclaredDims(), true
 }
 
 func shapeOrNil(t *graph.Tensor) []int64 {

@@ -48,19 +48,12 @@ func (a *analyzer) scan8Node(c *ops.Ctx, path string, repeat int64, mode runMode
 	if err := a.runBody(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
 		return err
 	}
-	for i, o := range c.Out {
-		if o == nil || i >= len(body.Outputs) {
-			continue
-		}
-		t := body.Lookup(body.Outputs[i])
-		if t == nil || !t.HasShape {
-			continue
-		}
+	return eachBodyOutput(c, body, func(i int, o, t *graph.Tensor) error {
 		shape := append([]int64{batch}, t.Shape...)
 		if i >= nState {
 			shape = append([]int64{batch, steps}, t.Shape...)
 		}
 		o.DType, o.Shape, o.HasShape = t.DType, shape, true
-	}
-	return nil
+		return nil
+	})
 }

@@ -29,7 +29,7 @@ func erase(g *graph.Graph) {
 		}
 		t.Declared, t.HasDeclared = nil, false
 		if !outputs[name] {
-			t.DType, t.NotTensor = graph.Undefined, false
+			t.DType, t.NotTensor, t.Nesting = graph.Undefined, false, nil
 		}
 	}
 	for _, n := range g.Nodes {
@@ -149,4 +149,39 @@ func readONNXInfer(path string) (map[string]onnxRow, error) {
 		rows[r[0]] = onnxRow{inferred: r[1] == "1", kinds: strings.Fields(r[2]), detail: r[3]}
 	}
 	return rows, nil
+}
+
+// kindAt is output i's kind in onnx_infer.csv's notation: t (tensor), s
+// (sequence), o(...) (optional of ...), m (map).
+func kindAt(kinds []string, i int) string {
+	if i < len(kinds) {
+		return kinds[i]
+	}
+	return "t"
+}
+
+// kindOf is a value's kind as netscore inferred it, in that notation.
+func kindOf(t *graph.Tensor) string {
+	switch {
+	case !t.NotTensor:
+		return "t"
+	case len(t.Nesting) == 0:
+		return "?"
+	}
+	return nestingKind(t.Nesting)
+}
+
+func nestingKind(n []graph.ValueKind) string {
+	if len(n) == 0 {
+		return "t"
+	}
+	switch n[0] {
+	case graph.Sequence:
+		return "s"
+	case graph.Optional:
+		return "o(" + nestingKind(n[1:]) + ")"
+	case graph.Map:
+		return "m"
+	}
+	return "?"
 }

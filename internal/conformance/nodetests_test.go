@@ -31,7 +31,7 @@ type outcome struct {
 }
 
 // controlOps are handled by the analyzer itself rather than a rule.
-var controlOps = map[string]bool{"If": true, "Loop": true, "Scan": true}
+var controlOps = map[string]bool{"If": true, "Loop": true, "Scan": true, "SequenceMap": true}
 
 func supported(g *graph.Graph) bool {
 	for _, n := range g.Nodes {
@@ -66,11 +66,7 @@ func runNodeTest(dir string, kinds []string) outcome {
 		if i >= len(m.Graph.Outputs) {
 			break
 		}
-		kind := "t"
-		if i < len(kinds) {
-			kind = kinds[i]
-		}
-		want, why, err := expectedShape(p, kind)
+		want, why, err := expectedShape(p, kindAt(kinds, i))
 		if err != nil {
 			o.status, o.detail = "read error", err.Error()
 			return o
@@ -88,6 +84,10 @@ func runNodeTest(dir string, kinds []string) outcome {
 		return o
 	}
 	for i, want := range wants {
+		if got, want := kindOf(m.Graph.Lookup(res.Outputs[i].Name)), kindAt(kinds, i); got != want {
+			o.status, o.detail = "mismatch", fmt.Sprintf("output %d (%s): inferred a value of kind %s, the test's is %s", i, res.Outputs[i].Name, got, want)
+			return o
+		}
 		got := res.Outputs[i].Shape
 		if got == nil || fmt.Sprint(got) != fmt.Sprint(want) {
 			o.status = "mismatch"
@@ -114,13 +114,7 @@ func shapeText(s []int64) string {
 
 // onnxOnly lists tests ONNX's own inference gets right and netscore does
 // not, each with the reason it is allowed. The goal is none.
-var onnxOnly = map[string]string{
-	"node/test_identity_opt":                  "optional values carry no content shape in netscore's graph yet",
-	"node/test_if_opt":                        "optional values carry no content shape in netscore's graph yet",
-	"node/test_optional_get_element":          "optional values carry no content shape in netscore's graph yet",
-	"node/test_optional_get_element_sequence": "optional values carry no content shape in netscore's graph yet",
-	"node/test_sequence_map_extract_shapes":   "sequence values carry no element shape in netscore's graph yet",
-}
+var onnxOnly = map[string]string{}
 
 // TestONNXNodeShapes infers every backend test's output shapes with the
 // declared output shapes and value_info erased, and requires netscore to

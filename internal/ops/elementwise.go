@@ -19,7 +19,7 @@ func init() {
 	register("", "activation", Rule{Infer: unaryInfer, Cost: perElement(1), Operands: []int{1, 2}}, "Clip")
 	register("", "activation", Rule{Infer: preluInfer, Cost: perElement(1)}, "PRelu")
 	// Pure data movement: no arithmetic.
-	register("", "elementwise", Rule{Infer: unaryInfer}, "Identity")
+	register("", "elementwise", Rule{Infer: identityInfer, Containers: true}, "Identity")
 	register("", "elementwise", Rule{Infer: castInfer}, "Cast")
 	register("", "elementwise", Rule{Infer: castLikeInfer, Operands: []int{1}}, "CastLike")
 	register("", "elementwise", Rule{Infer: dropoutInfer, Operands: []int{1, 2}}, "Dropout")
@@ -176,6 +176,20 @@ func dropoutInfer(c *Ctx) error {
 }
 
 // broadcastInfer infers a broadcasting op over all present inputs.
+// identityInfer copies a tensor (values included) or a sequence or
+// optional (Identity-14 and 16).
+func identityInfer(c *Ctx) error {
+	t := c.In[0]
+	if t == nil || !t.NotTensor {
+		return unaryInfer(c)
+	}
+	if len(t.Nesting) == 0 {
+		return ErrUnknownShape
+	}
+	c.SetContainer(0, t.Nesting, t.DType, elemShape(t))
+	return nil
+}
+
 // preluInfer: from opset 7 the slope broadcasts to X (unidirectionally);
 // before, PRelu-6 and older take a slope of one value or one per channel
 // (dim 1), as PyTorch's PReLU exports it, and Y is shaped like X.

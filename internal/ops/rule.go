@@ -233,13 +233,17 @@ func (c *Ctx) Set(i int, dt graph.DType, shape []int64) {
 	o.Shape = append([]int64{}, shape...)
 	o.HasShape = true
 	o.Ints, o.Floats = nil, nil
-	o.NotTensor = false
+	o.NotTensor, o.Nesting = false, nil
 }
 
-// SetContainer makes output i a sequence or optional of dt elements
-// shaped elem; nil elem leaves the elements' shape unknown.
-func (c *Ctx) SetContainer(i int, dt graph.DType, elem []int64) {
+// SetContainer makes output i a value holding dt tensors shaped elem
+// (nil: unknown), nested as graph.Tensor.Nesting says.
+func (c *Ctx) SetContainer(i int, nesting []graph.ValueKind, dt graph.DType, elem []int64) {
 	if i >= len(c.Out) || c.Out[i] == nil {
+		return
+	}
+	if len(nesting) == 0 {
+		c.Set(i, dt, elem)
 		return
 	}
 	if elem == nil {
@@ -248,7 +252,7 @@ func (c *Ctx) SetContainer(i int, dt graph.DType, elem []int64) {
 	} else {
 		c.Set(i, dt, elem)
 	}
-	c.Out[i].NotTensor = true
+	c.Out[i].NotTensor, c.Out[i].Nesting = true, append([]graph.ValueKind{}, nesting...)
 }
 
 // SetInts gives output i known integer values.

@@ -21,6 +21,31 @@ func init() {
 	register("", "sequence", Rule{Infer: splitToSeqInfer, Operands: []int{1}}, "SplitToSequence")
 	register("", "sequence", Rule{Infer: concatFromSeqInfer, Containers: true}, "ConcatFromSequence")
 	register("", "sequence", Rule{Infer: optionalHasElementInfer, Containers: true}, "OptionalHasElement")
+	register("", "sequence", Rule{Infer: optionalInfer, Containers: true}, "Optional")
+	register("", "sequence", Rule{Infer: optionalGetElementInfer, Containers: true}, "OptionalGetElement")
+}
+
+// seqOfTensors is a sequence of tensors' nesting.
+var seqOfTensors = []graph.ValueKind{graph.Sequence}
+
+// nestingOf is what a value holds: a sequence's nesting when the file
+// did not say (a sequence op's input is one).
+func nestingOf(t *graph.Tensor) []graph.ValueKind {
+	if len(t.Nesting) == 0 {
+		return seqOfTensors
+	}
+	return t.Nesting
+}
+
+// setInner gives output 0 what container t holds once unwrapped: a
+// tensor, or the next container in.
+func setInner(c *Ctx, t *graph.Tensor) error {
+	inner := nestingOf(t)[1:]
+	if len(inner) == 0 && !t.HasShape {
+		return ErrUnknownShape
+	}
+	c.SetContainer(0, inner, t.DType, elemShape(t))
+	return nil
 }
 
 // mergeShapes is the shape values of these shapes all have: dims that
@@ -56,29 +81,22 @@ func elemShape(t *graph.Tensor) []int64 {
 
 // seqSameInfer: SequenceErase keeps the sequence's element type.
 func seqSameInfer(c *Ctx) error {
-	c.SetContainer(0, c.In[0].DType, elemShape(c.In[0]))
+	c.SetContainer(0, nestingOf(c.In[0]), c.In[0].DType, elemShape(c.In[0]))
 	return nil
 }
 
 func seqConstructInfer(c *Ctx) error {
-	var ts []*graph.Tensor
-	for i := range c.In {
-		t, err := c.InT(i)
-		if err != nil {
-			return err
-		}
-		ts = append(ts, t)
+	ts, err := allInputs(c)
+	if err != nil {
+		return err
 	}
-	if len(ts) == 0 {
-		return fmt.Errorf("no inputs")
-	}
-	c.SetContainer(0, ts[0].DType, mergeShapes(ts...))
+	c.SetContainer(0, seqOfTensors, ts[0].DType, mergeShapes(ts...))
 	return nil
 }
 
 // seqEmptyInfer: an empty sequence of `dtype` (float32 by default).
 func seqEmptyInfer(c *Ctx) error {
-	c.SetContainer(0, graph.DType(c.Int("dtype", int64(graph.Float32))), nil)
+	c.SetContainer(0, seqOfTensors, graph.DType(c.Int("dtype", int64(graph.Float32))), nil)
 	return nil
 }
 
@@ -88,18 +106,12 @@ func seqInsertInfer(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.SetContainer(0, t.DType, mergeShapes(c.In[0], t))
+	c.SetContainer(0, nestingOf(c.In[0]), t.DType, mergeShapes(c.In[0], t))
 	return nil
 }
 
-// seqAtInfer: one element, a tensor.
-func seqAtInfer(c *Ctx) error {
-	if !c.In[0].HasShape {
-		return ErrUnknownShape
-	}
-	c.Set(0, c.In[0].DType, c.In[0].Shape)
-	return nil
-}
+// seqAtInfer: one element.
+func seqAtInfer(c *Ctx) error { return setInner(c, c.In[0]) }
 
 // seqLengthInfer: an int64 scalar.
 func seqLengthInfer(c *Ctx) error {
@@ -125,7 +137,7 @@ func splitToSeqInfer(c *Ctx) error {
 		if c.Int("keepdims", 1) == 0 {
 			elem = append(elem[:ax], elem[ax+1:]...)
 		}
-		c.SetContainer(0, c.In[0].DType, elem)
+		c.SetContainer(0, seqOfTensors, c.In[0].DType, elem)
 		return nil
 	}
 	sizes, err := c.Ints(1)
@@ -140,7 +152,7 @@ func splitToSeqInfer(c *Ctx) error {
 			elem[ax] = sizes[0]
 		}
 	}
-	c.SetContainer(0, c.In[0].DType, elem)
+	c.SetContainer(0, seqOfTensors, c.In[0].DType, elem)
 	return nil
 }
 
@@ -166,6 +178,47 @@ func concatFromSeqInfer(c *Ctx) error {
 	}
 	c.Set(0, c.In[0].DType, out)
 	return nil
+}
+
+// optionalInfer: Optional-15 wraps its input, or is empty of the `type`
+// attribute's type.
+func optionalInfer(c *Ctx) error {
+	if c.Has(0) {
+		t := c.In[0]
+		if t.NotTensor && len(t.Nesting) == 0 {
+			return ErrUnknownShape
+		}
+		c.SetContainer(0, append([]graph.ValueKind{graph.Optional}, t.Nesting...), t.DType, elemShape(t))
+		return nil
+	}
+	a := c.Attr("type")
+	if a == nil || a.Kind != graph.AttrType || a.T == nil {
+		return fmt.Errorf("an empty Optional needs its type attribute")
+	}
+	var elem []int64
+	if a.T.HasDeclared {
+		elem = a.T.DeclaredDims()
+	}
+	c.SetContainer(0, append([]graph.ValueKind{graph.Optional}, a.T.Nesting...), a.T.DType, elem)
+	return nil
+}
+
+// optionalGetElementInfer: what the optional holds; from opset 18 a
+// tensor or sequence passes through.
+func optionalGetElementInfer(c *Ctx) error {
+	t := c.In[0]
+	if !t.NotTensor {
+		c.Set(0, t.DType, t.Shape)
+		return nil
+	}
+	if len(t.Nesting) == 0 {
+		return ErrUnknownShape
+	}
+	if t.Nesting[0] != graph.Optional {
+		c.SetContainer(0, t.Nesting, t.DType, elemShape(t))
+		return nil
+	}
+	return setInner(c, t)
 }
 
 // optionalHasElementInfer: a bool scalar.

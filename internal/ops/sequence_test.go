@@ -65,5 +65,38 @@ func TestSequence(t *testing.T) {
 			Node("SequenceAt", "seq", "pos_at").Out("piece").
 			Outputs("piece"),
 		shapes: [][]int64{{-1, 4}},
+	}, {
+		// node/test_optional_get_element: an optional holding a [4]
+		// tensor gives back [4].
+		name: "Optional, OptionalGetElement",
+		model: graphtest.New().Opset("", 15).
+			Input("x", graph.Float32, 4).
+			Node("Optional", "x").Out("opt").
+			Node("OptionalGetElement", "opt").Out("y").
+			Outputs("y"),
+		shapes: [][]int64{{4}},
+	}, {
+		// node/test_identity_opt and test_optional_get_element_sequence:
+		// an optional sequence of [5] tensors through Identity, unwrapped
+		// and indexed -> [5].
+		name: "Identity of an optional sequence",
+		model: graphtest.New().Opset("", 16).
+			Input("x", graph.Float32, 5).Input("pos", graph.Int64).
+			Node("SequenceConstruct", "x").Out("seq").
+			Node("Optional", "seq").Out("opt").
+			Node("Identity", "opt").Out("opt2").
+			Node("OptionalGetElement", "opt2").Out("seq2").
+			Node("SequenceAt", "seq2", "pos").Out("y").
+			Outputs("y"),
+		shapes: [][]int64{{5}},
+	}, {
+		// node/test_optional_has_element_empty: OptionalHasElement of an
+		// empty optional (of the `type` attribute's type) is a bool scalar.
+		name: "empty Optional",
+		model: graphtest.New().Opset("", 15).
+			Node("Optional").Attr("type", &graph.Attr{Kind: graph.AttrType, T: &graph.Tensor{DType: graph.Int32, HasDeclared: true, Declared: []graph.Dim{}}}).Out("opt").
+			Node("OptionalHasElement", "opt").Out("y").
+			Outputs("y"),
+		shapes: [][]int64{{}},
 	}})
 }
