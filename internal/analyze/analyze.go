@@ -150,7 +150,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 
 func ioOf(t *graph.Tensor) IO {
 	io := IO{Name: t.Name, DType: t.DType.String(), Shape: t.Shape}
-	if !t.HasShape {
+	if !t.HasShape || t.NotTensor { // a sequence's Shape is its elements'
 		io.Shape = nil
 	}
 	return io
@@ -522,7 +522,7 @@ func useDeclared(t *graph.Tensor) {
 }
 
 func shapeOrNil(t *graph.Tensor) []int64 {
-	if !t.HasShape {
+	if !t.HasShape || t.NotTensor {
 		return nil
 	}
 	return t.Shape

@@ -84,11 +84,16 @@ func runNodeTest(dir string, kinds []string) outcome {
 		return o
 	}
 	for i, want := range wants {
-		if got, want := kindOf(m.Graph.Lookup(res.Outputs[i].Name)), kindAt(kinds, i); got != want {
+		t := m.Graph.Lookup(res.Outputs[i].Name)
+		if got, want := kindOf(t), kindAt(kinds, i); got != want {
 			o.status, o.detail = "mismatch", fmt.Sprintf("output %d (%s): inferred a value of kind %s, the test's is %s", i, res.Outputs[i].Name, got, want)
 			return o
 		}
-		got := res.Outputs[i].Shape
+		// A sequence's or optional's Shape is that of the tensors inside.
+		var got []int64
+		if t.HasShape {
+			got = t.Shape
+		}
 		if got == nil || fmt.Sprint(got) != fmt.Sprint(want) {
 			o.status = "mismatch"
 			o.detail = fmt.Sprintf("output %d (%s): got %s, want %v", i, res.Outputs[i].Name, shapeText(got), want)
