@@ -19,8 +19,10 @@ import (
 	"github.com/netscore/netscore/internal/ops"
 )
 
+const defaultDataDir = "/usr/share/libonnx-testdata/data"
+
 var (
-	dataDir = flag.String("onnxtests", "/usr/share/libonnx-testdata/data", "ONNX backend test data (node, pytorch-converted, pytorch-operator, simple)")
+	dataDir = flag.String("onnxtests", defaultDataDir, "ONNX backend test data (node, pytorch-converted, pytorch-operator, simple)")
 	report  = flag.String("report", "", "write the per-test results as Markdown to this file")
 )
 
@@ -165,6 +167,8 @@ func TestONNXNodeShapes(t *testing.T) {
 		f.ours, f.all, f.onnx, f.all, f.oursOnly, f.onnxOnly, f.supOK, f.sup)
 	if *report != "" {
 		writeReport(t, results, f)
+	} else if *dataDir == defaultDataDir {
+		checkQuoted(t, f)
 	}
 	if f.ours < f.onnx {
 		t.Errorf("netscore infers %d tests, ONNX %d", f.ours, f.onnx)
@@ -203,6 +207,41 @@ func (f *figures) add(o outcome) {
 
 func pct(a, b int) float64 { return 100 * float64(a) / float64(max(b, 1)) }
 
+// checkQuoted fails when docs/onnx-node-tests.md or the README quotes
+// other figures than these.
+func checkQuoted(t *testing.T, f figures) {
+	for path, want := range map[string][]string{
+		"../../docs/onnx-node-tests.md": {oursLine(f), onnxLine(f)},
+		"../../README.md":               {fmt.Sprintf("%d of all %s tests", f.ours, thousands(f.all)), fmt.Sprintf("against %d", f.onnx)},
+	} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(data), w) {
+				t.Errorf("%s does not say %q: regenerate it (see docs/onnx-node-tests.md's first lines) and update the README", path, w)
+			}
+		}
+	}
+}
+
+func oursLine(f figures) string {
+	return fmt.Sprintf("| netscore | **%d (%.1f%%)** |\n", f.ours, pct(f.ours, f.all))
+}
+
+func onnxLine(f figures) string {
+	return fmt.Sprintf("| onnx 1.12 `infer_shapes(data_prop=True)` | %d (%.1f%%) |\n", f.onnx, pct(f.onnx, f.all))
+}
+
+// thousands writes n with a comma between thousands, as the README does.
+func thousands(n int) string {
+	if n < 1000 {
+		return fmt.Sprint(n)
+	}
+	return fmt.Sprintf("%s,%03d", thousands(n/1000), n%1000)
+}
+
 func writeReport(t *testing.T, results []outcome, f figures) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Shape inference against the ONNX backend node tests\n\n")
@@ -214,8 +253,8 @@ func writeReport(t *testing.T, results []outcome, f figures) {
 	fmt.Fprintf(&b, "ONNX's figure is `onnx.shape_inference.infer_shapes(model, data_prop=True)` (onnx 1.12) on the same erased models,\n")
 	fmt.Fprintf(&b, "recorded in `internal/conformance/testdata/onnx_infer.csv` by `testdata/gen/onnx_infer_node_tests.py`.\n\n")
 	fmt.Fprintf(&b, "| over all %d tests | inferred exactly |\n|---|---|\n", f.all)
-	fmt.Fprintf(&b, "| netscore | **%d (%.1f%%)** |\n", f.ours, pct(f.ours, f.all))
-	fmt.Fprintf(&b, "| onnx 1.12 `infer_shapes(data_prop=True)` | %d (%.1f%%) |\n", f.onnx, pct(f.onnx, f.all))
+	b.WriteString(oursLine(f))
+	b.WriteString(onnxLine(f))
 	fmt.Fprintf(&b, "| both | %d |\n| netscore only | %d |\n| onnx only | %d |\n\n", f.both, f.oursOnly, f.onnxOnly)
 	fmt.Fprintf(&b, "Tests whose every operator has a netscore rule: %d/%d inferred exactly (%.1f%%).\n\n", f.supOK, f.sup, pct(f.supOK, f.sup))
 	section := func(title string, keep func(o outcome) bool) {
