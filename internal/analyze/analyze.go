@@ -209,7 +209,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 
 func ioOf(t *graph.Tensor) IO {
 	io := IO{Name: t.Name, DType: t.DType.String(), Shape: t.Shape}
-	if !t.HasShape {
+	if !t.HasShape || t.NotTensor { // a sequence's Shape is its elements'
 		io.Shape = nil
 	}
 	return io
@@ -251,6 +251,7 @@ func (a *analyzer) bindInputs(g *graph.Graph, opt Options) error {
 			}
 		}
 	}
+	bindContainers(g)
 	return nil
 }
 
@@ -499,7 +500,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	var cost ops.Cost
 	var err error
 	switch {
-	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan"):
+	case n.Domain == "" && (n.Op == "If" || n.Op == "Loop" || n.Op == "Scan" || n.Op == "SequenceMap"):
 		cost, err = a.control(g, c, scope, repeat, mode)
 	case rule == nil && a.function(n) != nil:
 		cost, err = a.call(g, c, a.function(n), scope, repeat, mode)
@@ -554,7 +555,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	}
 	if err != nil {
 		l.Reason = reason(err)
-		if !errors.Is(err, errNoRule) && !errors.Is(err, ops.ErrUnknownShape) && !errors.Is(err, errInputUnknown) {
+		if !errors.Is(err, errNoRule) && !errors.Is(err, ops.ErrUnknownShape) && !errors.Is(err, errInputUnknown) && !errors.Is(err, ops.ErrNoConvention) {
 			a.warnf("node %q (%s): %v", n.Name, l.Op, err)
 		}
 	} else {
@@ -612,9 +613,8 @@ func reason(err error) string {
 
 // infer runs a rule's shape inference and cost.
 func infer(c *ops.Ctx, rule *ops.Rule) (ops.Cost, error) {
-	for i, t := range c.In {
-		if t != nil && (!t.HasShape || t.NotTensor) {
-			_ = i
+	for _, t := range c.In {
+		if t != nil && (t.NotTensor && !rule.Containers || !t.NotTensor && !t.HasShape) {
 			return ops.Cost{}, errInputUnknown
 		}
 	}
@@ -655,18 +655,11 @@ func fixDims(t *graph.Tensor) {
 // useDeclared falls back on a shape the file declares (value_info) when
 // inference could not produce one.
 func useDeclared(t *graph.Tensor) {
-	s := make([]int64, len(t.Declared))
-	for i, d := range t.Declared {
-		s[i] = graph.Unknown
-		if d.Param == "" && d.Value >= 0 {
-			s[i] = d.Value
-		}
-	}
-	t.Shape, t.HasShape = s, true
+	t.Shape, t.HasShape = t.DeclaredDims(), true
 }
 
 func shapeOrNil(t *graph.Tensor) []int64 {
-	if !t.HasShape {
+	if !t.HasShape || t.NotTensor {
 		return nil
 	}
 	return t.Shape
@@ -728,7 +721,7 @@ func (a *analyzer) checkDeclared(t *graph.Tensor) {
 // the schedule: a tensor is live from its producer until its last reader.
 func (a *analyzer) memory(g *graph.Graph, order []*graph.Node) {
 	bytesOf := func(t *graph.Tensor) int64 {
-		if t == nil || t.Role == graph.Weight {
+		if t == nil || t.Role == graph.Weight || t.NotTensor {
 			return 0
 		}
 		n := t.Elements()

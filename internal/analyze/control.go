@@ -18,6 +18,8 @@ func (a *analyzer) control(g *graph.Graph, c *ops.Ctx, scope string, repeat int6
 		return ops.Cost{}, a.ifNode(c, path, repeat, mode)
 	case "Loop":
 		return ops.Cost{}, a.loopNode(c, path, repeat, mode)
+	case "SequenceMap":
+		return ops.Cost{}, a.sequenceMapNode(c, path, repeat, mode)
 	default:
 		return ops.Cost{}, a.scanNode(c, path, repeat, mode)
 	}
@@ -196,19 +198,12 @@ func (a *analyzer) candidateCost(from, to int) int64 {
 // setBranchOutputs gives the If outputs the branch output shapes, merging
 // dims that differ between branches into unknown.
 func (a *analyzer) setBranchOutputs(c *ops.Ctx, g1, g2 *graph.Graph) {
-	for i, o := range c.Out {
-		if o == nil || i >= len(g1.Outputs) {
-			continue
-		}
-		t1 := g1.Lookup(g1.Outputs[i])
-		if t1 == nil || !t1.HasShape {
-			continue
-		}
+	_ = eachBodyOutput(c, g1, func(i int, o, t1 *graph.Tensor) error {
 		shape := clone(t1.Shape)
 		if g2 != nil && i < len(g2.Outputs) {
 			t2 := g2.Lookup(g2.Outputs[i])
 			if t2 == nil || !t2.HasShape || len(t2.Shape) != len(shape) {
-				continue
+				return nil
 			}
 			for d := range shape {
 				if shape[d] != t2.Shape[d] {
@@ -216,11 +211,12 @@ func (a *analyzer) setBranchOutputs(c *ops.Ctx, g1, g2 *graph.Graph) {
 				}
 			}
 		}
-		o.DType, o.Shape, o.HasShape = t1.DType, shape, true
+		o.DType, o.Shape, o.HasShape, o.NotTensor, o.Nesting = t1.DType, shape, true, t1.NotTensor, t1.Nesting
 		if g2 == nil {
 			o.Ints, o.Floats = t1.Ints, t1.Floats
 		}
-	}
+		return nil
+	})
 }
 
 // loopNode: inputs (M, cond, v_initial...); body (iter, cond, v...) ->
@@ -282,7 +278,7 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 // body runs once per slice along each scan axis.
 func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode) error {
 	if c.Node.Opset < 9 {
-		return fmt.Errorf("Scan before opset 9 (batched form) is not supported")
+		return a.scan8Node(c, path, repeat, mode)
 	}
 	body, order, err := a.body(c, "body")
 	if err != nil {
@@ -326,14 +322,7 @@ func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 		return err
 	}
 	outAxes := c.IntList("scan_output_axes")
-	for i, o := range c.Out {
-		if o == nil || i >= len(body.Outputs) {
-			continue
-		}
-		t := body.Lookup(body.Outputs[i])
-		if t == nil || !t.HasShape {
-			continue
-		}
+	return eachBodyOutput(c, body, func(i int, o, t *graph.Tensor) error {
 		shape := clone(t.Shape)
 		if i >= nState {
 			ax := int64(0)
@@ -349,6 +338,24 @@ func (a *analyzer) scanNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 			shape = append(append(clone(shape[:ax]), trips), shape[ax:]...)
 		}
 		o.DType, o.Shape, o.HasShape = t.DType, shape, true
+		return nil
+	})
+}
+
+// eachBodyOutput calls fn with each node output whose body output has a
+// shape, and that body output.
+func eachBodyOutput(c *ops.Ctx, body *graph.Graph, fn func(i int, o, t *graph.Tensor) error) error {
+	for i, o := range c.Out {
+		if o == nil || i >= len(body.Outputs) {
+			continue
+		}
+		t := body.Lookup(body.Outputs[i])
+		if t == nil || !t.HasShape {
+			continue
+		}
+		if err := fn(i, o, t); err != nil {
+			return err
+		}
 	}
 	return nil
 }

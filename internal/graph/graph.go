@@ -68,9 +68,36 @@ type Tensor struct {
 	// NotTensor marks sequence, map and optional values, which carry no
 	// shape we can cost.
 	NotTensor bool
+	// Nesting, for a value that is not a tensor, lists what holds the
+	// tensors inside from the outside in (an optional sequence of tensors:
+	// Optional, Sequence); DType and Shape are then those tensors', the
+	// shape they all have. nil where the format does not say.
+	Nesting []ValueKind
 	// Quant holds the quantization parameters a format stores on the
 	// tensor (TFLite); nil for float tensors and for ONNX.
 	Quant *Quantization
+}
+
+// ValueKind is a value that holds tensors rather than being one.
+type ValueKind uint8
+
+const (
+	Sequence ValueKind = iota + 1
+	Optional
+	Map
+)
+
+// DeclaredDims is the declared shape with Unknown for every dim that is
+// not a number.
+func (t *Tensor) DeclaredDims() []int64 {
+	s := make([]int64, len(t.Declared))
+	for i, d := range t.Declared {
+		s[i] = Unknown
+		if d.Param == "" && d.Value >= 0 {
+			s[i] = d.Value
+		}
+	}
+	return s
 }
 
 // HasValue reports whether the tensor's values are known.
@@ -149,6 +176,9 @@ const (
 	// AttrSubgraph names one of the model's Subgraphs by index (Attr.I),
 	// as TFLite's IF, WHILE and CALL_ONCE do, instead of attaching a body.
 	AttrSubgraph
+	// AttrType is a type (ONNX's TypeProto, as Optional's `type` takes):
+	// Attr.T holds its DType, Declared shape, NotTensor and Nesting.
+	AttrType
 )
 
 // Attr is one node attribute.
@@ -161,7 +191,7 @@ type Attr struct {
 	Floats  []float64
 	Ints    []int64
 	Strings []string
-	T       *Tensor
+	T       *Tensor // also an AttrType's type
 	G       *Graph
 	Gs      []*Graph
 }

@@ -17,9 +17,9 @@ func init() {
 		"Celu", "Gelu", "Exp", "Relu", "Sqrt", "Reciprocal", "Abs", "Neg", "Floor", "Ceil",
 		"Round", "Sign", "BitwiseNot", "IsInf", "IsNaN", "Not")
 	register("", "activation", Rule{Infer: unaryInfer, Cost: perElement(1), Operands: []int{1, 2}}, "Clip")
-	register("", "activation", Rule{Infer: broadcastInfer(false), Cost: perElement(1)}, "PRelu")
+	register("", "activation", Rule{Infer: preluInfer, Cost: perElement(1)}, "PRelu")
 	// Pure data movement: no arithmetic.
-	register("", "elementwise", Rule{Infer: unaryInfer}, "Identity")
+	register("", "elementwise", Rule{Infer: identityInfer, Containers: true}, "Identity")
 	register("", "elementwise", Rule{Infer: castInfer}, "Cast")
 	register("", "elementwise", Rule{Infer: castLikeInfer, Operands: []int{1}}, "CastLike")
 	register("", "elementwise", Rule{Infer: dropoutInfer, Operands: []int{1, 2}}, "Dropout")
@@ -176,6 +176,42 @@ func dropoutInfer(c *Ctx) error {
 }
 
 // broadcastInfer infers a broadcasting op over all present inputs.
+// identityInfer copies a tensor (values included) or a sequence or
+// optional (Identity-14 and 16).
+func identityInfer(c *Ctx) error {
+	t := c.In[0]
+	if t == nil || !t.NotTensor {
+		return unaryInfer(c)
+	}
+	if len(t.Nesting) == 0 {
+		return ErrUnknownShape
+	}
+	c.SetContainer(0, t.Nesting, t.DType, elemShape(t))
+	return nil
+}
+
+// preluInfer: from opset 7 the slope broadcasts to X (unidirectionally);
+// before, PRelu-6 and older take a slope of one value or one per channel
+// (dim 1), as PyTorch's PReLU exports it, and Y is shaped like X.
+func preluInfer(c *Ctx) error {
+	if c.Opset() >= 7 {
+		return broadcastInfer(false)(c)
+	}
+	x, err := c.InT(0)
+	if err != nil {
+		return err
+	}
+	slope, err := c.InT(1)
+	if err != nil {
+		return err
+	}
+	if n := slope.Elements(); n > 1 && len(x.Shape) > 1 && x.Shape[1] >= 0 && n != x.Shape[1] {
+		return fmt.Errorf("slope %v has %d values; PRelu-%d wants 1 or one per channel (%d)", slope.Shape, n, c.Opset(), x.Shape[1])
+	}
+	c.Set(0, x.DType, x.Shape)
+	return nil
+}
+
 func broadcastInfer(boolOut bool) func(c *Ctx) error {
 	return func(c *Ctx) error {
 		var shapes [][]int64

@@ -16,6 +16,17 @@ func TestElementwiseShapesFromONNX(t *testing.T) { checkONNXShapes(t, "elementwi
 // per-element rates of docs/counting.md, worked by hand.
 func TestElementwise(t *testing.T) {
 	runCases(t, []ruleCase{{
+		// pytorch-converted/test_PReLU_2d_multiparam: PRelu-6 with one slope
+		// per channel, X [2 3 4 5], slope [3] -> [2 3 4 5]; 120 ops at 1 per
+		// output element.
+		name: "PRelu-6 per-channel slope",
+		model: graphtest.New().Opset("", 6).
+			Input("x", graph.Float32, 2, 3, 4, 5).Weight("slope", graph.Float32, 3).
+			Node("PRelu", "x", "slope").Out("y").
+			Outputs("y"),
+		shapes: [][]int64{{2, 3, 4, 5}},
+		ops:    120, params: 3,
+	}, {
 		// (2,3,4) + (4) -> (2,3,4): one add per output element.
 		name: "Add broadcasts a bias",
 		model: graphtest.New().

@@ -44,6 +44,10 @@ type Rule struct {
 	Buffers []int
 	// Family groups rules in docs and reports.
 	Family string
+	// Containers says Infer reads sequence and optional inputs
+	// (graph.Tensor.NotTensor: Shape, when HasShape, is their elements'
+	// shape); other rules never see them.
+	Containers bool
 }
 
 type key struct{ domain, op string }
@@ -97,7 +101,12 @@ func inList(l []int, i int) bool {
 }
 
 // from returns an Operands entry meaning "position i and every later one".
-func from(i int) int { return -i }
+func from(i int) int {
+	if i < 1 {
+		panic("ops: from(i) needs i >= 1; list input 0 itself") // -0 == 0 would name input 0 alone
+	}
+	return -i
+}
 
 // Ctx is one node under inference or costing.
 type Ctx struct {
@@ -137,6 +146,14 @@ func Invalid(format string, args ...any) error {
 func InvalidSizes(format string, args ...any) error {
 	return &InvalidError{Msg: fmt.Sprintf(format, args...), Sizes: true}
 }
+
+// ErrNoConvention leaves a node uncosted, without a warning: its shapes
+// are known, but docs/counting.md does not yet say what it costs.
+var ErrNoConvention = errors.New("docs/counting.md has no counting convention for this operator yet")
+
+// noConvention is the Cost of an op whose shapes are inferred and whose
+// cost has no convention yet.
+func noConvention(*Ctx) (Cost, error) { return Cost{}, ErrNoConvention }
 
 // Opset is the version of the node's domain the model imports.
 func (c *Ctx) Opset() int64 { return c.Node.Opset }
@@ -250,6 +267,26 @@ func (c *Ctx) Set(i int, dt graph.DType, shape []int64) {
 	o.Shape = append([]int64{}, shape...)
 	o.HasShape = true
 	o.Ints, o.Floats = nil, nil
+	o.NotTensor, o.Nesting = false, nil
+}
+
+// SetContainer makes output i a value holding dt tensors shaped elem
+// (nil: unknown), nested as graph.Tensor.Nesting says.
+func (c *Ctx) SetContainer(i int, nesting []graph.ValueKind, dt graph.DType, elem []int64) {
+	if i >= len(c.Out) || c.Out[i] == nil {
+		return
+	}
+	if len(nesting) == 0 {
+		c.Set(i, dt, elem)
+		return
+	}
+	if elem == nil {
+		o := c.Out[i]
+		o.DType, o.Shape, o.HasShape, o.Ints, o.Floats = dt, nil, false, nil, nil
+	} else {
+		c.Set(i, dt, elem)
+	}
+	c.Out[i].NotTensor, c.Out[i].Nesting = true, append([]graph.ValueKind{}, nesting...)
 }
 
 // SetInts gives output i known integer values.

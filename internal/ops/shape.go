@@ -265,16 +265,9 @@ func transposeInfer(c *Ctx) error {
 }
 
 func concatInfer(c *Ctx) error {
-	var ins []*graph.Tensor
-	for i := range c.In {
-		t, err := c.InT(i)
-		if err != nil {
-			return err
-		}
-		ins = append(ins, t)
-	}
-	if len(ins) == 0 {
-		return fmt.Errorf("no inputs")
+	ins, err := allInputs(c)
+	if err != nil {
+		return err
 	}
 	r := len(ins[0].Shape)
 	a, err := axis(c.Int("axis", 0), r)

@@ -343,3 +343,20 @@ func setValues(c *Ctx, dt graph.DType, out []int64, isInt bool, iv []int64, fv [
 		c.SetFloats(0, dt, out, append([]float64{}, fv...))
 	}
 }
+
+// allInputs returns every input, each present with a shape, and at least
+// one.
+func allInputs(c *Ctx) ([]*graph.Tensor, error) {
+	var ins []*graph.Tensor
+	for i := range c.In {
+		t, err := c.InT(i)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, t)
+	}
+	if len(ins) == 0 {
+		return nil, fmt.Errorf("no inputs")
+	}
+	return ins, nil
+}

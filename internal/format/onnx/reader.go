@@ -373,7 +373,7 @@ func (r *reader) graph(gf *field, parent *graph.Graph, depth int) (*graph.Graph,
 	}
 	for _, vi := range append(infos, outputs...) {
 		if t, ok := g.Tensors[vi.name]; ok && t.Role == graph.Intermediate {
-			t.DType, t.Declared, t.HasDeclared, t.NotTensor = vi.t.DType, vi.t.Declared, vi.t.HasDeclared, vi.t.NotTensor
+			t.DType, t.Declared, t.HasDeclared, t.NotTensor, t.Nesting = vi.t.DType, vi.t.Declared, vi.t.HasDeclared, vi.t.NotTensor, vi.t.Nesting
 		}
 	}
 	for _, vi := range outputs {
@@ -501,8 +501,25 @@ func (r *reader) typeProto(f *field, t *graph.Tensor, neg *[][2]int64) error {
 				}
 				return nil
 			})
-		case 4, 5, 9:
+		case 4, 9: // sequence_type, optional_type: elem_type = 1
 			t.NotTensor = true
+			if len(t.Nesting) >= maxRank {
+				return fmt.Errorf("types nest deeper than %d", maxRank)
+			}
+			kind, msg := graph.Sequence, "TypeProto.Sequence"
+			if v.Num == 9 {
+				kind, msg = graph.Optional, "TypeProto.Optional"
+			}
+			t.Nesting = append(t.Nesting, kind)
+			return walk(v.Bytes, v.Offset, msg, func(ef *field) error {
+				if ef.Num != 1 {
+					return nil
+				}
+				return r.typeProto(ef, t, neg)
+			})
+		case 5:
+			t.NotTensor = true
+			t.Nesting = append(t.Nesting, graph.Map)
 		}
 		return nil
 	})
@@ -615,6 +632,10 @@ func (r *reader) attribute(f *field, g *graph.Graph, depth int) (string, *graph.
 			var sg *graph.Graph
 			sg, err = r.graph(v, g, depth+1)
 			a.Gs, a.Kind = append(a.Gs, sg), graph.AttrGraphs
+		case 14: // tp: a TypeProto
+			var neg [][2]int64
+			a.T, a.Kind = &graph.Tensor{}, graph.AttrType
+			err = r.typeProto(v, a.T, &neg)
 		}
 		return err
 	})
