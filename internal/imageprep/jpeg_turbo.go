@@ -2,16 +2,58 @@
 
 package imageprep
 
+// Each helper makes its own handle and copies the error text before it
+// returns: TurboJPEG 2.1 keeps libjpeg's messages in a thread-local buffer,
+// and a goroutine may move to another thread between two cgo calls.
+
 /*
 #cgo LDFLAGS: -lturbojpeg
-#include <stdlib.h>
 #include <string.h>
 #include <turbojpeg.h>
+
+static void ns_msg(tjhandle h, char *msg, int n) {
+	strncpy(msg, tjGetErrorStr2(h), n - 1);
+	msg[n - 1] = 0;
+}
+
+// ns_header: 0 ok, -1 error (msg set). w, h and cs are set whenever the
+// header was read, even when TurboJPEG then refuses its subsampling.
+static int ns_header(const unsigned char *buf, unsigned long size, int *w, int *h, int *cs, char *msg, int n) {
+	int subsamp, rc;
+	tjhandle t = tjInitDecompress();
+	if (!t) {
+		ns_msg(NULL, msg, n);
+		return -1;
+	}
+	rc = tjDecompressHeader3(t, buf, size, w, h, &subsamp, cs);
+	if (rc) ns_msg(t, msg, n);
+	tjDestroy(t);
+	return rc;
+}
+
+// ns_decode: 0 ok, 1 decoded with a warning (msg = the first one), -1 error.
+static int ns_decode(const unsigned char *buf, unsigned long size, unsigned char *out, int w, int pitch, int h,
+		int pf, int flags, char *msg, int n) {
+	int rc;
+	tjhandle t = tjInitDecompress();
+	if (!t) {
+		ns_msg(NULL, msg, n);
+		return -1;
+	}
+	rc = tjDecompress2(t, buf, size, out, w, pitch, h, pf, flags);
+	if (rc) {
+		ns_msg(t, msg, n);
+		rc = tjGetErrorCode(t) == TJERR_WARNING ? 1 : -1;
+	}
+	tjDestroy(t);
+	return rc;
+}
 */
 import "C"
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -66,25 +108,17 @@ func (c Config) decodeJPEGBytes(data []byte) (plane, error) {
 	if len(data) == 0 {
 		return plane{}, errors.New("empty JPEG")
 	}
-	h := C.tjInitDecompress()
-	if h == nil {
-		return plane{}, fmt.Errorf("libjpeg-turbo: %s", C.GoString(C.tjGetErrorStr2(nil)))
-	}
-	defer C.tjDestroy(h)
-	tjErr := func(what string) error {
-		return fmt.Errorf("%s JPEG: %s", what, strings.TrimSpace(C.GoString(C.tjGetErrorStr2(h))))
-	}
+	var msgBuf [256]C.char
+	msg := func() string { return strings.TrimSpace(C.GoString(&msgBuf[0])) }
 	src := (*C.uchar)(unsafe.Pointer(&data[0]))
 	size := C.ulong(len(data))
-	var w, ht, subsamp, cs C.int
-	w, ht, cs = -1, -1, -1
-	if C.tjDecompressHeader3(h, src, size, &w, &ht, &subsamp, &cs) != 0 {
+	w, ht, cs := C.int(-1), C.int(-1), C.int(-1)
+	if C.ns_header(src, size, &w, &ht, &cs, &msgBuf[0], C.int(len(msgBuf))) != 0 {
 		// TurboJPEG names only the usual chroma subsamplings and refuses
 		// the others (3x1, or Cb and Cr sampled differently) after reading
-		// the whole header, which libjpeg (and PIL) decode.
-		msg := C.GoString(C.tjGetErrorStr2(h))
-		if !strings.Contains(msg, "Could not determine subsampling") || w <= 0 || ht <= 0 || cs < 0 {
-			return plane{}, tjErr("reading")
+		// the whole header; libjpeg (and PIL) decode them.
+		if !strings.Contains(msg(), "Could not determine subsampling") || w <= 0 || ht <= 0 || cs < 0 {
+			return plane{}, fmt.Errorf("reading JPEG: %s", msg())
 		}
 	}
 	if err := c.checkSize("JPEG", int(w), int(ht)); err != nil {
@@ -106,15 +140,18 @@ func (c Config) decodeJPEGBytes(data []byte) (plane, error) {
 	// islow IDCT and fancy upsampling are libjpeg's defaults and PIL's;
 	// LIMITSCANS refuses progressive files with absurdly many scans.
 	flags := C.int(C.TJFLAG_ACCURATEDCT | C.TJFLAG_LIMITSCANS)
-	if C.tjDecompress2(h, src, size, (*C.uchar)(unsafe.Pointer(&pix[0])), w, C.int(int(w)*nc), ht, pf, flags) != 0 {
-		if C.tjGetErrorCode(h) != C.TJERR_WARNING {
-			return plane{}, tjErr("decoding")
-		}
+	switch C.ns_decode(src, size, (*C.uchar)(unsafe.Pointer(&pix[0])), w, C.int(int(w)*nc), ht, pf, flags,
+		&msgBuf[0], C.int(len(msgBuf))) {
+	case -1:
+		return plane{}, fmt.Errorf("decoding JPEG: %s", msg())
+	case 1:
 		// PIL ignores libjpeg's warnings (corrupt data is decoded as
 		// libjpeg decodes it) except running out of data, which its
-		// ImageFile.load reports as a truncated file.
-		if msg := C.GoString(C.tjGetErrorStr2(h)); strings.Contains(msg, "Premature end of JPEG file") {
-			return plane{}, fmt.Errorf("decoding JPEG: file is truncated (%s)", msg)
+		// ImageFile.load reports as a truncated file. Only the first
+		// warning's text is kept, so a missing end of image is also
+		// looked for in the data.
+		if strings.Contains(msg(), "Premature end of JPEG file") || !endsScans(data) {
+			return plane{}, fmt.Errorf("decoding JPEG: file is truncated (%s)", msg())
 		}
 	}
 	p := plane{w: int(w), h: int(ht), c: nc, pix: pix}
@@ -127,6 +164,14 @@ func (c Config) decodeJPEGBytes(data []byte) (plane, error) {
 		p = cmykPlaneToRGB(p)
 	}
 	return p, nil
+}
+
+// endsScans reports whether an end-of-image marker follows the last
+// start-of-scan marker (neither byte pair can occur inside entropy-coded
+// data, where 0xff is always followed by 0 or a restart marker).
+func endsScans(data []byte) bool {
+	sos := bytes.LastIndex(data, []byte{0xff, 0xda})
+	return sos >= 0 && bytes.Contains(data[sos:], []byte{0xff, 0xd9})
 }
 
 // grayToRGB replicates a one-channel plane into three.

@@ -35,6 +35,9 @@ References (testdata/images/ref/), computed with torch/torchvision/PIL only:
 
 index.json lists every source and reference with its shape.
 """
+import ctypes
+import ctypes.util
+import io
 import json
 import os
 import shutil
@@ -168,6 +171,39 @@ def make_sources():
         out.append(("blocks440_120x88.jpg", "flat blocks, JPEG 4:4:0 (jpegtran -transpose of a q95 4:2:2 JPEG)"))
     else:
         print("jpegtran not found (apt-get install libjpeg-turbo-progs): no 4:4:0 fixture", file=sys.stderr)
+    # JPEG kinds PIL cannot write, made with libjpeg-turbo's cjpeg from a PPM
+    # (GO_SKIP: those Go's image/jpeg cannot decode).
+    if shutil.which("cjpeg"):
+        ppm = os.path.join(SRC, "tmp.ppm")
+        rgb(160, 120, 23).save(ppm)
+        for name, args, note in [
+            ("rgbspace_160x120.jpg", ["-rgb"], "RGB colour space JPEG (Adobe transform 0, no YCbCr)"),
+            ("s411_160x120.jpg", ["-sample", "4x1,1x1,1x1"], "JPEG 4:1:1"),
+            ("s31_160x120.jpg", ["-sample", "3x1,1x1,1x1"], "JPEG luma 3x1 (TurboJPEG names no such subsampling)"),
+            ("mixed_160x120.jpg", ["-sample", "2x2,1x1,2x2"], "JPEG with Cb subsampled 2x2 and Cr not"),
+            ("arith_160x120.jpg", ["-arithmetic"], "arithmetic-coded JPEG"),
+            ("grayprog_160x120.jpg", ["-grayscale", "-progressive", "-optimize"], "grayscale progressive JPEG"),
+        ]:
+            subprocess.run(["cjpeg", "-quality", "90", *args, "-outfile", os.path.join(SRC, name), ppm], check=True)
+            out.append((name, note + " (cjpeg)"))
+        os.remove(ppm)
+    else:
+        print("cjpeg not found (apt-get install libjpeg-turbo-progs): no cjpeg fixtures", file=sys.stderr)
+    ycck = ycck_jpeg(scene(152, 104, 24))
+    if ycck:
+        with open(os.path.join(SRC, "ycck_152x104.jpg"), "wb") as f:
+            f.write(ycck)
+        out.append(("ycck_152x104.jpg", "YCCK JPEG (TurboJPEG's tjCompress2 of CMYK, 4:2:0, q90)"))
+    # scan data damaged in the middle: libjpeg warns ("Corrupt JPEG data")
+    # and decodes on, and PIL ignores the warning
+    buf = io.BytesIO()
+    rgb(200, 150, 25).save(buf, "JPEG", quality=90)
+    b = bytearray(buf.getvalue())
+    for i in range(len(b) // 2, len(b) // 2 + 40):
+        b[i] ^= 0x5A
+    with open(os.path.join(SRC, "corrupt_200x150.jpg"), "wb") as f:
+        f.write(bytes(b))
+    out.append(("corrupt_200x150.jpg", "JPEG with 40 scan bytes flipped: PIL decodes it (libjpeg warnings)"))
     # PNGs
     save("sq_224x224.png", rgb(224, 224, 9), "RGB PNG, already 224: upscaled to 256 then cropped")
     save("tiny_64x48.png", rgb(64, 48, 10), "RGB PNG, strong upscale")
@@ -192,6 +228,31 @@ def make_sources():
     out.append(("gray16_120x90.png", "16-bit gray PNG: PIL 9.4 clips it to 255 on convert('RGB'); "
                 "the reference is computed from the high byte instead (netscore's behaviour)"))
     return out
+
+
+def ycck_jpeg(arr):
+    """A YCCK JPEG of an RGB picture (PIL's CMYK conversion) made with
+    libturbojpeg's tjCompress2, which encodes CMYK input as YCCK; None
+    without the library (Debian libturbojpeg0)."""
+    lib = ctypes.util.find_library("turbojpeg")
+    if not lib:
+        print("libturbojpeg not found (apt-get install libturbojpeg0): no YCCK fixture", file=sys.stderr)
+        return None
+    tj = ctypes.CDLL(lib)
+    tj.tjInitCompress.restype = ctypes.c_void_p
+    h, w = arr.shape[:2]
+    cmyk = np.ascontiguousarray(np.array(Image.fromarray(arr, "RGB").convert("CMYK")))
+    jpeg = ctypes.POINTER(ctypes.c_ubyte)()
+    size = ctypes.c_ulong(0)
+    handle = ctypes.c_void_p(tj.tjInitCompress())
+    TJPF_CMYK, TJSAMP_420 = 11, 2
+    rc = tj.tjCompress2(handle, cmyk.ctypes.data_as(ctypes.c_void_p), w, 0, h, TJPF_CMYK,
+                        ctypes.byref(jpeg), ctypes.byref(size), TJSAMP_420, 90, 0)
+    assert rc == 0, "tjCompress2 failed"
+    data = ctypes.string_at(jpeg, size.value)
+    tj.tjFree(jpeg)
+    tj.tjDestroy(handle)
+    return data
 
 
 def adam7(path, arr):
@@ -256,6 +317,10 @@ EXTRA = {
     "wide_400x100.png": ["gray", "pad"],
     "rgba_240x180.png": ["gray"],
 }
+# JPEGs the pure-Go build does not check: Go's image/jpeg cannot decode them
+# (3x1 or mixed subsampling, arithmetic coding) or decodes damaged data its
+# own way; the ort build's libjpeg-turbo decoder must decode them as PIL does
+GO_SKIP = {"s31_160x120.jpg", "mixed_160x120.jpg", "arith_160x120.jpg", "corrupt_200x150.jpg"}
 # full float32 tensors written for these (source, preset)
 F32 = [("land_500x375.jpg", "imagenet")]
 
@@ -302,6 +367,7 @@ def main():
             im.save(os.path.join(ROOT, dec), optimize=True)
             entry["decoded"] = dec
             entry["decode_exact"] = name.startswith("blocks")
+            entry["go_skip"] = name in GO_SKIP
         for preset in ["imagenet"] + EXTRA.get(name, []):
             x, u8, full = reference(im, preset)
             base = "ref/%s.%s" % (name[:-4], preset)
