@@ -355,6 +355,55 @@ func TestJPEGDecode(t *testing.T) {
 	}
 }
 
+// TestDigitsJPEG decodes testdata/digits_jpeg's 360 JPEGs and compares
+// them with PIL's decoded pixels (decoded.png, the 8x8 tiles in ImageFolder
+// order) and the one-channel tensor eval feeds the digits model with
+// torchvision's (Grayscale(1), ToTensor): bit-identical in the ort build.
+func TestDigitsJPEG(t *testing.T) {
+	const dir = "../../testdata/digits_jpeg"
+	var paths []string
+	for d := range 10 {
+		m, err := filepath.Glob(filepath.Join(dir, "val", fmt.Sprint(d), "*.jpg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, m...) // Glob sorts: ImageFolder's order
+	}
+	strip := readU8(t, "../digits_jpeg/decoded.png")
+	if len(paths) != 360 || strip.w != 8 || strip.h != 8*len(paths) {
+		t.Fatalf("%d files, decoded.png %dx%d", len(paths), strip.w, strip.h)
+	}
+	rgb := Config{Mean: [3]float32{0, 0, 0}, Std: [3]float32{1, 1, 1}}
+	gray := rgb
+	gray.Gray = true
+	var all diffStats
+	for i, p := range paths {
+		want := plane{w: 8, h: 8, c: 3, pix: strip.pix[i*192 : (i+1)*192]}
+		got, err := rgb.loadPlane(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := compare(t, got, want)
+		all.n += d.n
+		all.off += d.off
+		all.maxAbs = max(all.maxAbs, d.maxAbs)
+		for k := range d.hist {
+			all.hist[k] += d.hist[k]
+		}
+		tensor, err := gray.Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantT := gray.fromPlane(toGray(want)); exactJPEG && !slices.Equal(tensor, wantT) {
+			t.Errorf("%s: tensor differs from torchvision's", p)
+		}
+	}
+	t.Logf("%s: %s", JPEGDecoder, all)
+	if all.maxAbs > decodeMaxLevels || exactJPEG && all.off != 0 {
+		t.Errorf("decoded pixels differ from PIL's: %s", all)
+	}
+}
+
 func TestPresets(t *testing.T) {
 	ix := loadIndex(t)
 	names := Presets()

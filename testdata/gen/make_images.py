@@ -382,6 +382,98 @@ def main():
     with open(os.path.join(ROOT, "index.json"), "w") as f:
         json.dump(index, f, indent=1)
         f.write("\n")
+    make_digits_jpeg()
+
+
+# --------------------------------------------------------------------------
+# testdata/digits_jpeg: the digits validation set as JPEG, for eval's top-1
+
+DIGITS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "digits")
+DIGITS_JPEG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "digits_jpeg")
+DIGITS_QUALITY = 50  # low, so that the two IDCTs' rounding shows on many samples
+
+
+class DigitsCNN(torch.nn.Module):
+    """make_digits.py's network, its weights read from digits_cnn.onnx."""
+
+    def __init__(self, path):
+        import onnx
+        from onnx import numpy_helper
+
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 16, 3, padding=1)
+        self.pool = torch.nn.MaxPool2d(2)
+        self.fc = torch.nn.Linear(16 * 4 * 4, 10)
+        w = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy())
+             for t in onnx.load(path).graph.initializer}
+        self.load_state_dict(w, strict=True)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.pool(torch.relu(self.conv(x))), 1))
+
+
+def figures(model, xs, ys):
+    """top-1/top-5, per class and confusions as make_digits.py writes them."""
+    with torch.no_grad():
+        logits = model(torch.stack(xs))
+    y = torch.tensor(ys)
+    pred = logits.argmax(1)
+    c1 = int((pred == y).sum())
+    c5 = int((logits.topk(5, 1).indices == y.unsqueeze(1)).any(1).sum())
+    srt = logits.sort(1, descending=True).values
+    conf = {}
+    for t, p in zip(ys, pred.tolist()):
+        if t != p:
+            conf[(t, p)] = conf.get((t, p), 0) + 1
+    n = len(ys)
+    return {"n": n, "top1_correct": c1, "top5_correct": c5, "top1": 100.0 * c1 / n, "top5": 100.0 * c5 / n,
+            "min_top2_gap": float((srt[:, 0] - srt[:, 1]).min()),
+            "per_class": [{"class": str(c), "correct": int((pred[y == c] == c).sum()), "total": int((y == c).sum())}
+                          for c in range(10)],
+            "confused": [{"true": str(t), "predicted": str(p), "count": k}
+                         for (t, p), k in sorted(conf.items(), key=lambda kv: (-kv[1], kv[0]))]}
+
+
+def make_digits_jpeg():
+    """Re-encodes testdata/digits/val/*.png as RGB JPEGs (PIL, q50, 4:2:0) in
+    testdata/digits_jpeg/val and writes PyTorch's figures for digits_cnn on
+    them as PIL decodes them, with torchvision's transform for a one-channel
+    model (pil_loader's convert("RGB"), Grayscale(1), ToTensor), and PIL's
+    decoded RGB of every file (decoded.png: the 8x8 tiles top to bottom in
+    ImageFolder order)."""
+    model = DigitsCNN(os.path.join(DIGITS, "digits_cnn.onnx")).eval()
+    rels = sorted(os.path.relpath(os.path.join(d, f), DIGITS)
+                  for d, _, fs in os.walk(os.path.join(DIGITS, "val")) for f in fs if f.endswith(".png"))
+    rels.sort(key=lambda r: (int(r.split("/")[1]), r))  # ImageFolder order (class folders 0..9 sort the same)
+    if os.path.isdir(os.path.join(DIGITS_JPEG, "val")):
+        shutil.rmtree(os.path.join(DIGITS_JPEG, "val"))
+    tf = T.Compose([T.Grayscale(1), T.ToTensor()])
+    png_x, jpg_x, ys, tiles = [], [], [], []
+    for rel in rels:
+        label = int(rel.split("/")[1])
+        with Image.open(os.path.join(DIGITS, rel)) as im:
+            png_x.append(tf(im.convert("RGB")))
+            out = os.path.join(DIGITS_JPEG, rel[:-4] + ".jpg")
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            im.convert("RGB").save(out, quality=DIGITS_QUALITY)
+        rgb = load_rgb(out)
+        tiles.append(np.asarray(rgb))
+        jpg_x.append(tf(rgb))
+        ys.append(label)
+    # the weights read back reproduce make_digits.py's figures on the PNGs
+    with open(os.path.join(DIGITS, "expected.json")) as f:
+        png_expected = json.load(f)
+    assert figures(model, png_x, ys)["top1_correct"] == png_expected["top1_correct"]
+    exp = figures(model, jpg_x, ys)
+    exp = {"how": "PyTorch %s on the JPEGs as PIL %s (libjpeg-turbo) decodes them: convert('RGB'), Grayscale(1), "
+                  "ToTensor; no resize/crop/normalisation" % (torch.__version__, PIL.__version__),
+           "model": "../digits/digits_cnn.onnx", "quality": DIGITS_QUALITY, **exp}
+    with open(os.path.join(DIGITS_JPEG, "expected.json"), "w") as f:
+        json.dump(exp, f, indent=1)
+        f.write("\n")
+    Image.fromarray(np.concatenate(tiles, 0), "RGB").save(os.path.join(DIGITS_JPEG, "decoded.png"), optimize=True)
+    print("digits_jpeg: top-1 %d/%d (PNG: %d), smallest top-2 gap %.4f"
+          % (exp["top1_correct"], exp["n"], png_expected["top1_correct"], exp["min_top2_gap"]))
 
 
 if __name__ == "__main__":
