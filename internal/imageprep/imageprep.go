@@ -5,12 +5,13 @@
 //	T.Compose([T.Resize(256), T.CenterCrop(224),   # PIL BILINEAR, antialiased
 //	           T.ToTensor(), T.Normalize(mean, std)])(img)
 //
-// in pure Go. The resize reproduces Pillow's fixed-point resampling
-// (Resample.c) bit for bit, so for PNG input (lossless decoding) the tensor
-// equals torchvision's exactly. For JPEG input the only difference left is
-// the IDCT rounding of Go's image/jpeg versus libjpeg-turbo's (chroma
-// upsampling and YCbCr->RGB conversion follow libjpeg-turbo): see the tests
-// for the measured tolerance.
+// The resize reproduces Pillow's fixed-point resampling (Resample.c) bit for
+// bit, so for PNG input (lossless decoding) the tensor equals torchvision's
+// exactly. JPEG is decoded, with the ort build tag (cgo), by libjpeg-turbo
+// as Pillow decodes it, so the tensor is exact too; without the tag (pure
+// Go) by image/jpeg, whose IDCT rounds differently from libjpeg-turbo's
+// (chroma upsampling and YCbCr->RGB conversion follow libjpeg-turbo): see
+// JPEGDecoder and the tests for the measured tolerance.
 //
 // Tensors are float32, one image per slice, in NCHW order (C,H,W for a
 // single image) or NHWC (H,W,C).

@@ -156,13 +156,15 @@ func (c Config) u8(p plane) plane {
 //     resize is a bit-exact port of Pillow's fixed-point resampling and the
 //     float stage does torch's float32 operations in torch's order, so the
 //     tensor is bit-identical (checked on the .f32 reference).
-//   - JPEG: Go's image/jpeg and libjpeg-turbo (jidctint.c "islow", PIL's
-//     default) both use the LLM integer IDCT but with different fixed-point
-//     rounding, so about 2-3% of decoded samples are off by 1-3 levels.
+//   - JPEG with the ort tag: libjpeg-turbo decodes as PIL does, so 0.
+//   - JPEG in the pure-Go build: Go's image/jpeg and libjpeg-turbo
+//     (jidctint.c "islow", PIL's default) both use the LLM integer IDCT but
+//     with different fixed-point rounding, so about 2-3% of decoded samples
+//     are off by 1-3 levels.
 //     Chroma upsampling and YCbCr->RGB follow libjpeg-turbo exactly (checked
 //     on flat-block JPEGs, where the IDCTs agree: 0 differences; image/jpeg's
 //     own conversion is off by up to 80 levels on 25-45% of samples). After
-//     the resize the fixtures show at most 3 levels on <= 3.3% of samples
+//     the resize the fixtures show at most 3 levels on <= 3.6% of samples
 //     (real camera JPEGs tried by hand: <= 2 levels, 2.7-3.7%). Asserted:
 //     at most 4 levels and 10% of samples, which leaves room for other
 //     quantisation tables without hiding a real bug (a wrong filter, offset
