@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of netscore on a fresh machine: installs what the tests
 # need (Debian's ONNX backend node tests, Chromium for the HTML report's
-# browser test, CA certificates and gcc for ONNX Runtime), then vet and the whole suite,
+# browser test, CA certificates and gcc for ONNX Runtime, libturbojpeg0-dev
+# for eval's JPEG decoding), then vet and the whole suite,
 # built without and with the ONNX Runtime commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)   # ONNX Runtime comes from the npm registry over HTTPS
 command -v gcc >/dev/null || need+=(gcc)   # cgo, for the runtime commands
+[ -f /usr/include/turbojpeg.h ] || need+=(libturbojpeg0-dev)   # eval's JPEG decoder in the ort build
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -5,12 +5,13 @@
 //	T.Compose([T.Resize(256), T.CenterCrop(224),   # PIL BILINEAR, antialiased
 //	           T.ToTensor(), T.Normalize(mean, std)])(img)
 //
-// in pure Go. The resize reproduces Pillow's fixed-point resampling
-// (Resample.c) bit for bit, so for PNG input (lossless decoding) the tensor
-// equals torchvision's exactly. For JPEG input the only difference left is
-// the IDCT rounding of Go's image/jpeg versus libjpeg-turbo's (chroma
-// upsampling and YCbCr->RGB conversion follow libjpeg-turbo): see the tests
-// for the measured tolerance.
+// The resize reproduces Pillow's fixed-point resampling (Resample.c) bit for
+// bit, so for PNG input (lossless decoding) the tensor equals torchvision's
+// exactly. JPEG is decoded, with the ort build tag (cgo), by libjpeg-turbo
+// as Pillow decodes it, so the tensor is exact too; without the tag (pure
+// Go) by image/jpeg, whose IDCT rounds differently from libjpeg-turbo's
+// (chroma upsampling and YCbCr->RGB conversion follow libjpeg-turbo): see
+// JPEGDecoder and the tests for the measured tolerance.
 //
 // Tensors are float32, one image per slice, in NCHW order (C,H,W for a
 // single image) or NHWC (H,W,C).
@@ -22,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"image/png"
 	"io"
 	"math"
@@ -303,69 +303,78 @@ func (c Config) loadPlane(path string) (p plane, err error) {
 			err = fmt.Errorf("imageprep: %s: decoder panic: %v", path, r)
 		}
 	}()
-	img, err := c.decode(f, path)
-	if err != nil {
-		return plane{}, err
+	fail := func(err error) error { return fmt.Errorf("imageprep: %s: %w", path, err) }
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(12)
+	switch {
+	case bytes.HasPrefix(head, []byte("\xff\xd8")):
+		p, err = c.decodeJPEG(f, br)
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		var img image.Image
+		if img, err = c.decodeStd(f, br, "PNG", png.DecodeConfig, png.Decode); err == nil {
+			p = toRGB(img)
+		}
+	case len(head) == 0:
+		err = fmt.Errorf("empty file: %w", ErrFormat)
+	default:
+		err = ErrFormat
+		if what := sniffOther(head); what != "" {
+			err = fmt.Errorf("%s file: %w", what, ErrFormat)
+		}
 	}
-	p = toRGB(img)
+	if err != nil {
+		return plane{}, fail(err)
+	}
 	if c.Gray {
 		p = toGray(p)
 	}
 	return p, nil
 }
 
-// decode sniffs the format, checks the header's size, then decodes.
-func (c Config) decode(f io.ReadSeeker, path string) (image.Image, error) {
-	fail := func(err error) error { return fmt.Errorf("imageprep: %s: %w", path, err) }
-	br := bufio.NewReader(f)
-	head, _ := br.Peek(12)
-	var decodeConfig func(io.Reader) (image.Config, error)
-	var decode func(io.Reader) (image.Image, error)
-	var format string
-	switch {
-	case bytes.HasPrefix(head, []byte("\xff\xd8")):
-		decodeConfig, decode, format = jpeg.DecodeConfig, jpeg.Decode, "JPEG"
-	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
-		decodeConfig, decode, format = png.DecodeConfig, png.Decode, "PNG"
-	default:
-		if len(head) == 0 {
-			return nil, fail(fmt.Errorf("empty file: %w", ErrFormat))
-		}
-		if what := sniffOther(head); what != "" {
-			return nil, fail(fmt.Errorf("%s file: %w", what, ErrFormat))
-		}
-		return nil, fail(ErrFormat)
-	}
+// decodeStd decodes with a Go image package after checking the header's
+// size (checkSize); br reads f from its start.
+func (c Config) decodeStd(f io.ReadSeeker, br *bufio.Reader, format string,
+	decodeConfig func(io.Reader) (image.Config, error), decode func(io.Reader) (image.Image, error)) (image.Image, error) {
 	cfg, err := decodeConfig(br)
 	if err != nil {
-		return nil, fail(fmt.Errorf("reading %s header: %w", format, err))
+		return nil, fmt.Errorf("reading %s header: %w", format, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, fail(fmt.Errorf("%s header claims %dx%d pixels", format, cfg.Width, cfg.Height))
-	}
-	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxPixels {
-		return nil, fail(fmt.Errorf("%s header claims %dx%d pixels (%.1f megapixels), over the %d megapixel limit: %w",
-			format, cfg.Width, cfg.Height, float64(px)/1e6, MaxPixels/1_000_000, ErrTooLarge))
-	}
-	if c.Resize > 0 {
-		long, short := max(cfg.Width, cfg.Height), min(cfg.Width, cfg.Height)
-		if float64(c.Resize)*float64(long)/float64(short) > 1<<30 {
-			return nil, fail(fmt.Errorf("resizing %dx%d to a shorter side of %d gives a longer side over 2^30: %w",
-				cfg.Width, cfg.Height, c.Resize, ErrTooLarge))
-		}
-	}
-	if g := c.geometry(cfg.Width, cfg.Height); int64(g.ow)*int64(g.oh) > MaxPixels {
-		return nil, fail(fmt.Errorf("output %dx%d is over the %d megapixel limit (set a crop): %w",
-			g.ow, g.oh, MaxPixels/1_000_000, ErrTooLarge))
+	if err := c.checkSize(format, cfg.Width, cfg.Height); err != nil {
+		return nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, fail(err)
+		return nil, err
 	}
 	img, err := decode(bufio.NewReader(f))
 	if err != nil {
-		return nil, fail(fmt.Errorf("decoding %s: %w", format, err))
+		return nil, fmt.Errorf("decoding %s: %w", format, err)
 	}
 	return img, nil
+}
+
+// checkSize refuses, before anything is allocated for the pixels, an image
+// whose header claims no pixels or more than MaxPixels, or whose resized or
+// output size would be too large.
+func (c Config) checkSize(format string, w, h int) error {
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("%s header claims %dx%d pixels", format, w, h)
+	}
+	if px := int64(w) * int64(h); px > MaxPixels {
+		return fmt.Errorf("%s header claims %dx%d pixels (%.1f megapixels), over the %d megapixel limit: %w",
+			format, w, h, float64(px)/1e6, MaxPixels/1_000_000, ErrTooLarge)
+	}
+	if c.Resize > 0 {
+		long, short := max(w, h), min(w, h)
+		if float64(c.Resize)*float64(long)/float64(short) > 1<<30 {
+			return fmt.Errorf("resizing %dx%d to a shorter side of %d gives a longer side over 2^30: %w",
+				w, h, c.Resize, ErrTooLarge)
+		}
+	}
+	if g := c.geometry(w, h); int64(g.ow)*int64(g.oh) > MaxPixels {
+		return fmt.Errorf("output %dx%d is over the %d megapixel limit (set a crop): %w",
+			g.ow, g.oh, MaxPixels/1_000_000, ErrTooLarge)
+	}
+	return nil
 }
 
 // sniffOther names a few image formats that are not supported.

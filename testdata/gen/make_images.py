@@ -35,6 +35,9 @@ References (testdata/images/ref/), computed with torch/torchvision/PIL only:
 
 index.json lists every source and reference with its shape.
 """
+import ctypes
+import ctypes.util
+import io
 import json
 import os
 import shutil
@@ -168,6 +171,39 @@ def make_sources():
         out.append(("blocks440_120x88.jpg", "flat blocks, JPEG 4:4:0 (jpegtran -transpose of a q95 4:2:2 JPEG)"))
     else:
         print("jpegtran not found (apt-get install libjpeg-turbo-progs): no 4:4:0 fixture", file=sys.stderr)
+    # JPEG kinds PIL cannot write, made with libjpeg-turbo's cjpeg from a PPM
+    # (GO_SKIP: those Go's image/jpeg cannot decode).
+    if shutil.which("cjpeg"):
+        ppm = os.path.join(SRC, "tmp.ppm")
+        rgb(160, 120, 23).save(ppm)
+        for name, args, note in [
+            ("rgbspace_160x120.jpg", ["-rgb"], "RGB colour space JPEG (Adobe transform 0, no YCbCr)"),
+            ("s411_160x120.jpg", ["-sample", "4x1,1x1,1x1"], "JPEG 4:1:1"),
+            ("s31_160x120.jpg", ["-sample", "3x1,1x1,1x1"], "JPEG luma 3x1 (TurboJPEG names no such subsampling)"),
+            ("mixed_160x120.jpg", ["-sample", "2x2,1x1,2x2"], "JPEG with Cb subsampled 2x2 and Cr not"),
+            ("arith_160x120.jpg", ["-arithmetic"], "arithmetic-coded JPEG"),
+            ("grayprog_160x120.jpg", ["-grayscale", "-progressive", "-optimize"], "grayscale progressive JPEG"),
+        ]:
+            subprocess.run(["cjpeg", "-quality", "90", *args, "-outfile", os.path.join(SRC, name), ppm], check=True)
+            out.append((name, note + " (cjpeg)"))
+        os.remove(ppm)
+    else:
+        print("cjpeg not found (apt-get install libjpeg-turbo-progs): no cjpeg fixtures", file=sys.stderr)
+    ycck = ycck_jpeg(scene(152, 104, 24))
+    if ycck:
+        with open(os.path.join(SRC, "ycck_152x104.jpg"), "wb") as f:
+            f.write(ycck)
+        out.append(("ycck_152x104.jpg", "YCCK JPEG (TurboJPEG's tjCompress2 of CMYK, 4:2:0, q90)"))
+    # scan data damaged in the middle: libjpeg warns ("Corrupt JPEG data")
+    # and decodes on, and PIL ignores the warning
+    buf = io.BytesIO()
+    rgb(200, 150, 25).save(buf, "JPEG", quality=90)
+    b = bytearray(buf.getvalue())
+    for i in range(len(b) // 2, len(b) // 2 + 40):
+        b[i] ^= 0x5A
+    with open(os.path.join(SRC, "corrupt_200x150.jpg"), "wb") as f:
+        f.write(bytes(b))
+    out.append(("corrupt_200x150.jpg", "JPEG with 40 scan bytes flipped: PIL decodes it (libjpeg warnings)"))
     # PNGs
     save("sq_224x224.png", rgb(224, 224, 9), "RGB PNG, already 224: upscaled to 256 then cropped")
     save("tiny_64x48.png", rgb(64, 48, 10), "RGB PNG, strong upscale")
@@ -192,6 +228,31 @@ def make_sources():
     out.append(("gray16_120x90.png", "16-bit gray PNG: PIL 9.4 clips it to 255 on convert('RGB'); "
                 "the reference is computed from the high byte instead (netscore's behaviour)"))
     return out
+
+
+def ycck_jpeg(arr):
+    """A YCCK JPEG of an RGB picture (PIL's CMYK conversion) made with
+    libturbojpeg's tjCompress2, which encodes CMYK input as YCCK; None
+    without the library (Debian libturbojpeg0)."""
+    lib = ctypes.util.find_library("turbojpeg")
+    if not lib:
+        print("libturbojpeg not found (apt-get install libturbojpeg0): no YCCK fixture", file=sys.stderr)
+        return None
+    tj = ctypes.CDLL(lib)
+    tj.tjInitCompress.restype = ctypes.c_void_p
+    h, w = arr.shape[:2]
+    cmyk = np.ascontiguousarray(np.array(Image.fromarray(arr, "RGB").convert("CMYK")))
+    jpeg = ctypes.POINTER(ctypes.c_ubyte)()
+    size = ctypes.c_ulong(0)
+    handle = ctypes.c_void_p(tj.tjInitCompress())
+    TJPF_CMYK, TJSAMP_420 = 11, 2
+    rc = tj.tjCompress2(handle, cmyk.ctypes.data_as(ctypes.c_void_p), w, 0, h, TJPF_CMYK,
+                        ctypes.byref(jpeg), ctypes.byref(size), TJSAMP_420, 90, 0)
+    assert rc == 0, "tjCompress2 failed"
+    data = ctypes.string_at(jpeg, size.value)
+    tj.tjFree(jpeg)
+    tj.tjDestroy(handle)
+    return data
 
 
 def adam7(path, arr):
@@ -256,6 +317,10 @@ EXTRA = {
     "wide_400x100.png": ["gray", "pad"],
     "rgba_240x180.png": ["gray"],
 }
+# JPEGs the pure-Go build does not check: Go's image/jpeg cannot decode them
+# (3x1 or mixed subsampling, arithmetic coding) or decodes damaged data its
+# own way; the ort build's libjpeg-turbo decoder must decode them as PIL does
+GO_SKIP = {"s31_160x120.jpg", "mixed_160x120.jpg", "arith_160x120.jpg", "corrupt_200x150.jpg"}
 # full float32 tensors written for these (source, preset)
 F32 = [("land_500x375.jpg", "imagenet")]
 
@@ -302,6 +367,7 @@ def main():
             im.save(os.path.join(ROOT, dec), optimize=True)
             entry["decoded"] = dec
             entry["decode_exact"] = name.startswith("blocks")
+            entry["go_skip"] = name in GO_SKIP
         for preset in ["imagenet"] + EXTRA.get(name, []):
             x, u8, full = reference(im, preset)
             base = "ref/%s.%s" % (name[:-4], preset)
@@ -316,6 +382,98 @@ def main():
     with open(os.path.join(ROOT, "index.json"), "w") as f:
         json.dump(index, f, indent=1)
         f.write("\n")
+    make_digits_jpeg()
+
+
+# --------------------------------------------------------------------------
+# testdata/digits_jpeg: the digits validation set as JPEG, for eval's top-1
+
+DIGITS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "digits")
+DIGITS_JPEG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "digits_jpeg")
+DIGITS_QUALITY = 50  # low, so that the two IDCTs' rounding shows on many samples
+
+
+class DigitsCNN(torch.nn.Module):
+    """make_digits.py's network, its weights read from digits_cnn.onnx."""
+
+    def __init__(self, path):
+        import onnx
+        from onnx import numpy_helper
+
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 16, 3, padding=1)
+        self.pool = torch.nn.MaxPool2d(2)
+        self.fc = torch.nn.Linear(16 * 4 * 4, 10)
+        w = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy())
+             for t in onnx.load(path).graph.initializer}
+        self.load_state_dict(w, strict=True)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.pool(torch.relu(self.conv(x))), 1))
+
+
+def figures(model, xs, ys):
+    """top-1/top-5, per class and confusions as make_digits.py writes them."""
+    with torch.no_grad():
+        logits = model(torch.stack(xs))
+    y = torch.tensor(ys)
+    pred = logits.argmax(1)
+    c1 = int((pred == y).sum())
+    c5 = int((logits.topk(5, 1).indices == y.unsqueeze(1)).any(1).sum())
+    srt = logits.sort(1, descending=True).values
+    conf = {}
+    for t, p in zip(ys, pred.tolist()):
+        if t != p:
+            conf[(t, p)] = conf.get((t, p), 0) + 1
+    n = len(ys)
+    return {"n": n, "top1_correct": c1, "top5_correct": c5, "top1": 100.0 * c1 / n, "top5": 100.0 * c5 / n,
+            "min_top2_gap": float((srt[:, 0] - srt[:, 1]).min()),
+            "per_class": [{"class": str(c), "correct": int((pred[y == c] == c).sum()), "total": int((y == c).sum())}
+                          for c in range(10)],
+            "confused": [{"true": str(t), "predicted": str(p), "count": k}
+                         for (t, p), k in sorted(conf.items(), key=lambda kv: (-kv[1], kv[0]))]}
+
+
+def make_digits_jpeg():
+    """Re-encodes testdata/digits/val/*.png as RGB JPEGs (PIL, q50, 4:2:0) in
+    testdata/digits_jpeg/val and writes PyTorch's figures for digits_cnn on
+    them as PIL decodes them, with torchvision's transform for a one-channel
+    model (pil_loader's convert("RGB"), Grayscale(1), ToTensor), and PIL's
+    decoded RGB of every file (decoded.png: the 8x8 tiles top to bottom in
+    ImageFolder order)."""
+    model = DigitsCNN(os.path.join(DIGITS, "digits_cnn.onnx")).eval()
+    rels = sorted(os.path.relpath(os.path.join(d, f), DIGITS)
+                  for d, _, fs in os.walk(os.path.join(DIGITS, "val")) for f in fs if f.endswith(".png"))
+    rels.sort(key=lambda r: (int(r.split("/")[1]), r))  # ImageFolder order (class folders 0..9 sort the same)
+    if os.path.isdir(os.path.join(DIGITS_JPEG, "val")):
+        shutil.rmtree(os.path.join(DIGITS_JPEG, "val"))
+    tf = T.Compose([T.Grayscale(1), T.ToTensor()])
+    png_x, jpg_x, ys, tiles = [], [], [], []
+    for rel in rels:
+        label = int(rel.split("/")[1])
+        with Image.open(os.path.join(DIGITS, rel)) as im:
+            png_x.append(tf(im.convert("RGB")))
+            out = os.path.join(DIGITS_JPEG, rel[:-4] + ".jpg")
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            im.convert("RGB").save(out, quality=DIGITS_QUALITY)
+        rgb = load_rgb(out)
+        tiles.append(np.asarray(rgb))
+        jpg_x.append(tf(rgb))
+        ys.append(label)
+    # the weights read back reproduce make_digits.py's figures on the PNGs
+    with open(os.path.join(DIGITS, "expected.json")) as f:
+        png_expected = json.load(f)
+    assert figures(model, png_x, ys)["top1_correct"] == png_expected["top1_correct"]
+    exp = figures(model, jpg_x, ys)
+    exp = {"how": "PyTorch %s on the JPEGs as PIL %s (libjpeg-turbo) decodes them: convert('RGB'), Grayscale(1), "
+                  "ToTensor; no resize/crop/normalisation" % (torch.__version__, PIL.__version__),
+           "model": "../digits/digits_cnn.onnx", "quality": DIGITS_QUALITY, **exp}
+    with open(os.path.join(DIGITS_JPEG, "expected.json"), "w") as f:
+        json.dump(exp, f, indent=1)
+        f.write("\n")
+    Image.fromarray(np.concatenate(tiles, 0), "RGB").save(os.path.join(DIGITS_JPEG, "decoded.png"), optimize=True)
+    print("digits_jpeg: top-1 %d/%d (PNG: %d), smallest top-2 gap %.4f"
+          % (exp["top1_correct"], exp["n"], png_expected["top1_correct"], exp["min_top2_gap"]))
 
 
 if __name__ == "__main__":
