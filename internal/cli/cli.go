@@ -61,6 +61,9 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		"paper": paperCmd, "check": checkCmd, "eval": evalCmd, "bench": benchCmd, "ort": ortCmd,
 	}
 	if cmd, ok := cmds[args[0]]; ok {
+		if asksHelp(args[1:]) { // help is output asked for: stdout
+			return cmd(ctx, []string{"-h"}, stdout, stdout)
+		}
 		return cmd(ctx, args[1:], stdout, stderr)
 	}
 	switch args[0] {
@@ -68,6 +71,13 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stdout, versionText)
 		return ExitOK
 	case "help", "-h", "--help":
+		if len(args) > 1 { // netscore help inspect
+			if cmd, ok := cmds[args[1]]; ok {
+				return cmd(ctx, []string{"-h"}, stdout, stdout)
+			}
+			fmt.Fprintf(stderr, "netscore help: unknown command %q\n\n%s", args[1], usage)
+			return ExitUsage
+		}
 		fmt.Fprint(stdout, usage)
 		return ExitOK
 	}
@@ -83,15 +93,48 @@ func Run() int {
 	return MainContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
+// asksHelp reports whether a command's arguments ask for its help.
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
 // newFlags is a command's flag set, its usage text printed by -h.
 func newFlags(name, text string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, text)
-		fs.PrintDefaults()
+		printFlags(stderr, fs)
 	}
 	return fs
+}
+
+// printFlags lists a command's flags as users type them and the README
+// writes them: --name VALUE, then what it does and its default.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if def := f.DefValue; def != "" && def != "0" && def != "false" && def != "[]" {
+			if kind == "string" {
+				def = strconv.Quote(def)
+			}
+			fmt.Fprintf(w, " (default %s)", def)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // repeated collects a repeatable NAME=VALUE flag.
@@ -130,15 +173,15 @@ type shapeFlags struct {
 }
 
 func (s *shapeFlags) register(fs *flag.FlagSet) {
-	fs.Var(&s.inputs, "input", "set an input's shape, NAME=1x3x224x224 (repeatable)")
-	fs.Var(&s.dims, "dim", "set a symbolic dim, NAME=N (repeatable)")
-	fs.Var(&s.values, "value", "set an input's value, NAME=V or NAME=V1,V2,... (repeatable; e.g. sr=16000)")
+	fs.Var(&s.inputs, "input", "set an input's shape, `NAME=1x3x224x224` (repeatable)")
+	fs.Var(&s.dims, "dim", "set a symbolic dim, `NAME=N` (repeatable)")
+	fs.Var(&s.values, "value", "set an input's value, `NAME=V` or NAME=V1,V2,... (repeatable; e.g. sr=16000)")
 	fs.Int64Var(&s.assume, "assume-free-dims", 0, "accept guessed figures: free dims (other than batch) no flag sets take size `N`, and the output says so")
 }
 
 // registerParams adds --params, the params convention.
 func (s *shapeFlags) registerParams(fs *flag.FlagSet) {
-	fs.StringVar(&s.params, "params", string(analyze.Learned), "params convention: learned (one-element literals left out) or stored (every stored tensor read as data)")
+	fs.StringVar(&s.params, "params", string(analyze.Learned), "params `convention`: learned (one-element literals left out) or stored (every stored tensor read as data)")
 }
 
 // options parses the flags into analysis options. A zero size is a usage

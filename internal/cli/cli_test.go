@@ -56,7 +56,7 @@ func badModels(t *testing.T) map[string]string {
 		writeFile(t, dir, "escape.onnx", escape.Bytes()):        "escapes the model's folder",
 		writeFile(t, dir, "notes.txt", []byte("just text\n")):   "text file",
 		filepath.Join(dir, "absent.onnx"):                       "no such file",
-		emptyDir(t, dir):                                        "is a directory", // a folder with models in it is expanded instead
+		emptyDir(t, dir):                                        "no model files in this folder", // a folder with models in it is expanded instead
 	}
 }
 

@@ -105,6 +105,13 @@ func goldenCases() []goldenCase {
 	add("compare_manifest_input_json", "compare", "--format", "json", "--manifest", "testdata/golden/acc_inputs.csv")
 	add("compare_manifest_input_md", "compare", "--format", "md", "--manifest", "testdata/golden/acc_inputs.csv")
 	add("score_manifest_input", "score", free, "--manifest", "testdata/golden/acc_inputs.csv")
+	add("help_inspect", "help", "inspect")
+	add("inspect_dash_h", "inspect", "model.onnx", "-h")
+	add("help_unknown", "help", "nope")
+	add("inspect_empty_folder", "inspect", "testdata/golden/empty")
+	add("compare_missing_manifest", "compare", "--manifest", "testdata/golden/absent.csv", m18)
+	add("zoo_bad_source", "zoo", "--source", "foo")
+	add("score_bad_ref", "score", m18, "--top1", "70", "--ref", "foo")
 	add("version", "version")
 	add("help", "help")
 	cs = append(cs,

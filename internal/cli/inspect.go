@@ -31,9 +31,12 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return flagExit(err)
 	}
-	paths = inspect.ExpandFolders(paths)
+	paths, folderErrs := inspect.ExpandFolders(paths)
+	for _, err := range folderErrs {
+		fmt.Fprintf(stderr, "netscore: %v\n", err)
+	}
 	switch {
-	case len(paths) == 0:
+	case len(paths) == 0 && len(folderErrs) == 0:
 		fmt.Fprintln(stderr, "netscore inspect: no model given")
 		fs.Usage()
 		return ExitUsage
@@ -65,7 +68,7 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	var good []*inspect.Summary
-	failed, misbound := 0, 0
+	failed, misbound := len(folderErrs), 0 // a folder without models fails like a model
 	for _, r := range results {
 		if r.Err != nil {
 			fmt.Fprintf(stderr, "netscore: %v\n", r.Err)
@@ -94,7 +97,7 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	if len(good) > 0 || *format == "json" {
 		write := report.Write
-		if *format == "json" && len(paths) > 1 {
+		if *format == "json" && len(paths)+len(folderErrs) > 1 {
 			write = func(w io.Writer, _ string, ss []*inspect.Summary) error { return report.WriteJSONArray(w, ss) }
 		}
 		if err := write(stdout, *format, good); err != nil {
@@ -106,12 +109,12 @@ func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "netscore inspect: %s fits none of the models\n", strings.Join(unused, ", "))
 		return ExitUsage
 	}
-	if misbound == len(paths) { // --input fits none of the models: a usage error
+	if len(paths) > 0 && misbound == len(paths) { // --input fits none of the models: a usage error
 		return ExitUsage
 	}
 	if failed > 0 {
-		if len(paths) > 1 {
-			fmt.Fprintf(stderr, "netscore: %d of %d models failed\n", failed, len(paths))
+		if total := len(paths) + len(folderErrs); total > 1 {
+			fmt.Fprintf(stderr, "netscore: %d of %d models failed\n", failed, total)
 		}
 		return ExitFailed
 	}

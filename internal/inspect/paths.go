@@ -57,18 +57,19 @@ func Expand(args []string) ([]string, []error) {
 	return out, errs
 }
 
-// ExpandFolders replaces each folder argument holding models by its model
-// files; other arguments stay as given, to fail on their own when read.
-func ExpandFolders(args []string) []string {
+// ExpandFolders replaces each folder argument by its model files (a folder
+// without any is an error); other arguments stay as given, to fail on
+// their own when read.
+func ExpandFolders(args []string) ([]string, []error) {
 	var out []string
+	var errs []error
 	for _, a := range args {
 		if st, err := os.Stat(a); err == nil && st.IsDir() {
-			if files, errs := Expand([]string{a}); len(errs) == 0 {
-				out = append(out, files...)
-				continue
-			}
+			files, ferrs := Expand([]string{a})
+			out, errs = append(out, files...), append(errs, ferrs...)
+			continue
 		}
 		out = append(out, a)
 	}
-	return out
+	return out, errs
 }

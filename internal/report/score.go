@@ -40,10 +40,13 @@ func WriteScorecard(w io.Writer, format string, c *score.Card) error {
 		fmt.Fprintf(w, "shapes      GUESSED (--assume-free-dims): %s\n", analyze.GuessedText(c.GuessedDims, c.InputHints))
 	}
 	if c.References > 0 {
-		fmt.Fprintf(w, "rank        %d of %d against %s (better than %.0f%% of them)\n", c.Rank, c.Of, score.ReferenceLabel(c.Reference), c.Percentile)
-		neighbour := func(label string, r *score.RankedRow) {
+		fmt.Fprintf(w, "rank        %d of %d: yours among %d reference networks (%s), better than %.0f%% of them\n",
+			c.Rank, c.Of, c.References, score.ReferenceLabel(c.Reference), c.Percentile)
+		label := "neighbours"
+		neighbour := func(where string, r *score.RankedRow) {
 			if r != nil {
-				fmt.Fprintf(w, "%-11s %s  Ω %.2f  (top-1 %.2f, %.2f M, %.3f GMACs)\n", label, r.Name, r.NetScore, r.Top1, r.ParamsM, r.GMACs)
+				fmt.Fprintf(w, "%-11s ranked just %s you: %s  Ω %.2f  (top-1 %.2f, %.2f M, %s GMACs)\n", label, where, r.Name, r.NetScore, r.Top1, r.ParamsM, gmacsText(r.GMACs))
+				label = ""
 			}
 		}
 		neighbour("above", c.Above)

@@ -2,7 +2,9 @@ package score
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -72,7 +74,10 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	for _, e := range errs {
 		fail(e)
 	}
-	acc, paths := joinManifest(ctx, req, paths, fail, note)
+	acc, paths, err := joinManifest(ctx, req, paths, fail, note)
+	if err != nil { // a manifest that cannot be read stops the run: its accuracies are the point
+		return out, request.Wrap(err)
+	}
 	if len(paths) == 0 {
 		return out, ErrNoModels
 	}
@@ -154,7 +159,7 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 			}
 		}
 	}
-	c := &Comparison{Title: fmt.Sprintf("%d models by %s", len(users), req.SortBy), SortBy: req.SortBy, Metric: ps, Entries: ranked}
+	c := &Comparison{Title: fmt.Sprintf("%d %s by %s", len(users), plural(len(users), "model", "models"), req.SortBy), SortBy: req.SortBy, Metric: ps, Entries: ranked}
 	if len(refs) > 0 {
 		c.Title += fmt.Sprintf(", among %d reference networks (%s)", len(refs), req.Reference)
 	}
@@ -173,14 +178,18 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 // model name (file name without extension). Models named in the request
 // are the run; with none named, the manifest's files are, and are added to
 // paths.
-func joinManifest(ctx context.Context, req CompareRequest, paths []string, fail func(error), note func(string, ...any)) (map[string]manifest.Row, []string) {
+func joinManifest(ctx context.Context, req CompareRequest, paths []string, fail func(error), note func(string, ...any)) (map[string]manifest.Row, []string, error) {
 	acc := map[string]manifest.Row{}
 	if req.Manifest == nil {
-		return acc, paths
+		return acc, paths, nil
 	}
 	rows, bad, err := req.Manifest.Rows(ctx)
 	if err != nil {
-		fail(err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, nil, fmt.Errorf("manifest %s: %v", req.ManifestName, err)
 	}
 	for _, e := range bad {
 		fail(e)
@@ -210,7 +219,7 @@ func joinManifest(ctx context.Context, req CompareRequest, paths []string, fail 
 			note("%s line %d: %s is not among the models given; row skipped", req.ManifestName, r.Line, r.Model)
 		}
 	}
-	return acc, paths
+	return acc, paths, nil
 }
 
 // rowFor finds a model's manifest row, by file and then by name.
@@ -239,4 +248,11 @@ func perModelBindings(acc map[string]manifest.Row, paths []string, fail func(err
 		out[p] = opt
 	}
 	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -2,6 +2,8 @@ package score
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
@@ -71,6 +73,8 @@ func Zoo(req ZooRequest) (*Comparison, zoo.Stats, error) {
 	name := req.Source
 	if name == "all" {
 		name = ""
+	} else if !slices.Contains(zoo.SourceNames(), name) {
+		return nil, zoo.Stats{}, request.Errorf("unknown --source %q (want %s or all)", name, strings.Join(zoo.SourceNames(), ", "))
 	}
 	rows, st, err := zoo.Load(name)
 	if err != nil {

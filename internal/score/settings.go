@@ -2,6 +2,8 @@ package score
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/zoo"
@@ -61,6 +63,8 @@ func References(name string) ([]zoo.Row, error) {
 	}
 	if name == "all" {
 		name = ""
+	} else if !slices.Contains(zoo.SourceNames(), name) {
+		return nil, fmt.Errorf("unknown --ref %q (want %s, all or none)", name, strings.Join(zoo.SourceNames(), ", "))
 	}
 	rows, _, err := zoo.Load(name)
 	return rows, err

@@ -36,7 +36,7 @@ func ParseSortKey(s string) (SortKey, error) {
 	for _, k := range SortKeys() {
 		names = append(names, string(k))
 	}
-	return "", fmt.Errorf("zoo: unknown sort key %q (want one of %s)", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown --sort %q (want %s)", s, strings.Join(names, ", "))
 }
 
 // Scored is a row with its figures of merit.
