@@ -156,6 +156,10 @@ type analyzer struct {
 	// under way of control-flow nodes and calls that read one.
 	guessed  map[*graph.Tensor]bool
 	guessing int
+	// untaken counts the If branches under way that a known condition
+	// leaves out: their nodes count params only, at sizes made for the
+	// other branch, so their faults are neither errors nor warnings.
+	untaken int
 }
 
 // Analyze infers shapes and costs every node of the model.
@@ -216,6 +220,9 @@ func ioOf(t *graph.Tensor) IO {
 }
 
 func (a *analyzer) warnf(format string, args ...any) {
+	if a.untaken > 0 {
+		return
+	}
 	s := fmt.Sprintf(format, args...)
 	if !a.warned[s] {
 		a.warned[s] = true
@@ -526,6 +533,7 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 		switch {
 		case n.Domain != "" && n.Domain != "ai.onnx":
 			// Not ONNX's spec: the rule may misread the op; only warn.
+		case a.untaken > 0:
 		case inv.Sizes && guessed:
 			err = fmt.Errorf("%w at a guessed size (a free input dim bound to 1; set it with --dim or --input)", err)
 		default:

@@ -147,7 +147,10 @@ func (a *analyzer) ifNode(c *ops.Ctx, path string, repeat int64, mode runMode) e
 		if err := a.runBody(pick, pickO, path+"/"+name, repeat, mode); err != nil {
 			return err
 		}
-		if err := a.runBody(rest, restO, path+"/"+rname, repeat, excluded); err != nil {
+		a.untaken++
+		err := a.runBody(rest, restO, path+"/"+rname, repeat, excluded)
+		a.untaken--
+		if err != nil {
 			return err
 		}
 		a.setBranchOutputs(c, pick, nil)
