@@ -160,7 +160,7 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 			err = ort.Fill(t, rng, ort.FillOptions{IntMax: cfg.IntMax})
 		}
 		if vals, ok := cfg.Bind.Values[in.Name]; ok && err == nil {
-			err = setValues(t, vals)
+			err = t.SetValues(vals)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: input %s: %v", path, in.Name, err)
@@ -341,39 +341,6 @@ func valueShapes(shapes map[string][]int64, values map[string][]float64) error {
 			return request.Errorf("--value %s: %d value(s) for an input of shape %s", name, n, units.Shape(s))
 		}
 		shapes[name] = []int64{n}
-	}
-	return nil
-}
-
-// setValues writes the --value values into a feed tensor.
-func setValues(t *ort.Tensor, vals []float64) error {
-	for i, v := range vals {
-		switch t.DType {
-		case graph.Float32:
-			t.F32[i] = float32(v)
-		case graph.Float64:
-			t.F64[i] = v
-		case graph.Int64:
-			t.I64[i] = int64(v)
-		case graph.Int32:
-			t.I32[i] = int32(v)
-		case graph.Int16:
-			t.I16[i] = int16(v)
-		case graph.Int8:
-			t.I8[i] = int8(v)
-		case graph.Uint8:
-			t.U8[i] = uint8(v)
-		case graph.Uint16:
-			t.U16[i] = uint16(v)
-		case graph.Uint32:
-			t.U32[i] = uint32(v)
-		case graph.Uint64:
-			t.U64[i] = uint64(v)
-		case graph.Bool:
-			t.Bool[i] = v != 0
-		default:
-			return fmt.Errorf("--value: inputs of type %s are not supported", t.DType)
-		}
 	}
 	return nil
 }

@@ -52,6 +52,8 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	manifest := fs.String("manifest", "", "append (or update) the measured accuracy in this CSV or YAML accuracy `file`")
 	confused := fs.Int("confused", def.Confused, "most confused class pairs listed")
 	outputName := fs.String("output", "", "the scores output (default: the model's first output)")
+	var values shapeFlags // --value only: the image sets the shapes
+	fs.Var(&values.values, "value", "feed an input other than the image a value, `NAME=V` or NAME=V1,V2,... (repeatable)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -78,6 +80,11 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.Gray = gray
 	}
 	cfg.Crop, cfg.Mean, cfg.Std, cfg.Layout = *crop, *mean, *std, *layout
+	if bind, err := values.options(); err != nil {
+		return usageFail("%v", err)
+	} else {
+		cfg.Values = bind.Values
+	}
 	// A missing --data is named first, then the format, then the rest.
 	if *data != "" && *format != "table" && *format != "json" {
 		return usageFail("unknown --format %q (want table or json)", *format)

@@ -450,3 +450,24 @@ func sameFile(a, b string) bool {
 	sb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
+
+// A model with a second, non-image input runs with --value setting it:
+// the digits CNN whose logits are scaled by an input (made by
+// testdata/gen/make_gate_fixtures.py) gives PyTorch's figures for the
+// digits model at any positive scale. Without --value, eval says which
+// flag it needs.
+func TestEvalValue(t *testing.T) {
+	needORT(t)
+	e := readDigitsExpected(t)
+	const scaled = "../../testdata/extra/digits_cnn_scaled.onnx"
+	r, _ := evalRunJSON(t, 0, append([]string{scaled, "--data", digitsDir + "/val", "--value", "scale=2"}, digitsFlags...)...)
+	checkDigits(t, r, e)
+	code, _, errs := evalRun(t, append([]string{scaled, "--data", digitsDir + "/val"}, digitsFlags...)...)
+	if code != ExitFailed || !strings.Contains(errs, "--value NAME=V") {
+		t.Errorf("no --value: exit %d, %s", code, errs)
+	}
+	code, _, errs = evalRun(t, append([]string{scaled, "--data", digitsDir + "/val", "--value", "nope=1"}, digitsFlags...)...)
+	if code != ExitUsage || !strings.Contains(errs, "--value nope: no input of that name") {
+		t.Errorf("unknown --value: exit %d, %s", code, errs)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -41,6 +42,9 @@ type Config struct {
 	Threads  int    `json:"threads,omitempty"`
 	Workers  int    `json:"workers"`  // images decoded in parallel
 	Confused int    `json:"confused"` // most confused class pairs listed
+	// Values feed a model's inputs other than the image (a flag, a
+	// temperature) the same values on every run (--value).
+	Values map[string][]float64 `json:"values,omitempty"`
 }
 
 // Defaults is the configuration of a plain `netscore eval MODEL --data DATA`.
@@ -180,13 +184,24 @@ func Evaluate(ctx context.Context, cfg Config, progress func(done, total int)) (
 	if err != nil {
 		return nil, err
 	}
-	in, err := pickIO(inputs, "", "input", model)
+	feeds, err := valueFeeds(inputs, cfg.Values)
+	if err != nil {
+		return nil, request.Wrap(fmt.Errorf("%s: %v", model, err))
+	}
+	var images []ort.TensorInfo // the inputs --value leaves to the images
+	for _, t := range inputs {
+		if _, ok := cfg.Values[t.Name]; !ok {
+			images = append(images, t)
+		}
+	}
+	in, err := pickIO(images, "", "input", model)
 	if err != nil {
 		return nil, err
 	}
-	if len(inputs) > 1 {
-		return nil, fmt.Errorf("%s has %d inputs (%s); eval feeds a model with one image input", model, len(inputs), ioNames(inputs))
+	if len(images) > 1 {
+		return nil, fmt.Errorf("%s has %d inputs (%s); eval feeds one image input (set the others with --value NAME=V)", model, len(inputs), ioNames(inputs))
 	}
+
 	out, err := pickIO(outputs, cfg.Output, "output", model)
 	if err != nil {
 		return nil, err
@@ -269,7 +284,9 @@ func Evaluate(ctx context.Context, cfg Config, progress func(done, total int)) (
 				return nil, err
 			}
 			shape := append([]int64{int64(n)}, imgShape...)
-			res, err := sess.Run(map[string]*ort.Tensor{in.Name: {DType: graph.Float32, Shape: shape, F32: x}})
+			run := maps.Clone(feeds)
+			run[in.Name] = &ort.Tensor{DType: graph.Float32, Shape: shape, F32: x}
+			res, err := sess.Run(run)
 			if err != nil {
 				return nil, err
 			}
@@ -560,4 +577,31 @@ func (r *Report) ManifestRow() manifest.Row {
 		row.Top5 = r.Outcome.Top5
 	}
 	return row
+}
+
+// valueFeeds are the tensors --value gives the inputs other than the image:
+// of the declared shape when it holds that many values, else a vector (a
+// scalar for one value of a rank-0 input).
+func valueFeeds(inputs []ort.TensorInfo, values map[string][]float64) (map[string]*ort.Tensor, error) {
+	feeds := map[string]*ort.Tensor{}
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		i := slices.IndexFunc(inputs, func(t ort.TensorInfo) bool { return t.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("--value %s: no input of that name (inputs: %s)", name, ioNames(inputs))
+		}
+		vals, decl := values[name], inputs[i]
+		shape := []int64{int64(len(vals))}
+		if n, ok := graph.Product(decl.Shape); ok && decl.Shape != nil && n == int64(len(vals)) {
+			shape = decl.Shape
+		}
+		t, err := ort.NewTensor(decl.DType, shape)
+		if err == nil {
+			err = t.SetValues(vals)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--value %s: %v", name, err)
+		}
+		feeds[name] = t
+	}
+	return feeds, nil
 }

@@ -160,3 +160,40 @@ func Float16Value(h uint16) float32 {
 	}
 	return math.Float32frombits(sign | (exp+127-15)<<23 | man<<13)
 }
+
+// SetValues writes given values (--value) into the tensor, in order; it
+// must hold that many elements.
+func (t *Tensor) SetValues(vals []float64) error {
+	if n, ok := graph.Product(t.Shape); !ok || n != int64(len(vals)) {
+		return fmt.Errorf("%d value(s) for a tensor of shape %v", len(vals), t.Shape)
+	}
+	for i, v := range vals {
+		switch t.DType {
+		case graph.Float32:
+			t.F32[i] = float32(v)
+		case graph.Float64:
+			t.F64[i] = v
+		case graph.Int64:
+			t.I64[i] = int64(v)
+		case graph.Int32:
+			t.I32[i] = int32(v)
+		case graph.Int16:
+			t.I16[i] = int16(v)
+		case graph.Int8:
+			t.I8[i] = int8(v)
+		case graph.Uint8:
+			t.U8[i] = uint8(v)
+		case graph.Uint16:
+			t.U16[i] = uint16(v)
+		case graph.Uint32:
+			t.U32[i] = uint32(v)
+		case graph.Uint64:
+			t.U64[i] = uint64(v)
+		case graph.Bool:
+			t.Bool[i] = v != 0
+		default:
+			return fmt.Errorf("--value: inputs of type %s are not supported", t.DType)
+		}
+	}
+	return nil
+}

@@ -58,3 +58,16 @@ g = helper.make_graph(nodes, "sr_branches", [x, sr], [y], [k])
 m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="make_gate_fixtures")
 m.ir_version = 8
 save(m, "testdata/extra/sr_branches.onnx")
+
+# digits_cnn_scaled: the digits CNN with a second input, a float scale its
+# logits are multiplied by. A positive scale keeps every argmax, so eval
+# with --value scale=2 must give PyTorch's figures for the digits model
+# (testdata/digits/expected.json).
+m = onnx.load("testdata/digits/digits_cnn.onnx")
+out = m.graph.output[0]
+scaled = helper.make_tensor_value_info("scale", TensorProto.FLOAT, [])
+m.graph.input.append(scaled)
+m.graph.node.append(helper.make_node("Mul", [out.name + "_unscaled", "scale"], [out.name], name="scale_logits"))
+for n in m.graph.node[:-1]:
+    n.output[:] = [out.name + "_unscaled" if o == out.name else o for o in n.output]
+save(m, "testdata/extra/digits_cnn_scaled.onnx")
