@@ -11,18 +11,29 @@ import (
 // every element has (a dim the elements disagree on is unknown). Building
 // and indexing sequences moves data and costs nothing.
 func init() {
-	seq := Rule{Infer: seqSameInfer, Containers: true, Operands: []int{from(1)}}
+	seq := Rule{Infer: needsInput0(seqSameInfer), Containers: true, Operands: []int{from(1)}}
 	register("", "sequence", seq, "SequenceErase")
 	register("", "sequence", Rule{Infer: seqConstructInfer}, "SequenceConstruct")
 	register("", "sequence", Rule{Infer: seqEmptyInfer}, "SequenceEmpty")
-	register("", "sequence", Rule{Infer: seqInsertInfer, Containers: true, Operands: []int{2}}, "SequenceInsert")
-	register("", "sequence", Rule{Infer: seqAtInfer, Containers: true, Operands: []int{1}}, "SequenceAt")
-	register("", "sequence", Rule{Infer: seqLengthInfer, Containers: true}, "SequenceLength")
+	register("", "sequence", Rule{Infer: needsInput0(seqInsertInfer), Containers: true, Operands: []int{2}}, "SequenceInsert")
+	register("", "sequence", Rule{Infer: needsInput0(seqAtInfer), Containers: true, Operands: []int{1}}, "SequenceAt")
+	register("", "sequence", Rule{Infer: needsInput0(seqLengthInfer), Containers: true}, "SequenceLength")
 	register("", "sequence", Rule{Infer: splitToSeqInfer, Operands: []int{1}}, "SplitToSequence")
-	register("", "sequence", Rule{Infer: concatFromSeqInfer, Containers: true}, "ConcatFromSequence")
+	register("", "sequence", Rule{Infer: needsInput0(concatFromSeqInfer), Containers: true}, "ConcatFromSequence")
 	register("", "sequence", Rule{Infer: optionalHasElementInfer, Containers: true}, "OptionalHasElement")
 	register("", "sequence", Rule{Infer: optionalInfer, Containers: true}, "Optional")
-	register("", "sequence", Rule{Infer: optionalGetElementInfer, Containers: true}, "OptionalGetElement")
+	register("", "sequence", Rule{Infer: needsInput0(optionalGetElementInfer), Containers: true}, "OptionalGetElement")
+}
+
+// needsInput0 guards a rule that reads input 0, which its op requires: a
+// file that leaves it out is invalid.
+func needsInput0(infer func(*Ctx) error) func(*Ctx) error {
+	return func(c *Ctx) error {
+		if !c.Has(0) {
+			return Invalid("input 0 is missing")
+		}
+		return infer(c)
+	}
 }
 
 // seqOfTensors is a sequence of tensors' nesting.
