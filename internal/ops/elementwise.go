@@ -175,12 +175,14 @@ func dropoutInfer(c *Ctx) error {
 	return nil
 }
 
-// broadcastInfer infers a broadcasting op over all present inputs.
 // identityInfer copies a tensor (values included) or a sequence or
 // optional (Identity-14 and 16).
 func identityInfer(c *Ctx) error {
+	if !c.Has(0) {
+		return Invalid("input 0 is missing")
+	}
 	t := c.In[0]
-	if t == nil || !t.NotTensor {
+	if !t.NotTensor {
 		return unaryInfer(c)
 	}
 	if len(t.Nesting) == 0 {
