@@ -55,7 +55,7 @@ func (b *Bars) draw(c canvas) {
 	}
 	c.endGroup()
 	for _, t := range sx.ticks {
-		c.text(sx.px(t), area.y0-8, tickLabel(t), textStyle{Size: 11, Anchor: "middle", Color: colMuted})
+		c.text(sx.px(t), area.y0-8, b.X.tick(t), textStyle{Size: 11, Anchor: "middle", Color: colMuted})
 	}
 	cls := b.MarkClass
 	if cls == "" {
@@ -80,8 +80,12 @@ func (b *Bars) draw(c canvas) {
 			st.Stroke, st.StrokeWidth = UserStroke, 1
 			ts.Bold, ts.Color = true, UserStroke
 		}
-		c.text(area.x0-6, y+13, truncate(br.Label, maxChars), ts)
+		label := truncate(br.Label, maxChars)
+		c.text(area.x0-6, y+13, label, ts)
 		m := &mark{Class: cls + " " + userClass(br.User), Name: br.Name, Source: br.Source, Key: br.Key}
+		if label != br.Label { // the whole label on hover
+			m.Title, m.Dropped = br.Label, true
+		}
 		x0, x1 := base, base
 		if sx.ok(br.Value) {
 			x1 = sx.px(br.Value)

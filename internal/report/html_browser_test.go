@@ -166,7 +166,7 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Fatalf("tooltip self-test: %q", body["data-selftest-tip"])
 		}
 		e := c.Entries[k]
-		for _, want := range []string{e.Name, "your model", fmt.Sprintf("top-1 %.2f %%", e.Top1), fmt.Sprintf("NetScore Ω %.2f", e.NetScore), "GMACs"} {
+		for _, want := range []string{e.Name, "your model", fmt.Sprintf("top-1 %.2f %%", e.Top1), fmt.Sprintf("NetScore Ω %.2f", e.NetScore), "MACs "} {
 			if e.IsReference() || !strings.Contains(text, want) {
 				t.Errorf("tooltip of %q is %q: lacks %q", e.Name, text, want)
 			}
