@@ -91,3 +91,21 @@ func TestLegendOnlyWhatIsDrawn(t *testing.T) {
 		}
 	}
 }
+
+// TestBarsLegend: the bars' legend names the colours drawn, no other.
+func TestBarsLegend(t *testing.T) {
+	b := &Bars{Bars: []Bar{{Label: "a", Value: 1, Color: "#112233"}, {Label: "b", Value: 2, User: true}},
+		Legend: []LegendEntry{{Label: "src-a", Color: "#112233"}, {Label: "src-absent", Color: "#445566"}, {Label: "yours", User: true}}}
+	var buf bytes.Buffer
+	if err := b.SVG(&buf, SVGOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	svg := buf.String()
+	if !strings.Contains(svg, ">src-a<") || !strings.Contains(svg, ">yours<") || strings.Contains(svg, ">src-absent<") {
+		t.Errorf("legend: want src-a and yours, not src-absent:\n%s", svg)
+	}
+	b.Legend = b.Legend[1:2]
+	if _, h := b.Size(); h != barTop+2*barRow+barBottom {
+		t.Errorf("a legend of nothing drawn takes room")
+	}
+}

@@ -124,7 +124,17 @@ type Bars struct {
 	// MarkClass is the first class of each bar ("pt" when empty), followed by
 	// "user" or "ref".
 	MarkClass string
-	Width     int // pixels; 0 means 900. The height follows from the number of bars.
+	// Legend names the bars' colours, in a row below them; entries no bar
+	// has are left out.
+	Legend []LegendEntry
+	Width  int // pixels; 0 means 900. The height follows from the number of bars.
+}
+
+// LegendEntry is a colour of bars and what it means.
+type LegendEntry struct {
+	Label string
+	Color string // "#rrggbb"; the default of the kind when empty
+	User  bool   // the user's bars: class "legend user" (else "legend ref")
 }
 
 // SVGOptions choose the form of the SVG.

@@ -313,7 +313,7 @@ func (cb *chartBuilder) densityRankings(withUsersOnly bool) (all, usersOnly *plo
 		rank[i] = k + 1
 	}
 	axis := plot.Axis{Label: "information density D (top-1 % per million params)"}
-	all = &plot.Bars{Title: title, X: axis, Bars: cb.densityBars(shown, func(k int) int { return rank[shown[k]] })}
+	all = &plot.Bars{Title: title, X: axis, Bars: cb.densityBars(shown, func(k int) int { return rank[shown[k]] }), Legend: cb.barLegend()}
 	if withUsersOnly {
 		var us []int
 		for _, i := range byD {
@@ -325,6 +325,16 @@ func (cb *chartBuilder) densityRankings(withUsersOnly bool) (all, usersOnly *plo
 			Bars: cb.densityBars(us, func(k int) int { return k + 1 })}
 	}
 	return all, usersOnly
+}
+
+// barLegend names the bar colours: each source's, then the user's
+// (plot.Bars leaves out those no bar has).
+func (cb *chartBuilder) barLegend() []plot.LegendEntry {
+	var out []plot.LegendEntry
+	for _, g := range cb.groups {
+		out = append(out, plot.LegendEntry{Label: g.src.Label(), Color: sourceColor(g.src, cb.sourceOrder)})
+	}
+	return append(out, plot.LegendEntry{Label: "your models", User: true})
 }
 
 // densityBars are the bars of the given entries, labelled with rankOf(k)
