@@ -90,12 +90,19 @@ func labelBox(x, y, r, w, gap float64, d [2]float64) (b box, anchor string, tx f
 	return b, anchor, tx
 }
 
-// circleHitsBox reports whether a disc touches a box.
-func circleHitsBox(x, y, r float64, b box) bool {
-	dx := x - math.Max(b.x0, math.Min(x, b.x1))
-	dy := y - math.Max(b.y0, math.Min(y, b.y1))
-	return dx*dx+dy*dy < r*r
+// nearest is the point of the box nearest (x, y).
+func (b box) nearest(x, y float64) (float64, float64) {
+	return math.Max(b.x0, math.Min(x, b.x1)), math.Max(b.y0, math.Min(y, b.y1))
 }
+
+// boxDistance is how far (x, y) lies from a box; 0 inside.
+func boxDistance(x, y float64, b box) float64 {
+	nx, ny := b.nearest(x, y)
+	return math.Hypot(x-nx, y-ny)
+}
+
+// circleHitsBox reports whether a disc touches a box.
+func circleHitsBox(x, y, r float64, b box) bool { return boxDistance(x, y, b) < r }
 
 // segmentHitsBox reports whether a segment crosses a box (Liang–Barsky).
 func segmentHitsBox(x0, y0, x1, y1 float64, b box) bool {
@@ -120,13 +127,6 @@ func segmentHitsBox(x0, y0, x1, y1 float64, b box) bool {
 		}
 	}
 	return true
-}
-
-// boxDistance is how far (x, y) lies from a box; 0 inside.
-func boxDistance(x, y float64, b box) float64 {
-	dx := x - math.Max(b.x0, math.Min(x, b.x1))
-	dy := y - math.Max(b.y0, math.Min(y, b.y1))
-	return math.Hypot(dx, dy)
 }
 
 // placeLabels lays the labels of the chart's points out: the user's first,
@@ -246,7 +246,7 @@ func drawLabel(c canvas, pl PlacedLabel) {
 // leaderLine joins a mark's edge to the nearest point of its label's box,
 // stopping a pixel short of both.
 func leaderLine(x, y, r float64, b box) [4]float64 {
-	nx, ny := math.Max(b.x0, math.Min(x, b.x1)), math.Max(b.y0, math.Min(y, b.y1))
+	nx, ny := b.nearest(x, y)
 	dx, dy := nx-x, ny-y
 	d := math.Hypot(dx, dy)
 	if d == 0 {
