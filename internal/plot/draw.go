@@ -144,7 +144,12 @@ type scatterLayout struct {
 	drawnPts []int           // drawable points per series
 }
 
-// radius is the radius of a point's mark.
+// minBubble is the radius of the smallest bubble drawn, the user's or
+// not: a bubble's area stays its size down to it.
+const minBubble = 2.0
+
+// radius is the radius of a point's mark: in a bubble chart, from its
+// size alone, so that a size is drawn alike whoever's it is.
 func (l *scatterLayout) radius(se *Series, p Point) float64 {
 	if !l.bubble {
 		return se.radius()
@@ -153,10 +158,7 @@ func (l *scatterLayout) radius(se *Series, p Point) float64 {
 	if p.Size > 0 {
 		r = l.maxR * math.Sqrt(p.Size/l.sizeMax)
 	}
-	if se.User {
-		return math.Max(r, 4.5)
-	}
-	return math.Max(r, 1.8)
+	return math.Max(r, minBubble)
 }
 
 // linePixels is a line's drawable points, in pixels.
@@ -238,7 +240,7 @@ func (s *Scatter) layout() *scatterLayout {
 		}
 		top := logFloor(l.sizeMax)
 		for _, v := range []float64{top, top / 10, top / 100} {
-			if r := l.maxR * math.Sqrt(v/l.sizeMax); r >= 1.8 {
+			if r := l.maxR * math.Sqrt(v/l.sizeMax); r >= minBubble {
 				l.legend = append(l.legend, legendItem{kind: legendBubble, label: format(v), r: r})
 			}
 		}
@@ -373,7 +375,7 @@ func (l *scatterLayout) drawLegend(c canvas) {
 		case legendSeries:
 			st := it.se.style()
 			r := 5.0
-			if it.se.User {
+			if it.se.User && !l.bubble { // a bubble's size is its own: one colour key size
 				r = 6
 			}
 			c.beginGroup("legend "+userClass(it.se.User), style{})
