@@ -179,6 +179,9 @@ func (l *scatterLayout) placeLabels(s *Scatter) ([]PlacedLabel, map[[2]int]bool)
 				}
 				x, y, r := l.sx.px(p.X), l.sy.px(p.Y), l.radius(se, p)
 				w := textWidth(p.Label, labelSize) + 2
+				if se.User { // bold
+					w *= 1.1
+				}
 				best, bestCost := PlacedLabel{}, math.Inf(1)
 				for gi, gap := range labelGaps {
 					for di, d := range labelDirs {
