@@ -171,6 +171,9 @@ func TestHTMLInBrowser(t *testing.T) {
 				t.Errorf("tooltip of %q is %q: lacks %q", e.Name, text, want)
 			}
 		}
+		if got := unescape(body["data-selftest-label-overlaps"]); got != "0" {
+			t.Errorf("labels overlap as the browser draws them: %s", got)
+		}
 		if _, lt, _ := strings.Cut(unescape(body["data-selftest-layer-tip"]), "|"); !strings.Contains(lt, "% of the model") {
 			t.Errorf("layer tooltip is %q", lt)
 		}

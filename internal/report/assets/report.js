@@ -107,6 +107,17 @@ if(location.hash==="#selftest"){
     el.dispatchEvent(new MouseEvent("mouseout",{bubbles:true}));
   };
   st("#top1_vs_gmacs .pt.user","tip");
+  // Labels as the browser draws them: pairs overlapping by more than a pixel.
+  var over=[],plots=document.querySelectorAll("figure.chart svg");
+  for(var pi=0;pi<plots.length;pi++){
+    var ls=plots[pi].querySelectorAll(".lbl"),bs=[];
+    for(var li=0;li<ls.length;li++)bs.push(ls[li].getBBox());
+    for(var a=0;a<bs.length;a++)for(var b=0;b<a;b++){
+      var A=bs[a],B=bs[b];
+      if(A.x+1<B.x+B.width&&B.x+1<A.x+A.width&&A.y+1<B.y+B.height&&B.y+1<A.y+A.height)over.push(ls[a].textContent+" / "+ls[b].textContent);
+    }
+  }
+  body.setAttribute("data-selftest-label-overlaps",over.length+(over.length?": "+over.join("; "):""));
   st(".lbar","layer-tip");
   var th=table&&table.querySelector('th[data-k="2"]');
   if(th){
