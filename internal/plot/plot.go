@@ -10,6 +10,11 @@
 //	<circle class="pt user" data-name="my_net" data-source="user" data-key="3" .../>
 //	<circle class="pt ref" data-name="resnet50" data-source="timm" data-key="17" .../>
 //
+// A scatter chart's labels are placed where they cover no other label and,
+// if they can, no mark or line, near their marks (Scatter.Labels); a mark
+// whose label is left out, and in a standalone SVG any unlabelled mark,
+// carries its name as an SVG <title>.
+//
 // PNGs are drawn PNGScale times the chart's size, anti-aliased, with text
 // in the Go fonts (golang.org/x/image/font/gofont), for print.
 package plot
