@@ -10,6 +10,11 @@
 //	<circle class="pt user" data-name="my_net" data-source="user" data-key="3" .../>
 //	<circle class="pt ref" data-name="resnet50" data-source="timm" data-key="17" .../>
 //
+// A scatter chart's labels are placed where they cover no other label and,
+// if they can, no mark or line, near their marks (Scatter.Labels); a mark
+// whose label is left out, and in a standalone SVG any unlabelled mark,
+// carries its name as an SVG <title>.
+//
 // PNGs are drawn PNGScale times the chart's size, anti-aliased, with text
 // in the Go fonts (golang.org/x/image/font/gofont), for print.
 package plot
@@ -29,6 +34,17 @@ type Axis struct {
 	// Min and Max fix the range; when both are 0 it is fitted to the data
 	// and rounded to nice ticks.
 	Min, Max float64
+	// Format writes a tick's value; nil means plain decimals without
+	// trailing zeros.
+	Format func(v float64) string
+}
+
+// tick is the label of a tick at v.
+func (a *Axis) tick(v float64) string {
+	if a.Format != nil {
+		return a.Format(v)
+	}
+	return tickLabel(v)
 }
 
 // Point is one mark of a scatter chart.
@@ -40,8 +56,10 @@ type Point struct {
 	Name   string // data-name
 	Source string // data-source
 	Key    string // data-key: the caller's id for the point (e.g. a row index); omitted when empty
-	// Label, when set, is written next to the point if it does not collide
-	// with a label already placed (user series are placed first).
+	// Label, when set, is written next to the point: at the first free place
+	// around it (joined to it by a short leader line when set off), or, when
+	// there is none, left out and given to the mark as its SVG <title>.
+	// User series are placed first.
 	Label string
 }
 
@@ -81,8 +99,13 @@ type Scatter struct {
 	// area of each mark and the legend shows a few reference sizes with this
 	// label ("params (M)").
 	SizeLabel string
-	// MaxRadius is the radius of the largest bubble; 0 means 18.
-	MaxRadius     float64
+	// MaxRadius is the radius of a bubble of size SizeMax; 0 means 18.
+	MaxRadius float64
+	// SizeMax is the size drawn MaxRadius wide; 0 means the largest size
+	// among the points. Charts that share it draw the same size alike.
+	SizeMax float64
+	// SizeFormat writes a size in the legend; nil means plain decimals.
+	SizeFormat    func(v float64) string
 	Width, Height int // pixels; 0 means 900 × 560
 }
 
@@ -106,7 +129,17 @@ type Bars struct {
 	// MarkClass is the first class of each bar ("pt" when empty), followed by
 	// "user" or "ref".
 	MarkClass string
-	Width     int // pixels; 0 means 900. The height follows from the number of bars.
+	// Legend names the bars' colours, in a row below them; entries no bar
+	// has are left out.
+	Legend []LegendEntry
+	Width  int // pixels; 0 means 900. The height follows from the number of bars.
+}
+
+// LegendEntry is a colour of bars and what it means.
+type LegendEntry struct {
+	Label string
+	Color string // "#rrggbb"; the default of the kind when empty
+	User  bool   // the user's bars: class "legend user" (else "legend ref")
 }
 
 // SVGOptions choose the form of the SVG.
@@ -142,16 +175,14 @@ const (
 	UserStroke = "#5a0d0e"
 )
 
-// FormatValue formats a number with 3 significant digits, without
-// exponent for the range charts use (1e-4 .. 1e6).
+// FormatValue formats a number with 3 significant digits in plain
+// decimals, never with an exponent: 0.000216, 0.5, 82.0, 1234. Counts are
+// better given a unit prefix (units.Count).
 func FormatValue(v float64) string {
 	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	}
 	a := math.Abs(v)
-	if a >= 1e6 || a < 1e-4 {
-		return strconv.FormatFloat(v, 'g', 3, 64)
-	}
 	dec := 2 - int(math.Floor(math.Log10(a)))
 	if dec < 0 {
 		dec = 0

@@ -98,6 +98,7 @@ func (c *pngCanvas) fillRect(x0, y0, x1, y1 int, col rgb, a float64) {
 
 func (c *pngCanvas) beginGroup(string, style) {}
 func (c *pngCanvas) endGroup()                {}
+func (c *pngCanvas) vector() bool             { return false }
 
 func round(v float64) int { return int(math.Floor(v + 0.5)) }
 

@@ -10,9 +10,10 @@ import (
 // svgCanvas writes SVG elements. Attributes equal to the enclosing group's
 // are left out, so a thousand marks of one series stay small.
 type svgCanvas struct {
-	w      *bufio.Writer
-	groups []style
-	num    []byte
+	w          *bufio.Writer
+	groups     []style
+	num        []byte
+	standalone bool
 }
 
 const fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -20,7 +21,7 @@ const fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
 
 func newSVG(w io.Writer, width, height int, o SVGOptions, title string) *svgCanvas {
-	c := &svgCanvas{w: bufio.NewWriterSize(w, 64<<10)}
+	c := &svgCanvas{w: bufio.NewWriterSize(w, 64<<10), standalone: o.Standalone}
 	b := c.w
 	if o.Standalone {
 		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
@@ -133,6 +134,22 @@ func (c *svgCanvas) writeStyle(st style, shape bool) {
 	}
 }
 
+func (c *svgCanvas) vector() bool { return true }
+
+// endShape closes a shape's element, with the mark's <title> when it has
+// one to show.
+func (c *svgCanvas) endShape(m *mark) {
+	if m == nil || m.Title == "" || !(c.standalone || m.Dropped) {
+		c.w.WriteString("/>\n")
+		return
+	}
+	c.w.WriteString("><title>")
+	xmlEscaper.WriteString(c.w, m.Title)
+	c.w.WriteString("</title></")
+	c.w.WriteString(m.shape)
+	c.w.WriteString(">\n")
+}
+
 func (c *svgCanvas) writeMark(m *mark) {
 	if m == nil {
 		return
@@ -152,6 +169,9 @@ func (c *svgCanvas) beginGroup(class string, st style) {
 	}
 	if st.Fill != "" || st.Stroke != "" {
 		c.writeStyle(st, true)
+	}
+	if st.Hidden {
+		c.attr("display", "none")
 	}
 	c.w.WriteString(">\n")
 	if st.Fill == "" && st.Stroke == "" { // a plain group inherits its parent's
@@ -173,7 +193,10 @@ func (c *svgCanvas) rect(x, y, w, h float64, st style, m *mark) {
 	c.numAttr("width", w)
 	c.numAttr("height", h)
 	c.writeStyle(st, true)
-	c.w.WriteString("/>\n")
+	if m != nil {
+		m.shape = "rect"
+	}
+	c.endShape(m)
 }
 
 func (c *svgCanvas) line(x1, y1, x2, y2 float64, st style) {
@@ -193,7 +216,10 @@ func (c *svgCanvas) circle(cx, cy, r float64, st style, m *mark) {
 	c.numAttr("cy", cy)
 	c.numAttr("r", r)
 	c.writeStyle(st, true)
-	c.w.WriteString("/>\n")
+	if m != nil {
+		m.shape = "circle"
+	}
+	c.endShape(m)
 }
 
 func (c *svgCanvas) polyline(pts [][2]float64, st style, class string, hidden bool) {

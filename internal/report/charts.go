@@ -256,19 +256,32 @@ func (cb *chartBuilder) scatters(withUserFront bool) (netscore, macs *plot.Scatt
 		Series: cb.series(func(e *score.Ranked) (float64, float64) { return e.Top1, e.NetScore }, func(i int) bool { return fewRefs || topNS[i] }),
 	}
 	macs = &plot.Scatter{
-		Title:     "top-1 accuracy vs GMACs (bubble area = params)",
-		X:         plot.Axis{Label: "GMACs (log scale)", Log: true},
-		Y:         plot.Axis{Label: "top-1 accuracy (%)"},
-		SizeLabel: "params (M)",
-		Series:    cb.series(func(e *score.Ranked) (float64, float64) { return e.GMACs, e.Top1 }, func(i int) bool { return fewRefs || onFront[i] }),
+		Title:      "top-1 accuracy vs MACs (bubble area = params)",
+		X:          plot.Axis{Label: "MACs (log scale)", Log: true, Format: scaled(countTick, 1e9)},
+		Y:          plot.Axis{Label: "top-1 accuracy (%)"},
+		SizeLabel:  "params",
+		SizeMax:    cb.paramsMax(),
+		SizeFormat: scaled(countTick, 1e6),
+		Series:     cb.series(func(e *score.Ranked) (float64, float64) { return e.GMACs, e.Top1 }, func(i int) bool { return fewRefs || onFront[i] }),
 	}
 	if len(cb.all) > 0 {
 		macs.Lines = append(macs.Lines, plot.Line{Name: "Pareto front", Color: "#333333", Class: "front-all", Points: cb.front(cb.all)})
 		if withUserFront {
-			macs.Lines = append(macs.Lines, plot.Line{Color: plot.UserStroke, Class: "front-user", Hidden: true, Points: cb.front(cb.users)})
+			macs.Lines = append(macs.Lines, plot.Line{Name: "Pareto front of yours", Color: plot.UserStroke, Class: "front-user", Hidden: true, Points: cb.front(cb.users)})
 		}
 	}
 	return netscore, macs
+}
+
+// paramsMax is the bubble size scale of every chart of a report: the most
+// params (millions) among the entries drawn, so that a network's bubble is
+// as large in the page as in the plots written with it.
+func (cb *chartBuilder) paramsMax() float64 {
+	m := 0.0
+	for _, i := range cb.all {
+		m = math.Max(m, cb.entry(i).ParamsM)
+	}
+	return m
 }
 
 // densityRankings rank by information density: the top DensityTop and the
@@ -300,7 +313,7 @@ func (cb *chartBuilder) densityRankings(withUsersOnly bool) (all, usersOnly *plo
 		rank[i] = k + 1
 	}
 	axis := plot.Axis{Label: "information density D (top-1 % per million params)"}
-	all = &plot.Bars{Title: title, X: axis, Bars: cb.densityBars(shown, func(k int) int { return rank[shown[k]] })}
+	all = &plot.Bars{Title: title, X: axis, Bars: cb.densityBars(shown, func(k int) int { return rank[shown[k]] }), Legend: cb.barLegend()}
 	if withUsersOnly {
 		var us []int
 		for _, i := range byD {
@@ -312,6 +325,16 @@ func (cb *chartBuilder) densityRankings(withUsersOnly bool) (all, usersOnly *plo
 			Bars: cb.densityBars(us, func(k int) int { return k + 1 })}
 	}
 	return all, usersOnly
+}
+
+// barLegend names the bar colours: each source's, then the user's
+// (plot.Bars leaves out those no bar has).
+func (cb *chartBuilder) barLegend() []plot.LegendEntry {
+	var out []plot.LegendEntry
+	for _, g := range cb.groups {
+		out = append(out, plot.LegendEntry{Label: g.src.Label(), Color: sourceColor(g.src, cb.sourceOrder)})
+	}
+	return append(out, plot.LegendEntry{Label: "your models", User: true})
 }
 
 // densityBars are the bars of the given entries, labelled with rankOf(k)

@@ -166,10 +166,13 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Fatalf("tooltip self-test: %q", body["data-selftest-tip"])
 		}
 		e := c.Entries[k]
-		for _, want := range []string{e.Name, "your model", fmt.Sprintf("top-1 %.2f %%", e.Top1), fmt.Sprintf("NetScore Ω %.2f", e.NetScore), "GMACs"} {
+		for _, want := range []string{e.Name, "your model", fmt.Sprintf("top-1 %.2f %%", e.Top1), fmt.Sprintf("NetScore Ω %.2f", e.NetScore), "MACs "} {
 			if e.IsReference() || !strings.Contains(text, want) {
 				t.Errorf("tooltip of %q is %q: lacks %q", e.Name, text, want)
 			}
+		}
+		if got := unescape(body["data-selftest-label-overlaps"]); got != "0" {
+			t.Errorf("labels overlap as the browser draws them: %s", got)
 		}
 		if _, lt, _ := strings.Cut(unescape(body["data-selftest-layer-tip"]), "|"); !strings.Contains(lt, "% of the model") {
 			t.Errorf("layer tooltip is %q", lt)

@@ -236,9 +236,9 @@ func checkPage(t *testing.T, c *score.Comparison, page string) {
 		}
 	}
 	macs := figure(t, page, ChartMACs)
-	wantMACs := []string{">GMACs (log scale)<", ">top-1 accuracy (%)<"}
+	wantMACs := []string{">MACs (log scale)<", ">top-1 accuracy (%)<"}
 	if len(c.Entries) > 0 {
-		wantMACs = append(wantMACs, `class="front front-all"`, "bubble area: params (M)")
+		wantMACs = append(wantMACs, `class="front front-all"`, "bubble area: params")
 	}
 	for _, want := range wantMACs {
 		if !strings.Contains(macs, want) {

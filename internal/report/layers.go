@@ -25,8 +25,8 @@ const (
 type layerBreakdown struct {
 	Key     string // the entry's index
 	Name    string
-	Totals  string // "140 layers; 310 M MACs, 3.1 M params"
-	Model   string
+	Totals  string        // "140 layers; 310 M MACs, 3.1 M params"
+	Model   string        // the analysed file, when the name is not it
 	Chart   template.HTML // none when no layer has a cost
 	Unit    string        // "MACs", or "FLOPs" for a model without MACs
 	Rows    []layerRow
@@ -59,13 +59,16 @@ func newLayerBreakdown(e *score.Ranked, idx int) (layerBreakdown, []any, error) 
 		la, lb := &s.Layers[a], &s.Layers[b]
 		return cmp.Or(cmp.Compare(cost(lb), cost(la)), cmp.Compare(lb.FLOPs, la.FLOPs), cmp.Compare(lb.Params, la.Params))
 	})
-	lb := layerBreakdown{Key: strconv.Itoa(idx), Name: e.Name, Model: s.Model, Unit: "MACs",
+	lb := layerBreakdown{Key: strconv.Itoa(idx), Name: e.Name, Unit: "MACs",
 		Total: len(s.Layers), Omitted: len(order) > layerRows}
+	if s.Model != e.Name {
+		lb.Model = s.Model
+	}
 	modelCost := s.MACs
 	if useFLOPs {
 		lb.Unit, modelCost = "FLOPs", s.FLOPs
 	}
-	lb.Totals = fmt.Sprintf("%d layers; %s %s, %s params", len(s.Layers), units.Count(modelCost), lb.Unit, units.Count(s.Params))
+	lb.Totals = fmt.Sprintf("%d layers; %s %s, %s params", len(s.Layers), countText(float64(modelCost)), lb.Unit, countText(float64(s.Params)))
 
 	shown := order[:min(len(order), layerRows)]
 	data := make([]any, 0, len(shown))
@@ -74,7 +77,7 @@ func newLayerBreakdown(e *score.Ranked, idx int) (layerBreakdown, []any, error) 
 		shape := shapeText(l.OutputShapes)
 		data = append(data, []any{l.Name, l.Op, cost(l), l.Params, jsonNum(l.Share), shape, lb.Unit})
 		lb.Rows = append(lb.Rows, layerRow{N: k + 1, Name: l.Name, Op: l.Op, Shape: shape,
-			Params: units.Count(l.Params), Cost: units.Count(cost(l)), Share: units.Percent(l.Share)})
+			Params: countText(float64(l.Params)), Cost: countText(float64(cost(l))), Share: units.Percent(l.Share)})
 	}
 
 	var bars []plot.Bar
@@ -88,15 +91,15 @@ func newLayerBreakdown(e *score.Ranked, idx int) (layerBreakdown, []any, error) 
 			name = "(unnamed)"
 		}
 		bars = append(bars, plot.Bar{
-			Label: fmt.Sprintf("%s (%s)", name, l.Op), Value: float64(cost(l)) / 1e6,
-			ValueText: fmt.Sprintf("%s (%s)", units.Count(cost(l)), units.Percent(l.Share)),
+			Label: fmt.Sprintf("%s (%s)", name, l.Op), Value: float64(cost(l)),
+			ValueText: fmt.Sprintf("%s (%s)", countText(float64(cost(l))), units.Percent(l.Share)),
 			Name:      l.Name, Source: l.Op, Key: fmt.Sprintf("%s:%d", lb.Key, k), Color: plot.UserColor,
 		})
 	}
 	if len(bars) > 0 {
 		svg, err := inlineSVG(&plot.Bars{
 			Title:     fmt.Sprintf("Top %d layers by %s", len(bars), lb.Unit),
-			X:         plot.Axis{Label: lb.Unit + " (millions)"},
+			X:         plot.Axis{Label: lb.Unit, Format: countTick},
 			Bars:      bars,
 			MarkClass: "lbar",
 		})

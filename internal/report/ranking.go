@@ -82,7 +82,7 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 	if anyTop5 {
 		t.Columns = append(t.Columns, column{"top-5 %", colTop5, true, true})
 	}
-	t.Columns = append(t.Columns, column{"params M", colParams, false, true}, column{"GMACs", colGMACs, false, true},
+	t.Columns = append(t.Columns, column{"params", colParams, false, true}, column{"MACs", colGMACs, false, true},
 		column{"NetScore Ω", colNetScore, true, true}, column{"D %/M", colDensity, true, true})
 	if latency {
 		t.Columns = append(t.Columns, column{"p50 ms", colLatency, false, true}, column{"Λ (latency)", colLatencyScore, true, true})
@@ -105,11 +105,11 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 		if e.ParetoParams {
 			pareto++
 		}
-		model, coverage, shapes, gmacs := "", any(nil), "", cell(e.GMACs, "")
+		model, coverage, shapes, macs := "", any(nil), "", countCell(e.GMACs, 1e9)
 		if s := e.Summary; s != nil {
 			model, coverage, shapes = s.Model, s.Coverage.NodeShare, s.Shapes
 			if !s.Complete {
-				gmacs = "≥ " + gmacs
+				macs = "≥ " + macs
 			}
 		}
 		user := 0
@@ -126,7 +126,7 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 		if anyTop5 {
 			r.Figures = append(r.Figures, cell(e.Top5, "%.2f"))
 		}
-		r.Figures = append(r.Figures, cell(e.ParamsM, ""), gmacs, cell(e.NetScore, "%.2f"), cell(e.Density, ""))
+		r.Figures = append(r.Figures, countCell(e.ParamsM, 1e6), macs, cell(e.NetScore, "%.2f"), cell(e.Density, ""))
 		if latency {
 			r.Figures = append(r.Figures, cell(e.LatencyMS, "%.3f"), cell(e.LatencyScore, "%.2f"))
 		}
@@ -154,6 +154,15 @@ func cell(v float64, format string) string {
 		return plot.FormatValue(v)
 	}
 	return fmt.Sprintf(format, v)
+}
+
+// countCell is a count given in units of unit (1e6 for millions) as a
+// table figure: "–" when absent.
+func countCell(v, unit float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v == 0 {
+		return "–"
+	}
+	return countText(v * unit)
 }
 
 // jsonNum is a figure for the page's data: null when it is not a number.

@@ -3,8 +3,17 @@
 var body=document.body;
 var D=JSON.parse(document.getElementById("ns-data").textContent);
 var R=D.rows;
-function g(v){if(v==null)return "–";var a=Math.abs(v);return a>=1000?v.toFixed(0):a>=0.001?v.toPrecision(3):v.toExponential(2);}
-function cnt(v){var u=["","K","M","G","T"],i=0;while(Math.abs(v)>=1000&&i<4){v/=1000;i++;}return i?v.toPrecision(3)+" "+u[i]:String(v);}
+// Figures as the page's (htmlnum.go): 3 significant digits, never an
+// exponent; counts with a unit prefix.
+function g(v){if(v==null)return "–";if(v===0)return "0";return v.toFixed(Math.max(0,2-Math.floor(Math.log10(Math.abs(v)))));}
+function cnt(v){
+  if(v!=null)v=+v.toPrecision(3);
+  if(v==null)return "–";
+  if(Math.abs(v)<999.5)return Math.round(v).toFixed(0);
+  var u=["K","M","G","T","P","E"],i=0;
+  for(v/=1000;Math.abs(v)>=999.5&&i<u.length-1;i++)v/=1000;
+  return g(v)+" "+u[i];
+}
 function f2(v){return v==null?"–":v.toFixed(2);}
 var tip=document.getElementById("tip");
 function line(cls,text){var d=document.createElement("div");if(cls)d.className=cls;d.textContent=text;tip.appendChild(d);}
@@ -23,9 +32,9 @@ document.addEventListener("mouseover",function(ev){
   if(/(^| )pt( |$)/.test(c)){
     var r=R[+k];if(!r)return;
     line("t",r[0]);
-    line("s",(r[8]?"your model":r[1])+" · rank "+r[7]+(r[9]&2?" · Pareto (GMACs)":"")+(r[9]&1?" · Pareto (params)":""));
+    line("s",(r[8]?"your model":r[1])+" · rank "+r[7]+(r[9]&2?" · Pareto (MACs)":"")+(r[9]&1?" · Pareto (params)":""));
     line("","top-1 "+f2(r[2])+" %"+(r[10]?"  ·  top-5 "+f2(r[10])+" %":""));
-    line("","params "+g(r[3])+" M  ·  "+g(r[4])+" GMACs");
+    line("","params "+cnt(r[3]*1e6)+"  ·  MACs "+cnt(r[4]*1e9));
     line("","NetScore Ω "+f2(r[5])+"  ·  D "+g(r[6])+" %/M");
     if(r[11])line("s",r[11]);
   }else if(/(^| )lbar( |$)/.test(c)){
@@ -76,6 +85,10 @@ if(table){
     th.setAttribute("aria-sort",dir>0?"ascending":"descending");
   });
 }
+// The tooltip names every mark: the SVG's own titles (names whose labels
+// did not fit, for a page read without this script) would show twice.
+var titles=document.querySelectorAll("svg.plot title");
+for(var i=0;i<titles.length;i++)titles[i].remove();
 var figs=document.querySelectorAll("figure.chart");
 for(var i=0;i<figs.length;i++){
   var fig=figs[i];
@@ -94,6 +107,17 @@ if(location.hash==="#selftest"){
     el.dispatchEvent(new MouseEvent("mouseout",{bubbles:true}));
   };
   st("#top1_vs_gmacs .pt.user","tip");
+  // Labels as the browser draws them: pairs overlapping by more than a pixel.
+  var over=[],plots=document.querySelectorAll("figure.chart svg");
+  for(var pi=0;pi<plots.length;pi++){
+    var ls=plots[pi].querySelectorAll(".lbl"),bs=[];
+    for(var li=0;li<ls.length;li++)bs.push(ls[li].getBBox());
+    for(var a=0;a<bs.length;a++)for(var b=0;b<a;b++){
+      var A=bs[a],B=bs[b];
+      if(A.x+1<B.x+B.width&&B.x+1<A.x+A.width&&A.y+1<B.y+B.height&&B.y+1<A.y+A.height)over.push(ls[a].textContent+" / "+ls[b].textContent);
+    }
+  }
+  body.setAttribute("data-selftest-label-overlaps",over.length+(over.length?": "+over.join("; "):""));
   st(".lbar","layer-tip");
   var th=table&&table.querySelector('th[data-k="2"]');
   if(th){
