@@ -1,6 +1,6 @@
 // Package format is the registry of model readers: Open sniffs a file's
 // first bytes and hands it to the reader that claims it. Each reader lives
-// in a package of its own (format/onnx, later format/tflite) and produces
+// in a package of its own (format/onnx, format/tflite) and produces
 // the format-neutral graph; nothing above this package knows which format a
 // model came in.
 package format
@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/netscore/netscore/internal/format/onnx"
+	"github.com/netscore/netscore/internal/format/tflite"
 	"github.com/netscore/netscore/internal/graph"
 )
 
@@ -35,6 +36,7 @@ const HeadSize = 16
 
 // readers are the registered formats; the fallback comes last.
 var readers = []Reader{
+	{Name: "tflite", Extensions: []string{".tflite"}, Claims: tflite.Claims, Load: tflite.Load},
 	{Name: "onnx", Extensions: []string{".onnx"}, Load: onnx.Load},
 }
 
