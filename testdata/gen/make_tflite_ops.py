@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Builds the TFLite operator fixtures under testdata/tflite/ops/ with flatc
+(from JSON, against the schema netscore carries), and writes
+testdata/tflite/ops/expected.csv: each fixture's output shapes, params and
+core MACs, worked out here by the textbook formulas (TensorFlow's SAME:
+out = ceil(in / stride); VALID: out = ceil((in - dilated kernel + 1) /
+stride); CONV_2D MACs = output elements x kh x kw x C_in; depthwise = output
+elements x kh x kw; FULLY_CONNECTED = rows x inputs x units). netscore is
+not used.
+
+Usage: python3 testdata/gen/make_tflite_ops.py   (needs flatc: Debian's flatbuffers-compiler)
+"""
+import csv
+import os
+import struct
+import sys
+from math import ceil, prod
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from count_tflite import BUILTINS  # noqa: E402
+from tflite_json import to_binary  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tflite", "ops")
+CODES = {v: k for k, v in BUILTINS.items()}
+
+
+class Model:
+    def __init__(self):
+        self.tensors, self.buffers, self.ops, self.codes = [], [{}], [], []
+        self.inputs, self.outputs = [], []
+
+    def tensor(self, name, shape, dtype="FLOAT32", data=None, quant=None, signature=None):
+        t = {"name": name, "shape": list(shape), "type": dtype}
+        if data is not None:
+            self.buffers.append({"data": list(data)})
+            t["buffer"] = len(self.buffers) - 1
+        if quant:
+            t["quantization"] = quant
+        if signature:
+            t["shape_signature"] = signature
+        self.tensors.append(t)
+        return len(self.tensors) - 1
+
+    def input(self, name, shape, dtype="FLOAT32", signature=None):
+        i = self.tensor(name, shape, dtype, signature=signature)
+        self.inputs.append(i)
+        return i
+
+    def weight(self, name, shape, dtype="FLOAT32", quant=None):
+        size = {"FLOAT32": 4, "INT32": 4, "INT8": 1}[dtype]
+        return self.tensor(name, shape, dtype, bytes(size * prod(shape)), quant)
+
+    def ints(self, name, values, shape=None):
+        return self.tensor(name, shape or [len(values)], "INT32", struct.pack("<%di" % len(values), *values))
+
+    def op(self, name, ins, out_shape, out_name=None, options=None, dtype="FLOAT32", custom=None, quant=None):
+        if name not in [c[0] for c in self.codes]:
+            code = CODES.get(name, 32)
+            entry = {"deprecated_builtin_code": min(code, 127), "builtin_code": BUILTINS[code], "version": 1}
+            if code == 32:
+                entry["custom_code"] = name
+            self.codes.append((name, entry))
+        o = self.tensor(out_name or "%s_%d" % (name.lower(), len(self.ops)), out_shape, dtype, quant=quant)
+        op = {"opcode_index": [c[0] for c in self.codes].index(name), "inputs": ins, "outputs": [o]}
+        if options:
+            op["builtin_options_type"], op["builtin_options"] = options
+        if custom is not None:
+            op["custom_options"] = list(custom)
+        self.ops.append(op)
+        return o
+
+    def doc(self, outputs):
+        return {"version": 3, "description": "netscore test fixture", "operator_codes": [c[1] for c in self.codes],
+                "subgraphs": [{"tensors": self.tensors, "inputs": self.inputs, "outputs": outputs,
+                               "operators": self.ops, "name": "main"}],
+                "buffers": self.buffers}
+
+
+def same(n, k, s):
+    return ceil(n / s)
+
+
+def valid(n, k, s, d=1):
+    return ceil((n - (k - 1) * d) / s)
+
+
+CASES = []
+
+
+def case(fn):
+    CASES.append(fn)
+    return fn
+
+
+@case
+def conv_int8_same_s2():
+    # 9x9x3 input, 4 filters 3x3, SAME, stride 2: out ceil(9/2) = 5.
+    m = Model()
+    x = m.input("x", [1, 9, 9, 3], "INT8")
+    q = {"scale": [0.1, 0.2, 0.3, 0.4], "zero_point": [0, 0, 0, 0], "quantized_dimension": 0}
+    w = m.weight("w", [4, 3, 3, 3], "INT8", q)
+    b = m.weight("b", [4], "INT32", {"scale": [0.1, 0.2, 0.3, 0.4], "zero_point": [0, 0, 0, 0]})
+    h = same(9, 3, 2)
+    shape = [1, h, h, 4]
+    y = m.op("CONV_2D", [x, w, b], shape, dtype="INT8",
+             options=("Conv2DOptions", {"padding": "SAME", "stride_w": 2, "stride_h": 2, "fused_activation_function": "RELU6"}))
+    return m.doc([y]), [shape], 4 * 27 + 4, prod(shape) * 3 * 3 * 3
+
+
+@case
+def conv_valid_dilated():
+    # 10x12 input, 3x3 kernel dilated by 2 (spans 5), VALID, strides h 1, w 2, no bias.
+    m = Model()
+    x = m.input("x", [1, 10, 12, 2])
+    w = m.weight("w", [3, 3, 3, 2])
+    shape = [1, valid(10, 3, 1, 2), valid(12, 3, 2, 2), 3]
+    y = m.op("CONV_2D", [x, w, -1], shape,
+             options=("Conv2DOptions", {"padding": "VALID", "stride_w": 2, "stride_h": 1, "dilation_w_factor": 2, "dilation_h_factor": 2}))
+    return m.doc([y]), [shape], 54, prod(shape) * 3 * 3 * 2
+
+
+@case
+def depthwise_multiplier2():
+    # 3 channels x multiplier 2 = 6 outputs; each reads one input channel.
+    m = Model()
+    x = m.input("x", [1, 8, 8, 3], signature=[-1, 8, 8, 3])
+    w = m.weight("w", [1, 3, 3, 6])
+    b = m.weight("b", [6])
+    shape = [1, 8, 8, 6]
+    y = m.op("DEPTHWISE_CONV_2D", [x, w, b], shape,
+             options=("DepthwiseConv2DOptions", {"padding": "SAME", "stride_w": 1, "stride_h": 1, "depth_multiplier": 2}))
+    return m.doc([y]), [shape], 54 + 6, prod(shape) * 3 * 3
+
+
+@case
+def fully_connected():
+    # keep_num_dims: [1,4,8] x [5,8]^T -> [1,4,5]; without: [2,3,4] is 2 rows of 12.
+    m = Model()
+    x = m.input("x", [1, 4, 8])
+    w = m.weight("w", [5, 8])
+    b = m.weight("b", [5])
+    y = m.op("FULLY_CONNECTED", [x, w, b], [1, 4, 5], options=("FullyConnectedOptions", {"keep_num_dims": True, "fused_activation_function": "RELU"}))
+    x2 = m.input("x2", [2, 3, 4])
+    w2 = m.weight("w2", [6, 12])
+    y2 = m.op("FULLY_CONNECTED", [x2, w2, -1], [2, 6], options=("FullyConnectedOptions", {}))
+    return m.doc([y, y2]), [[1, 4, 5], [2, 6]], 45 + 72, 4 * 8 * 5 + 2 * 12 * 6
+
+
+@case
+def pools():
+    # MAX 3x3 stride 2 VALID on 7x7: 3x3; AVERAGE 2x2 stride 2 SAME on 7x7: 4x4.
+    m = Model()
+    x = m.input("x", [1, 7, 7, 4])
+    a = [1, valid(7, 3, 2), valid(7, 3, 2), 4]
+    b = [1, same(7, 2, 2), same(7, 2, 2), 4]
+    y = m.op("MAX_POOL_2D", [x], a, options=("Pool2DOptions", {"padding": "VALID", "stride_w": 2, "stride_h": 2, "filter_width": 3, "filter_height": 3}))
+    z = m.op("AVERAGE_POOL_2D", [x], b, options=("Pool2DOptions", {"padding": "SAME", "stride_w": 2, "stride_h": 2, "filter_width": 2, "filter_height": 2}))
+    return m.doc([y, z]), [a, b], 0, 0
+
+
+@case
+def binary():
+    # Four per-channel constants (3 values each) broadcast over 1x4x4x3.
+    m = Model()
+    v = m.input("x", [1, 4, 4, 3])
+    for i, op in enumerate(["ADD", "SUB", "MUL", "DIV"]):
+        c = m.weight("c%d" % i, [3])
+        opts = {"fused_activation_function": "RELU"} if op == "ADD" else {}
+        v = m.op(op, [v, c], [1, 4, 4, 3], options=(op.capitalize() + "Options", opts))
+    return m.doc([v]), [[1, 4, 4, 3]], 12, 0
+
+
+@case
+def activations():
+    # Shape-keeping ops chained on 2x5; RELU_0_TO_1 (152) needs builtin_code.
+    m = Model()
+    v = m.input("x", [2, 5])
+    for op in ["RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU",
+               "ELU", "ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "SOFTMAX", "LOG_SOFTMAX"]:
+        v = m.op(op, [v], [2, 5])
+    return m.doc([v]), [[2, 5]], 0, 0
+
+
+@case
+def shapes():
+    # 1x2x3x1 -SQUEEZE[3]-> 1x2x3 -RESHAPE[-1,6]-> 1x6 -CONCAT(axis 1, 1x2)-> 1x8
+    # -TRANSPOSE[1,0]-> 8x1 -PAD[[1,2],[0,3]]-> 11x4 -PADV2 same, value 0-> 14x7.
+    m = Model()
+    x = m.input("x", [1, 2, 3, 1])
+    y = m.input("y", [1, 2])
+    s = m.op("SQUEEZE", [x], [1, 2, 3], options=("SqueezeOptions", {"squeeze_dims": [3]}))
+    r = m.op("RESHAPE", [s, m.ints("shape", [-1, 6])], [1, 6], options=("ReshapeOptions", {"new_shape": [-1, 6]}))
+    c = m.op("CONCATENATION", [r, y], [1, 8], options=("ConcatenationOptions", {"axis": 1}))
+    t = m.op("TRANSPOSE", [c, m.ints("perm", [1, 0])], [8, 1])
+    pads = m.ints("pads", [1, 2, 0, 3], [2, 2])
+    p = m.op("PAD", [t, pads], [11, 4])
+    p2 = m.op("PADV2", [p, pads, m.weight("value", [1])], [14, 7])
+    return m.doc([p2]), [[14, 7]], 0, 0
+
+
+@case
+def reduce():
+    # On 1x4x5x6: MEAN over (1, 2) keeping dims -> 1x1x1x6; the others over the
+    # last axis without keeping it -> 1x4x5.
+    m = Model()
+    x = m.input("x", [1, 4, 5, 6])
+    outs = [m.op("MEAN", [x, m.ints("hw", [1, 2])], [1, 1, 1, 6], options=("ReducerOptions", {"keep_dims": True}))]
+    last = m.ints("last", [-1])
+    for op in ["SUM", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_PROD"]:
+        outs.append(m.op(op, [x, last], [1, 4, 5], options=("ReducerOptions", {"keep_dims": False})))
+    return m.doc(outs), [[1, 1, 1, 6]] + [[1, 4, 5]] * 4, 0, 0
+
+
+@case
+def strided_slice():
+    # 1x10x8x3 [0:1, 1:9:2, 0:8, 0:3] with axis 0 shrunk -> 4x8x3 (rows 1,3,5,7);
+    # 6x5 [1:, 4::-2] (end masked on both axes) -> 5x3 (columns 4, 2, 0).
+    m = Model()
+    x = m.input("x", [1, 10, 8, 3])
+    a = m.op("STRIDED_SLICE", [x, m.ints("b", [0, 1, 0, 0]), m.ints("e", [1, 9, 8, 3]), m.ints("s", [1, 2, 1, 1])], [4, 8, 3],
+             options=("StridedSliceOptions", {"shrink_axis_mask": 1}))
+    y = m.input("y", [6, 5])
+    b = m.op("STRIDED_SLICE", [y, m.ints("b2", [1, 4]), m.ints("e2", [0, 0]), m.ints("s2", [1, -2])], [5, 3],
+             options=("StridedSliceOptions", {"end_mask": 3}))
+    return m.doc([a, b]), [[4, 8, 3], [5, 3]], 0, 0
+
+
+@case
+def quantize():
+    # float -> int8 -> float, shapes kept.
+    m = Model()
+    x = m.input("x", [1, 4])
+    q = m.op("QUANTIZE", [x], [1, 4], dtype="INT8", quant={"scale": [0.5], "zero_point": [3]})
+    d = m.op("DEQUANTIZE", [q], [1, 4])
+    return m.doc([d]), [[1, 4]], 0, 0
+
+
+@case
+def custom():
+    # A custom op with options: read, left uncosted.
+    m = Model()
+    x = m.input("x", [1, 4])
+    y = m.op("NetscoreTestOp", [x], [1, 4], custom=b"\x01\x02\x03")
+    return m.doc([y]), [[1, 4]], 0, 0
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    rows = []
+    for fn in CASES:
+        doc, shapes, params, macs = fn()
+        to_binary(doc, os.path.join(OUT, fn.__name__ + ".tflite"))
+        rows.append([fn.__name__ + ".tflite", ";".join("x".join(map(str, s)) for s in shapes), params, macs])
+    with open(os.path.join(OUT, "expected.csv"), "w") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["model", "shapes", "params", "macs"])
+        w.writerows(rows)
+
+
+if __name__ == "__main__":
+    main()
