@@ -244,8 +244,56 @@ def custom():
     return m.doc([y]), [[1, 4]], 0, 0
 
 
+# Broken files: (name, model doc, a phrase the one-line error must hold).
+def bad_cases():
+    def simple(**kw):
+        m = Model()
+        x = m.input("x", kw.get("shape", [1, 4]))
+        y = m.op("RELU", [x], kw.get("shape", [1, 4]))
+        return m, m.doc([y])
+
+    out = []
+    m, d = simple(shape=[1, 1 << 30, 1 << 30, 1 << 30])
+    out.append(("absurd_dims", d, "implausible"))
+    m, d = simple()
+    d["subgraphs"][0]["tensors"][0]["shape"] = [1, -3]
+    out.append(("negative_dim", d, "negative dim"))
+    m, d = simple()
+    d["subgraphs"][0]["tensors"][0]["buffer"] = 99
+    out.append(("buffer_index", d, "refers to buffer 99"))
+    m, d = simple()
+    d["subgraphs"][0]["operators"][0]["inputs"] = [42]
+    out.append(("tensor_index", d, "refers to tensor 42"))
+    m, d = simple()
+    d["subgraphs"][0]["operators"][0]["opcode_index"] = 7
+    out.append(("opcode_index", d, "opcode index 7"))
+    m, d = simple()
+    d["version"] = 2
+    out.append(("version", d, "schema version 2"))
+    # WHILE in the main graph runs subgraph 1, whose WHILE runs subgraph 1 again.
+    m, d = simple()
+    code = {"deprecated_builtin_code": CODES["WHILE"], "builtin_code": "WHILE", "version": 1}
+    d["operator_codes"].append(code)
+    loop = {"opcode_index": 1, "inputs": [0], "outputs": [1], "builtin_options_type": "WhileOptions",
+            "builtin_options": {"cond_subgraph_index": 1, "body_subgraph_index": 1}}
+    sub = {"tensors": [{"name": "a", "shape": [1, 4]}, {"name": "b", "shape": [1, 4]}], "inputs": [0], "outputs": [1],
+           "operators": [dict(loop)], "name": "body"}
+    d["subgraphs"][0]["operators"] = [loop]
+    d["subgraphs"].append(sub)
+    out.append(("while_loop", d, "calls loop"))
+    return out
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    bad = os.path.join(OUT, "..", "bad")
+    os.makedirs(bad, exist_ok=True)
+    with open(os.path.join(bad, "expected.csv"), "w") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["model", "error"])
+        for name, doc, msg in bad_cases():
+            to_binary(doc, os.path.join(bad, name + ".tflite"))
+            w.writerow([name + ".tflite", msg])
     rows = []
     for fn in CASES:
         doc, shapes, params, macs = fn()

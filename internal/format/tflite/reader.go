@@ -34,10 +34,11 @@ const (
 
 // Limits that keep hostile files from costing unbounded memory or time.
 const (
-	maxRank       = 64   // dims of one tensor
-	maxValueInts  = 4096 // integer tensors up to this size keep their values
-	maxValueFloat = 64   // float tensors up to this size keep their values
-	maxOpaque     = 1 << 20
+	maxRank        = 64   // dims of one tensor
+	maxValueInts   = 4096 // integer tensors up to this size keep their values
+	maxValueFloat  = 64   // float tensors up to this size keep their values
+	maxOpaque      = 1 << 20
+	maxTensorBytes = 1 << 40 // a tensor larger than 1 TiB is a corrupt shape
 )
 
 // Meta is what a TFLite file records beyond its graphs; it is the model's
@@ -132,6 +133,47 @@ func (r *reader) decode() error {
 		r.model.Subgraphs = append(r.model.Subgraphs, g)
 	}
 	r.model.Graph = r.model.Subgraphs[0]
+	return r.checkCalls()
+}
+
+// checkCalls refuses subgraph references out of range and calls that
+// loop back (TFLite has no recursion): the main graph would never end.
+func (r *reader) checkCalls() error {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := make([]uint8, len(r.model.Subgraphs))
+	var visit func(i int64) error
+	visit = func(i int64) error {
+		state[i] = active
+		for _, n := range r.model.Subgraphs[i].Nodes {
+			for _, ref := range n.SubgraphRefs() {
+				j := ref.Index
+				if j < 0 || j >= int64(len(state)) {
+					return fmt.Errorf("subgraph %d: %s (%s) refers to subgraph %d; the model has %d", i, n.Name, n.Op, j, len(state))
+				}
+				switch state[j] {
+				case active:
+					return fmt.Errorf("subgraph %d: %s (%s) calls subgraph %d, which is running it: the calls loop", i, n.Name, n.Op, j)
+				case unseen:
+					if err := visit(j); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		state[i] = done
+		return nil
+	}
+	for i := range state {
+		if state[i] == unseen {
+			if err := visit(int64(i)); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -260,6 +302,9 @@ func (r *reader) tensor(i int, tt table, g *graph.Graph) (*graph.Tensor, error) 
 		if d < 0 {
 			return nil, fmt.Errorf("%q has shape %v: a negative dim", name, shape)
 		}
+	}
+	if n, ok := graph.Product(shape); !ok || t.DType.Bytes(n) > maxTensorBytes || t.DType.Bytes(n) < 0 {
+		return nil, fmt.Errorf("%q has shape %v: implausible (over %d bytes)", name, shape, int64(maxTensorBytes))
 	}
 	if sig != nil && len(sig) != len(shape) {
 		return nil, fmt.Errorf("%q: shape %v and shape_signature %v differ in rank", name, shape, sig)
