@@ -70,10 +70,8 @@ func Open(path string) (*graph.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range readers {
-		if r.Claims != nil && r.Claims(head) {
-			return r.Load(path)
-		}
+	if r := claimant(head); r != nil {
+		return r.Load(path)
 	}
 	for _, r := range readers {
 		if r.Claims == nil {
@@ -81,6 +79,29 @@ func Open(path string) (*graph.Model, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s: no reader for this file", path)
+}
+
+// Detect names the format whose magic number a file starts with, or ""
+// when none claims it (ONNX, the fallback, has none) or it cannot be read.
+func Detect(path string) string {
+	head, err := readHead(path)
+	if err != nil {
+		return ""
+	}
+	if r := claimant(head); r != nil {
+		return r.Name
+	}
+	return ""
+}
+
+// claimant is the reader whose magic number head starts with, or nil.
+func claimant(head []byte) *Reader {
+	for i := range readers {
+		if r := &readers[i]; r.Claims != nil && r.Claims(head) {
+			return r
+		}
+	}
+	return nil
 }
 
 // readHead reads the first HeadSize bytes of a regular file; anything else
