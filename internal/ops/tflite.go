@@ -57,11 +57,7 @@ var fusedOnly = fused(func(*Ctx) (Cost, error) { return Cost{}, nil })
 // by the [units, K] weights. The output is [rows, units], or the input's
 // shape with its last dim replaced when keep_num_dims is set.
 func fcDims(c *Ctx) (out []int64, rows, k, units int64, err error) {
-	x, err := c.Shape(0)
-	if err != nil {
-		return
-	}
-	w, err := c.Shape(1)
+	x, w, err := twoShapes(c, 0, 1)
 	if err != nil {
 		return
 	}
@@ -92,11 +88,35 @@ func fcDims(c *Ctx) (out []int64, rows, k, units int64, err error) {
 
 func fcInfer(c *Ctx) error {
 	out, _, _, _, err := fcDims(c)
+	return setLike0(c, out, err)
+}
+
+// setLike0 gives output 0 shape out in input 0's dtype, unless err.
+func setLike0(c *Ctx, out []int64, err error) error {
 	if err != nil {
 		return err
 	}
 	c.Set(0, c.In[0].DType, out)
 	return nil
+}
+
+// twoShapes returns the shapes of inputs i and j.
+func twoShapes(c *Ctx, i, j int) (a, b []int64, err error) {
+	if a, err = c.Shape(i); err != nil {
+		return nil, nil, err
+	}
+	b, err = c.Shape(j)
+	return a, b, err
+}
+
+// shapeAndInts returns input 0's shape and input 1's values (axes, pads,
+// a permutation).
+func shapeAndInts(c *Ctx) (x, v []int64, err error) {
+	if x, err = c.Shape(0); err != nil {
+		return nil, nil, err
+	}
+	v, err = c.Ints(1)
+	return x, v, err
 }
 
 // fcCost: rows x K x units MACs, one op per output element for a bias.
@@ -190,17 +210,12 @@ func tfliteSqueezeInfer(c *Ctx) error {
 		}
 		out = append(out, d)
 	}
-	c.Set(0, c.In[0].DType, out)
-	return nil
+	return setLike0(c, out, nil)
 }
 
 // tflitePadInfer: input 1 holds [rank, 2] pads (before, after).
 func tflitePadInfer(c *Ctx) error {
-	x, err := c.Shape(0)
-	if err != nil {
-		return err
-	}
-	p, err := c.Ints(1)
+	x, p, err := shapeAndInts(c)
 	if err != nil {
 		return err
 	}
@@ -216,17 +231,12 @@ func tflitePadInfer(c *Ctx) error {
 			out[i] += p[2*i] + p[2*i+1]
 		}
 	}
-	c.Set(0, c.In[0].DType, out)
-	return nil
+	return setLike0(c, out, nil)
 }
 
 // tfliteTransposeInfer: input 1 is the permutation.
 func tfliteTransposeInfer(c *Ctx) error {
-	x, err := c.Shape(0)
-	if err != nil {
-		return err
-	}
-	perm, err := c.Ints(1)
+	x, perm, err := shapeAndInts(c)
 	if err != nil {
 		return err
 	}
@@ -242,17 +252,12 @@ func tfliteTransposeInfer(c *Ctx) error {
 		}
 		seen[a], out[i] = true, x[a]
 	}
-	c.Set(0, c.In[0].DType, out)
-	return nil
+	return setLike0(c, out, nil)
 }
 
 // tfliteReduceInfer: input 1 lists the axes; keep_dims keeps them as 1.
 func tfliteReduceInfer(c *Ctx) error {
-	x, err := c.Shape(0)
-	if err != nil {
-		return err
-	}
-	axes, err := c.Ints(1)
+	x, axes, err := shapeAndInts(c)
 	if err != nil {
 		return err
 	}
@@ -274,8 +279,7 @@ func tfliteReduceInfer(c *Ctx) error {
 			out = append(out, 1)
 		}
 	}
-	c.Set(0, c.In[0].DType, out)
-	return nil
+	return setLike0(c, out, nil)
 }
 
 // stridedSliceInfer: begin, end and strides are inputs 1-3; the masks
@@ -329,8 +333,7 @@ func stridedSliceInfer(c *Ctx) error {
 		}
 		out = append(out, size)
 	}
-	c.Set(0, c.In[0].DType, out)
-	return nil
+	return setLike0(c, out, nil)
 }
 
 // sliceBound resolves one slice bound of a dim of size n (masked: the
@@ -381,11 +384,7 @@ func declaredType(dt graph.DType) func(c *Ctx) error {
 // output], 16 an optional projection [output, cell]. The output is
 // [batch, time, output].
 func seqLSTMDims(c *Ctx) (steps, cells, outUnits int64, out []int64, err error) {
-	x, err := c.Shape(0)
-	if err != nil {
-		return
-	}
-	r, err := c.Shape(8)
+	x, r, err := twoShapes(c, 0, 8)
 	if err != nil {
 		return
 	}
@@ -399,11 +398,7 @@ func seqLSTMDims(c *Ctx) (steps, cells, outUnits int64, out []int64, err error) 
 
 func seqLSTMInfer(c *Ctx) error {
 	_, _, _, out, err := seqLSTMDims(c)
-	if err != nil {
-		return err
-	}
-	c.Set(0, c.In[0].DType, out)
-	return nil
+	return setLike0(c, out, err)
 }
 
 // seqLSTMCost: per step and batch row, every present gate and projection

@@ -380,27 +380,25 @@ func (r *reader) values(t *graph.Tensor, sp span) {
 	b := r.b.data[sp.off : sp.off+sp.n]
 	switch t.DType {
 	case graph.Int32:
-		if n <= maxValueInts {
-			t.Ints = make([]int64, n)
-			for i := range t.Ints {
-				t.Ints[i] = int64(int32(binary.LittleEndian.Uint32(b[4*i:])))
-			}
-		}
+		t.Ints = decodeLE(b, n, 4, maxValueInts, func(b []byte) int64 { return int64(int32(binary.LittleEndian.Uint32(b))) })
 	case graph.Int64:
-		if n <= maxValueInts {
-			t.Ints = make([]int64, n)
-			for i := range t.Ints {
-				t.Ints[i] = int64(binary.LittleEndian.Uint64(b[8*i:]))
-			}
-		}
+		t.Ints = decodeLE(b, n, 8, maxValueInts, func(b []byte) int64 { return int64(binary.LittleEndian.Uint64(b)) })
 	case graph.Float32:
-		if n <= maxValueFloat {
-			t.Floats = make([]float64, n)
-			for i := range t.Floats {
-				t.Floats[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])))
-			}
-		}
+		t.Floats = decodeLE(b, n, 4, maxValueFloat, func(b []byte) float64 { return float64(math.Float32frombits(binary.LittleEndian.Uint32(b))) })
 	}
+}
+
+// decodeLE decodes n values of size bytes each from b, or nil when there
+// are more than limit.
+func decodeLE[T any](b []byte, n, size, limit int64, value func([]byte) T) []T {
+	if n > limit {
+		return nil
+	}
+	out := make([]T, n)
+	for i := range out {
+		out[i] = value(b[size*int64(i):])
+	}
+	return out
 }
 
 // operator reads one Operator into a node.
@@ -411,34 +409,22 @@ func (r *reader) operator(ot table, ref func(int64, string, bool) (*graph.Tensor
 	}
 	oc := r.opcodes[oi]
 	n := &graph.Node{Op: oc.op, Domain: oc.domain, Opset: oc.version, Attrs: map[string]*graph.Attr{}}
-	for _, i := range ot.ints32(1, "Operator.inputs") {
-		t, err := ref(i, oc.op+" input", true)
-		if err != nil {
-			return nil, err
-		}
-		if t == nil {
-			n.Inputs = append(n.Inputs, "")
-			continue
-		}
-		n.Inputs = append(n.Inputs, t.Name)
+	var err error
+	if n.Inputs, err = tensorNames(ot, 1, oc.op+" input", ref, nil); err != nil {
+		return nil, err
 	}
-	for _, i := range ot.ints32(2, "Operator.outputs") {
-		t, err := ref(i, oc.op+" output", true)
-		if err != nil {
-			return nil, err
-		}
-		if t == nil {
-			n.Outputs = append(n.Outputs, "")
-			continue
-		}
+	n.Outputs, err = tensorNames(ot, 2, oc.op+" output", ref, func(t *graph.Tensor) error {
 		if produced[t] || t.Role == graph.Weight {
-			return nil, fmt.Errorf("%s writes tensor %q, which is an input, a weight or another operator's output", oc.op, t.Name)
+			return fmt.Errorf("%s writes tensor %q, which is an input, a weight or another operator's output", oc.op, t.Name)
 		}
 		produced[t] = true
-		n.Outputs = append(n.Outputs, t.Name)
 		if n.Name == "" {
 			n.Name = t.Name
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if oc.domain == CustomDomain {
 		if b := ot.bytes(5, "Operator.custom_options"); len(b) > 0 {
@@ -453,6 +439,29 @@ func (r *reader) operator(ot table, ref func(int64, string, bool) (*graph.Tensor
 		return nil, fmt.Errorf("%s: %v", oc.op, err)
 	}
 	return n, nil
+}
+
+// tensorNames resolves an operator's [int] field of tensor indices (-1: an
+// absent optional one, named ""), calling each on every tensor.
+func tensorNames(ot table, id int, what string, ref func(int64, string, bool) (*graph.Tensor, error), each func(*graph.Tensor) error) ([]string, error) {
+	var names []string
+	for _, i := range ot.ints32(id, what) {
+		t, err := ref(i, what, true)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			names = append(names, "")
+			continue
+		}
+		if each != nil {
+			if err := each(t); err != nil {
+				return nil, err
+			}
+		}
+		names = append(names, t.Name)
+	}
+	return names, nil
 }
 
 // dtypes maps TFLite's TensorType onto the neutral numbering (ONNX's);
