@@ -1,7 +1,7 @@
 package ops
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/netscore/netscore/internal/graph"
 )
@@ -33,6 +33,9 @@ func init() {
 	register(d, "quantization", Rule{Infer: declaredType(graph.Float32), Cost: perElement(2)}, "DEQUANTIZE")
 	register(d, "recurrent", Rule{Infer: seqLSTMInfer, Cost: seqLSTMCost}, "UNIDIRECTIONAL_SEQUENCE_LSTM")
 }
+
+// errNotRead leaves a form of an op uncosted, with a warning.
+func errNotRead(what string) error { return fmt.Errorf("%s is not read yet", what) }
 
 // fused adds a fused activation's one op per output element to base.
 func fused(base func(c *Ctx) (Cost, error)) func(c *Ctx) (Cost, error) {
@@ -300,7 +303,7 @@ func stridedSliceInfer(c *Ctx) error {
 		return Invalid("STRIDED_SLICE bounds %v, %v, %v for rank %d", begin, end, strides, len(x))
 	}
 	if c.Int("ellipsis_mask", 0) != 0 || c.Int("new_axis_mask", 0) != 0 {
-		return errors.New("STRIDED_SLICE with an ellipsis or new axes is not read yet")
+		return errNotRead("STRIDED_SLICE with an ellipsis or new axes")
 	}
 	bm, em, sm := c.Int("begin_mask", 0), c.Int("end_mask", 0), c.Int("shrink_axis_mask", 0)
 	var out []int64

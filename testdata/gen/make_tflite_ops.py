@@ -69,6 +69,13 @@ class Model:
         self.ops.append(op)
         return o
 
+    def op_multi(self, name, ins, shapes, options=None):
+        """An op with one output per shape; returns their indices."""
+        first = self.op(name, ins, shapes[0], options=options)
+        outs = [first] + [self.tensor("%s_%d_%d" % (name.lower(), len(self.ops) - 1, k), sh) for k, sh in enumerate(shapes[1:], 1)]
+        self.ops[-1]["outputs"] = outs
+        return outs
+
     def doc(self, outputs):
         return {"version": 3, "description": "netscore test fixture", "operator_codes": [c[1] for c in self.codes],
                 "subgraphs": [{"tensors": self.tensors, "inputs": self.inputs, "outputs": outputs,
@@ -242,6 +249,87 @@ def custom():
     x = m.input("x", [1, 4])
     y = m.op("NetscoreTestOp", [x], [1, 4], custom=b"\x01\x02\x03")
     return m.doc([y]), [[1, 4]], 0, 0
+
+
+@case
+def transpose_conv():
+    # 1x4x4x3 up by stride 2 (SAME) to the given 1x8x8x2 with a 2x3x3x3 OHWI
+    # weight: every input element meets C_out x kh x kw = 18 weights.
+    m = Model()
+    x = m.input("x", [1, 4, 4, 3])
+    w = m.weight("w", [2, 3, 3, 3])
+    b = m.weight("b", [2])
+    y = m.op("TRANSPOSE_CONV", [m.ints("out_shape", [1, 8, 8, 2]), w, x, b], [1, 8, 8, 2],
+             options=("TransposeConvOptions", {"padding": "SAME", "stride_w": 2, "stride_h": 2}))
+    return m.doc([y]), [[1, 8, 8, 2]], 54 + 2, 48 * 2 * 9
+
+
+@case
+def batch_matmul():
+    # [2,3,4] x weight [4,5] -> [2,3,5]: 2*3*4*5; [2,1,3,4] x adj([5,6,4]) -> batch
+    # [2,5], [2,5,3,6]: 2*5*3*4*6.
+    m = Model()
+    x = m.input("x", [2, 3, 4])
+    y = m.op("BATCH_MATMUL", [x, m.weight("w", [4, 5])], [2, 3, 5], options=("BatchMatMulOptions", {}))
+    a = m.input("a", [2, 1, 3, 4])
+    b = m.input("b", [5, 6, 4])
+    z = m.op("BATCH_MATMUL", [a, b], [2, 5, 3, 6], options=("BatchMatMulOptions", {"adj_y": True}))
+    return m.doc([y, z]), [[2, 3, 5], [2, 5, 3, 6]], 20, 2 * 3 * 4 * 5 + 2 * 5 * 3 * 4 * 6
+
+
+@case
+def resize():
+    # NHWC 1x4x6x3 to 8x12 (bilinear) and to 2x3 (nearest).
+    m = Model()
+    x = m.input("x", [1, 4, 6, 3])
+    a = m.op("RESIZE_BILINEAR", [x, m.ints("s1", [8, 12])], [1, 8, 12, 3], options=("ResizeBilinearOptions", {}))
+    b = m.op("RESIZE_NEAREST_NEIGHBOR", [x, m.ints("s2", [2, 3])], [1, 2, 3, 3], options=("ResizeNearestNeighborOptions", {}))
+    return m.doc([a, b]), [[1, 8, 12, 3], [1, 2, 3, 3]], 0, 0
+
+
+@case
+def elementwise_more():
+    # Per-channel constants (3 each) broadcast over 1x2x2x3, then a cast.
+    m = Model()
+    v = m.input("x", [1, 2, 2, 3])
+    for i, op in enumerate(["MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "PRELU"]):
+        v = m.op(op, [v, m.weight("k%d" % i, [3])], [1, 2, 2, 3])
+    v = m.op("CAST", [v], [1, 2, 2, 3], dtype="INT32")
+    return m.doc([v]), [[1, 2, 2, 3]], 12, 0
+
+
+@case
+def gather_arg():
+    # Rows of a [10,4] table at [2,3] indices -> [2,3,4]; ARG_MAX over axis 1
+    # of 2x5x7 -> 2x7, ARG_MIN over the last -> 2x5.
+    m = Model()
+    idx = m.input("idx", [2, 3], "INT32")
+    g = m.op("GATHER", [m.weight("table", [10, 4]), idx], [2, 3, 4], options=("GatherOptions", {"axis": 0}))
+    x = m.input("x", [2, 5, 7])
+    a = m.op("ARG_MAX", [x, m.ints("a1", [1])], [2, 7], dtype="INT32")
+    b = m.op("ARG_MIN", [x, m.ints("a2", [-1])], [2, 5], dtype="INT32")
+    return m.doc([g, a, b]), [[2, 3, 4], [2, 7], [2, 5]], 40, 0
+
+
+@case
+def split_shapes():
+    # 2x6x3: SPLIT in 3 on axis 1 -> 3 x [2,2,3]; SPLIT_V [1,-1,2] -> [2,1,3],
+    # [2,3,3], [2,2,3]; EXPAND_DIMS [3,4] at -1 -> [3,4,1]; SLICE [5,6] from
+    # [1,2] size [3,-1] -> [3,4]; TILE [2,3] by [2,1] -> [4,3]; PACK two [2,3]
+    # on axis 1 -> [2,2,3]; MIRROR_PAD [3,3] by [[1,1],[2,2]] -> [5,7].
+    m = Model()
+    x = m.input("x", [2, 6, 3])
+    s = m.op_multi("SPLIT", [m.ints("axis", [1], []), x], [[2, 2, 3]] * 3, options=("SplitOptions", {"num_splits": 3}))
+    v = m.op_multi("SPLIT_V", [x, m.ints("sizes", [1, -1, 2]), m.ints("axis_v", [1], [])], [[2, 1, 3], [2, 3, 3], [2, 2, 3]],
+                   options=("SplitVOptions", {"num_splits": 3}))
+    e = m.op("EXPAND_DIMS", [m.input("e", [3, 4]), m.ints("ea", [-1])], [3, 4, 1])
+    sl = m.op("SLICE", [m.input("s", [5, 6]), m.ints("sb", [1, 2]), m.ints("ss", [3, -1])], [3, 4])
+    t = m.op("TILE", [m.input("t", [2, 3]), m.ints("tm", [2, 1])], [4, 3])
+    p = m.op("PACK", [m.input("p1", [2, 3]), m.input("p2", [2, 3])], [2, 2, 3], options=("PackOptions", {"values_count": 2, "axis": 1}))
+    mp = m.op("MIRROR_PAD", [m.input("mp", [3, 3]), m.ints("mpp", [1, 1, 2, 2], [2, 2])], [5, 7])
+    outs = s + v + [e, sl, t, p, mp]
+    shapes = [[2, 2, 3]] * 3 + [[2, 1, 3], [2, 3, 3], [2, 2, 3], [3, 4, 1], [3, 4], [4, 3], [2, 2, 3], [5, 7]]
+    return m.doc(outs), shapes, 0, 0
 
 
 # Broken files: (name, model doc, a phrase the one-line error must hold).

@@ -82,6 +82,23 @@ var optionReaders = map[string]func(n *graph.Node, t table) error{
 		return activation(n, t, 0)
 	},
 	"LSTMOptions": func(n *graph.Node, t table) error { return activation(n, t, 0) },
+	"BatchMatMulOptions": func(n *graph.Node, t table) error {
+		setInt(n, "adj_x", b2i(t.boolean(0)))
+		setInt(n, "adj_y", b2i(t.boolean(1)))
+		return nil
+	},
+	"GatherOptions": func(n *graph.Node, t table) error {
+		setInt(n, "axis", int64(t.i32(0, 0)))
+		setInt(n, "batch_dims", int64(t.i32(1, 0)))
+		return nil
+	},
+	"SplitOptions":  func(n *graph.Node, t table) error { setInt(n, "num_splits", int64(t.i32(0, 0))); return nil },
+	"SplitVOptions": func(n *graph.Node, t table) error { setInt(n, "num_splits", int64(t.i32(0, 0))); return nil },
+	"PackOptions": func(n *graph.Node, t table) error {
+		setInt(n, "values_count", int64(t.i32(0, 0)))
+		setInt(n, "axis", int64(t.i32(1, 0)))
+		return nil
+	},
 	"IfOptions": func(n *graph.Node, t table) error {
 		// ONNX's If takes a branch by index too (graph.md, Subgraphs).
 		n.Op, n.Domain = "If", ""

@@ -438,6 +438,9 @@ func (r *reader) operator(ot table, ref func(int64, string, bool) (*graph.Tensor
 	if err := r.options(n, ot); err != nil {
 		return nil, fmt.Errorf("%s: %v", oc.op, err)
 	}
+	if mode, ok := resizeModes[oc.op]; ok { // what ONNX's Resize rule reads
+		n.Attrs["mode"] = &graph.Attr{Kind: graph.AttrString, S: mode}
+	}
 	return n, nil
 }
 
@@ -463,6 +466,9 @@ func tensorNames(ot table, id int, what string, ref func(int64, string, bool) (*
 	}
 	return names, nil
 }
+
+// resizeModes are the interpolation of the resize builtins, as ONNX names it.
+var resizeModes = map[string]string{"RESIZE_BILINEAR": "linear", "RESIZE_NEAREST_NEIGHBOR": "nearest"}
 
 // dtypes maps TFLite's TensorType onto the neutral numbering (ONNX's);
 // Undefined where the neutral graph has no such type.
