@@ -332,6 +332,50 @@ def split_shapes():
     return m.doc(outs), shapes, 0, 0
 
 
+def subgraph(inputs, build):
+    """A subgraph doc and its model: build(m, input indices) returns its outputs."""
+    b = Model()
+    ins = [b.input("in%d" % k, sh) for k, sh in enumerate(inputs)]
+    return b, b.doc(build(b, ins))["subgraphs"][0]
+
+
+def merge(d, parts):
+    """Appends subgraphs (with their buffers and operator codes) to model doc d."""
+    names = [c["builtin_code"] if "custom_code" not in c else c["custom_code"] for c in d["operator_codes"]]
+    for b, sg in parts:
+        off = len(d["buffers"]) - 1
+        for t in sg["tensors"]:
+            if "buffer" in t:
+                t["buffer"] += off
+        d["buffers"] += b.buffers[1:]
+        for op in sg["operators"]:
+            name, code = b.codes[op["opcode_index"]]
+            if name not in names:
+                names.append(name)
+                d["operator_codes"].append(code)
+            op["opcode_index"] = names.index(name)
+        d["subgraphs"].append(sg)
+    return d
+
+
+@case
+def if_branches():
+    # IF on a stored true: the then branch (one 8->4 FULLY_CONNECTED, 32 MACs)
+    # runs; the else branch (8->4->4, 48 MACs) does not, but its weights are
+    # the model's too: params 32 + 32 + 16.
+    m = Model()
+    cond = m.tensor("cond", [], "BOOL", b"\x01")
+    x = m.input("x", [1, 8])
+    y = m.op("IF", [cond, x], [1, 4], options=("IfOptions", {"then_subgraph_index": 1, "else_subgraph_index": 2}))
+
+    def fc(b, v, n_in, n_out, name):
+        return b.op("FULLY_CONNECTED", [v, b.weight(name, [n_out, n_in]), -1], [1, n_out], options=("FullyConnectedOptions", {}))
+
+    then = subgraph([[1, 8]], lambda b, ins: [fc(b, ins[0], 8, 4, "wt")])
+    other = subgraph([[1, 8]], lambda b, ins: [fc(b, fc(b, ins[0], 8, 4, "we1"), 4, 4, "we2")])
+    return merge(m.doc([y]), [then, other]), [[1, 4]], 32 + 32 + 16, 32
+
+
 # Broken files: (name, model doc, a phrase the one-line error must hold).
 def bad_cases():
     def simple(**kw):

@@ -383,6 +383,8 @@ func (r *reader) values(t *graph.Tensor, sp span) {
 		t.Ints = decodeLE(b, n, 4, maxValueInts, func(b []byte) int64 { return int64(int32(binary.LittleEndian.Uint32(b))) })
 	case graph.Int64:
 		t.Ints = decodeLE(b, n, 8, maxValueInts, func(b []byte) int64 { return int64(binary.LittleEndian.Uint64(b)) })
+	case graph.Bool:
+		t.Ints = decodeLE(b, n, 1, maxValueInts, func(b []byte) int64 { return int64(min(b[0], 1)) })
 	case graph.Float32:
 		t.Floats = decodeLE(b, n, 4, maxValueFloat, func(b []byte) float64 { return float64(math.Float32frombits(binary.LittleEndian.Uint32(b))) })
 	}
