@@ -376,6 +376,15 @@ def if_branches():
     return merge(m.doc([y]), [then, other]), [[1, 4]], 32 + 32 + 16, 32
 
 
+def free_dims():
+    """Not in expected.csv: a free batch and free height and width
+    (shape_signature [-1, -1, -1, 3]); reader_test.go checks the binding."""
+    m = Model()
+    x = m.input("x", [1, 8, 8, 3], signature=[-1, -1, -1, 3])
+    y = m.op("RELU", [x], [1, 8, 8, 3])
+    return m.doc([y])
+
+
 # Broken files: (name, model doc, a phrase the one-line error must hold).
 def bad_cases():
     def simple(**kw):
@@ -427,6 +436,7 @@ def main():
             to_binary(doc, os.path.join(bad, name + ".tflite"))
             w.writerow([name + ".tflite", msg])
     rows = []
+    to_binary(free_dims(), os.path.join(OUT, "free_dims.tflite"))
     for fn in CASES:
         doc, shapes, params, macs = fn()
         to_binary(doc, os.path.join(OUT, fn.__name__ + ".tflite"))
