@@ -144,16 +144,9 @@ func tfliteGatherInfer(c *Ctx) error {
 // tfliteArgInfer: input 1 is the axis, dropped from the output; the output
 // type is the one the file declares (output_type).
 func tfliteArgInfer(c *Ctx) error {
-	x, a, err := shapeAndInts(c)
+	x, i, err := shapeAndAxis(c, 0, 1, 0)
 	if err != nil {
 		return err
-	}
-	if len(a) != 1 {
-		return Invalid("ARG_MAX/ARG_MIN axis %v", a)
-	}
-	i, err := axis(a[0], len(x))
-	if err != nil {
-		return Invalid("%v", err)
 	}
 	o, err := out0(c)
 	if err != nil {
@@ -171,22 +164,12 @@ func tfliteSplitInfer(c *Ctx) error {
 	if c.Node.Op == "SPLIT_V" {
 		xi, ai = 0, 2
 	}
-	x, err := c.InT(xi)
+	shape, i, err := shapeAndAxis(c, xi, ai, 0)
 	if err != nil {
 		return err
 	}
-	a, err := c.Ints(ai)
-	if err != nil {
-		return err
-	}
-	if len(a) != 1 {
-		return Invalid("split axis %v", a)
-	}
-	i, err := axis(a[0], len(x.Shape))
-	if err != nil {
-		return Invalid("%v", err)
-	}
-	dim, parts := x.Shape[i], int64(len(c.Out))
+	x := c.In[xi]
+	dim, parts := shape[i], int64(len(c.Out))
 	sizes := make([]int64, parts)
 	if c.Node.Op == "SPLIT_V" {
 		if sizes, err = c.Ints(1); err != nil {
@@ -213,6 +196,25 @@ func tfliteSplitInfer(c *Ctx) error {
 		c.Set(k, x.DType, out)
 	}
 	return nil
+}
+
+// shapeAndAxis returns input xi's shape and the one axis input ai holds,
+// resolved against the shape's rank + extra (EXPAND_DIMS adds a dim).
+func shapeAndAxis(c *Ctx, xi, ai, extra int) (x []int64, i int, err error) {
+	if x, err = c.Shape(xi); err != nil {
+		return nil, 0, err
+	}
+	a, err := c.Ints(ai)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(a) != 1 {
+		return nil, 0, Invalid("%s axis %v", c.Node.Op, a)
+	}
+	if i, err = axis(a[0], len(x)+extra); err != nil {
+		return nil, 0, Invalid("%v", err)
+	}
+	return x, i, nil
 }
 
 // out0 is the node's first output, which the rule reads.
@@ -244,16 +246,9 @@ func fillRest(sizes []int64, dim int64) []int64 {
 
 // expandDimsInfer inserts a 1 at input 1's axis (-rank-1 .. rank).
 func expandDimsInfer(c *Ctx) error {
-	x, a, err := shapeAndInts(c)
+	x, i, err := shapeAndAxis(c, 0, 1, 1)
 	if err != nil {
 		return err
-	}
-	if len(a) != 1 {
-		return Invalid("EXPAND_DIMS axis %v", a)
-	}
-	i, err := axis(a[0], len(x)+1)
-	if err != nil {
-		return Invalid("%v", err)
 	}
 	out := append(append(clone(x[:i]), 1), x[i:]...)
 	t := c.In[0]
