@@ -62,13 +62,22 @@ func Claims(head []byte) bool { return len(head) >= 8 && string(head[4:8]) == Id
 
 // Load reads a TFLite model file.
 func Load(path string) (*graph.Model, error) {
-	return mmap.Load(path, func(data []byte, _ func(off, n int64)) (*graph.Model, error) {
-		return Decode(path, data)
+	return mmap.Load(path, func(data []byte, release func(off, n int64)) (*graph.Model, error) {
+		return decode(path, data, release)
 	})
 }
 
+// releaseMin is the payload size from which a buffer's mapped pages are
+// given back once its length is read (the fault may have mapped a large
+// folio around it).
+const releaseMin = 1 << 20
+
 // Decode parses model bytes; path names the file in the model.
 func Decode(path string, data []byte) (m *graph.Model, err error) {
+	return decode(path, data, nil)
+}
+
+func decode(path string, data []byte, release func(off, n int64)) (m *graph.Model, err error) {
 	if len(data) == 0 {
 		return nil, errors.New("empty file, not a TensorFlow Lite model")
 	}
@@ -84,7 +93,7 @@ func Decode(path string, data []byte) (m *graph.Model, err error) {
 			m, err = nil, fmt.Errorf("corrupt TensorFlow Lite file: %s", e.msg)
 		}
 	}()
-	r := &reader{b: newBuf(data), meta: &Meta{}}
+	r := &reader{b: newBuf(data), meta: &Meta{}, release: release}
 	r.model = &graph.Model{Path: path, Format: "tflite", Meta: r.meta}
 	if err := r.decode(); err != nil {
 		return nil, err
@@ -98,6 +107,7 @@ type reader struct {
 	model   *graph.Model
 	opcodes []opcode
 	buffers []span
+	release func(off, n int64) // nil when the data is not mapped
 }
 
 type opcode struct {
@@ -200,6 +210,9 @@ func (r *reader) opcode(t table) opcode {
 func (r *reader) buffer(t table) span {
 	start, n := t.span(0, 1, "Buffer.data")
 	if n > 0 {
+		if n >= releaseMin && r.release != nil {
+			r.release(start-4, n+4)
+		}
 		return span{start, n}
 	}
 	off, size := t.u64(1), t.u64(2)
