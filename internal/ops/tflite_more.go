@@ -23,6 +23,74 @@ func init() {
 	register(d, "shape", Rule{Infer: tfliteSliceInfer, Operands: []int{1, 2}}, "SLICE")
 	register(d, "shape", Rule{Infer: tfliteTileInfer, Operands: []int{1}}, "TILE")
 	register(d, "shape", Rule{Infer: packInfer}, "PACK")
+	register(d, "activation", Rule{Infer: unaryInfer, Cost: perElement(1)}, "FLOOR", "CEIL", "ROUND", "SIN", "COS", "GELU", "SIGN", "LOGICAL_NOT")
+	register(d, "elementwise", Rule{Infer: broadcastInfer(false), Cost: perElement(1)}, "FLOOR_DIV", "FLOOR_MOD", "POW")
+	register(d, "elementwise", Rule{Infer: broadcastInfer(true), Cost: perElement(1)},
+		"LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL", "EQUAL", "NOT_EQUAL", "LOGICAL_AND", "LOGICAL_OR")
+	register(d, "elementwise", Rule{Infer: whereInfer, Cost: perElement(1)}, "SELECT", "SELECT_V2")
+	register(d, "normalization", Rule{Infer: sameShape, Cost: perElement(3)}, "L2_NORMALIZATION")
+	register(d, "resize", Rule{Infer: spaceDepthInfer}, "SPACE_TO_DEPTH", "DEPTH_TO_SPACE")
+	register(d, "shape", Rule{Infer: tfliteShapeInfer}, "SHAPE")
+}
+
+// spaceDepthInfer: NHWC; SPACE_TO_DEPTH moves block_size x block_size
+// pixels into channels, DEPTH_TO_SPACE back.
+func spaceDepthInfer(c *Ctx) error {
+	x, err := c.Shape(0)
+	if err != nil {
+		return err
+	}
+	b := c.Int("block_size", 0)
+	if len(x) != 4 || b <= 0 || b > 1<<20 {
+		return Invalid("%s of %v with block size %d", c.Node.Op, x, b)
+	}
+	out := clone(x)
+	if c.Node.Op == "SPACE_TO_DEPTH" {
+		for _, i := range []int{1, 2} {
+			if x[i] >= 0 && x[i]%b != 0 {
+				return InvalidSizes("SPACE_TO_DEPTH of %v: dim %d is not a multiple of %d", x, i, b)
+			}
+		}
+		out[1], out[2], out[3] = divKnown(x[1], b), divKnown(x[2], b), mulKnown(x[3], b*b)
+	} else {
+		if x[3] >= 0 && x[3]%(b*b) != 0 {
+			return InvalidSizes("DEPTH_TO_SPACE of %v: %d channels are not a multiple of %d", x, x[3], b*b)
+		}
+		out[1], out[2], out[3] = mulKnown(x[1], b), mulKnown(x[2], b), divKnown(x[3], b*b)
+	}
+	return setLike0(c, out, nil)
+}
+
+func divKnown(d, b int64) int64 {
+	if d < 0 {
+		return d
+	}
+	return d / b
+}
+
+func mulKnown(d, b int64) int64 {
+	if d < 0 {
+		return d
+	}
+	return d * b
+}
+
+// tfliteShapeInfer: the input's shape as values, in the declared type.
+func tfliteShapeInfer(c *Ctx) error {
+	x, err := c.Shape(0)
+	if err != nil {
+		return err
+	}
+	o, err := out0(c)
+	if err != nil {
+		return err
+	}
+	if known(x) {
+		c.SetInts(0, o.DType, []int64{int64(len(x))}, clone(x))
+		return nil
+	}
+	c.Set(0, o.DType, []int64{int64(len(x))})
+	return nil
 }
 
 // TRANSPOSE_CONV: input 0 holds the output shape, 1 the OHWI weight, 2

@@ -332,6 +332,35 @@ def split_shapes():
     return m.doc(outs), shapes, 0, 0
 
 
+@case
+def compare_select():
+    # Shape-keeping unary ops, then comparisons of 2x3 with a broadcast [3]
+    # constant (bool out), SELECT/SELECT_V2 between two 2x3 values, 2x3 each;
+    # L2_NORMALIZATION keeps 2x3; SPACE_TO_DEPTH 1x4x6x2 by 2 -> 1x2x3x8 and
+    # DEPTH_TO_SPACE back -> 1x4x6x2; SHAPE of that -> [4].
+    m = Model()
+    x = m.input("x", [2, 3])
+    v = x
+    for op in ["FLOOR", "CEIL", "ROUND", "SIN", "COS", "GELU", "SIGN"]:
+        v = m.op(op, [v], [2, 3])
+    for i, op in enumerate(["FLOOR_DIV", "FLOOR_MOD", "POW"]):
+        v = m.op(op, [v, m.weight("k%d" % i, [3])], [2, 3])
+    conds = [m.op(op, [v, m.weight("c%d" % i, [3])], [2, 3], dtype="BOOL")
+             for i, op in enumerate(["LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL", "EQUAL", "NOT_EQUAL"])]
+    c = m.op("LOGICAL_AND", [conds[0], conds[1]], [2, 3], dtype="BOOL")
+    c = m.op("LOGICAL_OR", [c, conds[2]], [2, 3], dtype="BOOL")
+    c = m.op("LOGICAL_NOT", [c], [2, 3], dtype="BOOL")
+    s1 = m.op("SELECT", [c, v, x], [2, 3])
+    s2 = m.op("SELECT_V2", [conds[3], s1, x], [2, 3])
+    n = m.op("L2_NORMALIZATION", [s2], [2, 3])
+    img = m.input("img", [1, 4, 6, 2])
+    sd = m.op("SPACE_TO_DEPTH", [img], [1, 2, 3, 8], options=("SpaceToDepthOptions", {"block_size": 2}))
+    ds = m.op("DEPTH_TO_SPACE", [sd], [1, 4, 6, 2], options=("DepthToSpaceOptions", {"block_size": 2}))
+    sh = m.op("SHAPE", [ds], [4], dtype="INT32")
+    outs = [n, conds[4], conds[5], ds, sh]
+    return m.doc(outs), [[2, 3], [2, 3], [2, 3], [1, 4, 6, 2], [4]], 3 * 3 + 6 * 3, 0
+
+
 def subgraph(inputs, build):
     """A subgraph doc and its model: build(m, input indices) returns its outputs."""
     b = Model()
