@@ -31,6 +31,28 @@ func init() {
 	register(d, "normalization", Rule{Infer: sameShape, Cost: perElement(3)}, "L2_NORMALIZATION")
 	register(d, "resize", Rule{Infer: spaceDepthInfer}, "SPACE_TO_DEPTH", "DEPTH_TO_SPACE")
 	register(d, "shape", Rule{Infer: tfliteShapeInfer}, "SHAPE")
+	register(d, "shape", Rule{Infer: unpackInfer}, "UNPACK")
+	register(d, "index", Rule{Infer: gatherNDInfer}, "GATHER_ND")
+}
+
+// unpackInfer splits input 0 along axis into its slices, one per output.
+func unpackInfer(c *Ctx) error {
+	x, err := c.Shape(0)
+	if err != nil {
+		return err
+	}
+	i, err := axis(c.Int("axis", 0), len(x))
+	if err != nil {
+		return Invalid("%v", err)
+	}
+	if x[i] >= 0 && x[i] != int64(len(c.Out)) {
+		return InvalidSizes("UNPACK of %v along %d into %d outputs", x, i, len(c.Out))
+	}
+	out := append(clone(x[:i]), x[i+1:]...)
+	for k := range c.Out {
+		c.Set(k, c.In[0].DType, out)
+	}
+	return nil
 }
 
 // spaceDepthInfer: NHWC; SPACE_TO_DEPTH moves block_size x block_size

@@ -361,6 +361,17 @@ def compare_select():
     return m.doc(outs), [[2, 3], [2, 3], [2, 3], [1, 4, 6, 2], [4]], 3 * 3 + 6 * 3, 0
 
 
+@case
+def unpack_gather_nd():
+    # UNPACK [2,3,4] along axis 1 -> 3 x [2,4]; GATHER_ND of [4,5,6] at [3,2]
+    # indices (pairs) -> [3,6].
+    m = Model()
+    x = m.input("x", [2, 3, 4])
+    u = m.op_multi("UNPACK", [x], [[2, 4]] * 3, options=("UnpackOptions", {"num": 3, "axis": 1}))
+    g = m.op("GATHER_ND", [m.input("p", [4, 5, 6]), m.input("i", [3, 2], "INT32")], [3, 6])
+    return m.doc(u + [g]), [[2, 4]] * 3 + [[3, 6]], 0, 0
+
+
 def subgraph(inputs, build):
     """A subgraph doc and its model: build(m, input indices) returns its outputs."""
     b = Model()

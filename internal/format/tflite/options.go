@@ -96,6 +96,11 @@ var optionReaders = map[string]func(n *graph.Node, t table) error{
 	"SplitVOptions":       func(n *graph.Node, t table) error { setInt(n, "num_splits", int64(t.i32(0, 0))); return nil },
 	"SpaceToDepthOptions": func(n *graph.Node, t table) error { setInt(n, "block_size", int64(t.i32(0, 0))); return nil },
 	"DepthToSpaceOptions": func(n *graph.Node, t table) error { setInt(n, "block_size", int64(t.i32(0, 0))); return nil },
+	"UnpackOptions": func(n *graph.Node, t table) error {
+		setInt(n, "num", int64(t.i32(0, 0)))
+		setInt(n, "axis", int64(t.i32(1, 0)))
+		return nil
+	},
 	"PackOptions": func(n *graph.Node, t table) error {
 		setInt(n, "values_count", int64(t.i32(0, 0)))
 		setInt(n, "axis", int64(t.i32(1, 0)))
