@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/netscore/netscore/internal/format"
 	manifests "github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/request"
 
@@ -86,6 +87,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "netscore bench: %v\n", err)
 		return ExitFailed
 	}
+	if code, ok := onnxOnly("bench", cfg.Model, stderr); !ok {
+		return code
+	}
 
 	bar := newProgress(stderr, "runs")
 	res, err := bench.Run(ctx, cfg, bar.Update)
@@ -110,3 +114,16 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	return ExitOK
 }
+
+// onnxOnly refuses a model in a format ONNX Runtime cannot run (bench and
+// eval measure ONNX models only), in one line.
+func onnxOnly(cmd, path string, stderr io.Writer) (int, bool) {
+	if f := format.Detect(path); f != "" && f != "onnx" {
+		fmt.Fprintf(stderr, "netscore %s: %s: a %s model; %s needs ONNX Runtime and an ONNX model (inspect, score and compare read it)\n", cmd, path, formatNames[f], cmd)
+		return ExitFailed, false
+	}
+	return 0, true
+}
+
+// formatNames are the registered formats as people name them.
+var formatNames = map[string]string{"tflite": "TensorFlow Lite"}

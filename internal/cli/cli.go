@@ -31,7 +31,7 @@ const (
 const usage = `netscore: count, score and compare neural networks for on-device use.
 
 Usage:
-  netscore inspect [flags] MODEL...          parameters, MACs, FLOPs and memory of ONNX models
+  netscore inspect [flags] MODEL...          parameters, MACs, FLOPs and memory of ONNX and TFLite models
   netscore score MODEL --top1 ACC [flags]    NetScore of one model, ranked among reference networks
   netscore compare [flags] MODEL|DIR|GLOB... rank many models (accuracies from --manifest), HTML report
   netscore zoo [flags]                       published reference networks, ranked

@@ -96,6 +96,9 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netscore eval: %v\n", err)
 		return ExitFailed
 	}
+	if code, ok := onnxOnly("eval", cfg.Model, stderr); !ok {
+		return code
+	}
 
 	bar := newProgress(stderr, "images")
 	rep, err := eval.Evaluate(ctx, cfg, bar.Update)

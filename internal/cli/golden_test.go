@@ -105,6 +105,17 @@ func goldenCases() []goldenCase {
 	add("compare_manifest_input_json", "compare", "--format", "json", "--manifest", "testdata/golden/acc_inputs.csv")
 	add("compare_manifest_input_md", "compare", "--format", "md", "--manifest", "testdata/golden/acc_inputs.csv")
 	add("score_manifest_input", "score", free, "--manifest", "testdata/golden/acc_inputs.csv")
+	// TensorFlow Lite (testdata/tflite).
+	const tfl = "../../testdata/tflite/"
+	for _, f := range []string{"table", "json", "csv", "md"} {
+		add("inspect_tflite_layers_"+f, "inspect", "--layers", "--format", f, tfl+"micro_speech_quantized.tflite")
+	}
+	add("inspect_tflite_many", "inspect", tfl+"hello_world_int8.tflite", tfl+"micro_speech_quantized.tflite", tfl+"person_detect.tflite", tfl+"simple_add_model.tflite", tfl+"trained_lstm.tflite", tfl+"ops/custom.tflite")
+	add("inspect_tflite_layers_lstm", "inspect", "--layers", tfl+"trained_lstm.tflite")
+	add("inspect_tflite_bad", "inspect", tfl+"bad/while_loop.tflite")
+	add("compare_onnx_tflite", "compare", "--manifest", "testdata/golden/acc_tflite.csv", m18, mv2, tfl+"person_detect.tflite")
+	add("bench_tflite", "bench", tfl+"person_detect.tflite")
+	add("eval_tflite", "eval", tfl+"person_detect.tflite", "--data", "../../testdata/digits/val")
 	add("help_inspect", "help", "inspect")
 	add("inspect_dash_h", "inspect", "model.onnx", "-h")
 	add("help_unknown", "help", "nope")

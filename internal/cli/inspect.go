@@ -15,7 +15,7 @@ import (
 	"github.com/netscore/netscore/internal/report"
 )
 
-const inspectUsage = "Usage: netscore inspect [flags] MODEL...\n\nCounts parameters, MACs, FLOPs and activation memory of ONNX models.\n\nFlags:\n"
+const inspectUsage = "Usage: netscore inspect [flags] MODEL...\n\nCounts parameters, MACs, FLOPs and activation memory of ONNX and TensorFlow Lite models.\n\nFlags:\n"
 
 func inspectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("inspect", inspectUsage, stderr)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netscore/netscore/internal/format/onnx"
+	"github.com/netscore/netscore/internal/format"
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/ops"
 )
@@ -38,13 +38,14 @@ func TestEveryRuleIsExercised(t *testing.T) {
 		}
 		t.Skip("no ONNX backend tests")
 	}
-	for _, pat := range []string{"../../testdata/models/*.onnx", "../../testdata/extra/*.onnx", "../../testdata/ops/*.onnx"} {
+	for _, pat := range []string{"../../testdata/models/*.onnx", "../../testdata/extra/*.onnx", "../../testdata/ops/*.onnx",
+		"../../testdata/tflite/*.tflite", "../../testdata/tflite/ops/*.tflite"} { // TFLite: checked in internal/format/tflite
 		f, _ := filepath.Glob(pat)
 		files = append(files, f...)
 	}
 	seen := map[string]bool{}
 	for _, f := range files {
-		m, err := onnx.Load(f)
+		m, err := format.Open(f)
 		if err != nil {
 			continue
 		}

@@ -1,6 +1,6 @@
 // Package format is the registry of model readers: Open sniffs a file's
 // first bytes and hands it to the reader that claims it. Each reader lives
-// in a package of its own (format/onnx, later format/tflite) and produces
+// in a package of its own (format/onnx, format/tflite) and produces
 // the format-neutral graph; nothing above this package knows which format a
 // model came in.
 package format
@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/netscore/netscore/internal/format/onnx"
+	"github.com/netscore/netscore/internal/format/tflite"
 	"github.com/netscore/netscore/internal/graph"
 )
 
@@ -35,6 +36,7 @@ const HeadSize = 16
 
 // readers are the registered formats; the fallback comes last.
 var readers = []Reader{
+	{Name: "tflite", Extensions: []string{".tflite"}, Claims: tflite.Claims, Load: tflite.Load},
 	{Name: "onnx", Extensions: []string{".onnx"}, Load: onnx.Load},
 }
 
@@ -68,10 +70,8 @@ func Open(path string) (*graph.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range readers {
-		if r.Claims != nil && r.Claims(head) {
-			return r.Load(path)
-		}
+	if r := claimant(head); r != nil {
+		return r.Load(path)
 	}
 	for _, r := range readers {
 		if r.Claims == nil {
@@ -79,6 +79,29 @@ func Open(path string) (*graph.Model, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s: no reader for this file", path)
+}
+
+// Detect names the format whose magic number a file starts with, or ""
+// when none claims it (ONNX, the fallback, has none) or it cannot be read.
+func Detect(path string) string {
+	head, err := readHead(path)
+	if err != nil {
+		return ""
+	}
+	if r := claimant(head); r != nil {
+		return r.Name
+	}
+	return ""
+}
+
+// claimant is the reader whose magic number head starts with, or nil.
+func claimant(head []byte) *Reader {
+	for i := range readers {
+		if r := &readers[i]; r.Claims != nil && r.Claims(head) {
+			return r
+		}
+	}
+	return nil
 }
 
 // readHead reads the first HeadSize bytes of a regular file; anything else

@@ -3,6 +3,8 @@ package onnx
 import (
 	"fmt"
 	"os"
+
+	"github.com/netscore/netscore/internal/format/mmap"
 )
 
 // DecodeMappedForTest maps path, runs between (which may change the
@@ -17,7 +19,7 @@ func DecodeMappedForTest(path string, between func()) error {
 	if err != nil {
 		return err
 	}
-	data, release, unmap, err := mapFile(f, st.Size())
+	data, release, unmap, err := mmap.Map(f, st.Size())
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/netscore/netscore/internal/format/mmap"
 	"github.com/netscore/netscore/internal/graph"
 )
 
@@ -39,72 +39,15 @@ const (
 // Load reads an ONNX model file. Only regular files are read: a pipe or a
 // device (/dev/zero) could block or never end.
 func Load(path string) (*graph.Model, error) {
-	if st, err := os.Stat(path); err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // "no such file or directory", without "stat"
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	} else if err := regular(st); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if err := regular(st); err != nil { // replaced since the first look
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	data, release, unmap, err := mapFile(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	defer unmap()
-	m, err := decodeMapped(path, data, release)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return m, nil
+	return mmap.Load(path, func(data []byte, release func(off, n int64)) (*graph.Model, error) {
+		return decode(path, data, release)
+	})
 }
 
-// regular refuses everything but a regular file.
-func regular(st os.FileInfo) error {
-	switch mode := st.Mode(); {
-	case mode.IsRegular():
-		return nil
-	case mode.IsDir():
-		return errors.New("is a directory, not a model file")
-	case mode&os.ModeNamedPipe != 0:
-		return errors.New("is a named pipe, not a model file")
-	case mode&os.ModeSocket != 0:
-		return errors.New("is a socket, not a model file")
-	case mode&os.ModeDevice != 0:
-		return errors.New("is a device, not a model file")
-	default:
-		return fmt.Errorf("is not a regular file (mode %v)", mode)
-	}
-}
-
-// decodeMapped is Decode over mapped memory: should the file shrink while
-// mapped (another process truncating it), touching the lost pages raises
-// SIGBUS, which becomes an error here instead of a crash.
-func decodeMapped(path string, data []byte, release func(off, n int64)) (m *graph.Model, err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if p := recover(); p != nil {
-			if e, ok := p.(interface{ Addr() uintptr }); ok {
-				m, err = nil, fmt.Errorf("the file changed while being read (%v)", e)
-				return
-			}
-			panic(p)
-		}
-	}()
-	return decode(path, data, release)
+// decodeMapped is Decode over mapped memory (mmap.Guarded): a file that
+// shrinks while mapped is an error, not a crash.
+func decodeMapped(path string, data []byte, release func(off, n int64)) (*graph.Model, error) {
+	return mmap.Guarded(func() (*graph.Model, error) { return decode(path, data, release) })
 }
 
 // Decode parses model bytes; path names the file in messages and anchors
@@ -819,7 +762,7 @@ func (r *reader) external(t *graph.Tensor, ext map[string]string, n, need int64)
 				return fmt.Errorf("tensor %s: external-data file %s links outside the model's folder", quote(t.Name), quote(loc))
 			}
 			if st, err := os.Stat(real); err == nil {
-				if err := regular(st); err != nil {
+				if err := mmap.Regular(st); err != nil {
 					return fmt.Errorf("tensor %s: external-data file %s %v", quote(t.Name), quote(loc), err)
 				}
 				size = st.Size()

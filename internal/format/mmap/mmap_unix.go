@@ -1,18 +1,18 @@
 //go:build unix
 
-package onnx
+package mmap
 
 import (
 	"os"
 	"syscall"
 )
 
-// mapFile maps the file read-only. Counting reads tensor headers, never
+// Map maps the file read-only. Counting reads tensor headers, never
 // payloads, so little of a large file is ever touched. The returned
 // release drops the pages of a byte range from this process (not from the
 // page cache): the kernel may map a large folio around each header it
 // faults in, which would otherwise count against our memory.
-func mapFile(f *os.File, size int64) (data []byte, release func(off, n int64), unmap func(), err error) {
+func Map(f *os.File, size int64) (data []byte, release func(off, n int64), unmap func(), err error) {
 	if size == 0 {
 		return nil, nil, func() {}, nil
 	}

@@ -1,0 +1,436 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/netscore/netscore/internal/graph"
+)
+
+// TensorFlow Lite builtins (domain "tflite"). The reader sets the conv and
+// pool attributes the ONNX rules read (strides, dilations, auto_pad,
+// kernel_shape) and the node's layout (NHWC data, OHWI or 1HWO weights),
+// so convolutions and pools are the ONNX rules; a fused activation
+// (attribute fused_activation_function) adds one op per output element,
+// as com.microsoft's fused ops do. Shape operands (RESHAPE's new shape,
+// PAD's paddings, MEAN's axes, slice bounds) are never params.
+func init() {
+	const d = "tflite"
+	register(d, "conv", Rule{Infer: convInfer(0, 1, graph.Undefined), Cost: fused(convCost(0, 1, 2))}, "CONV_2D", "DEPTHWISE_CONV_2D")
+	register(d, "matmul", Rule{Infer: fcInfer, Cost: fused(fcCost)}, "FULLY_CONNECTED")
+	register(d, "pooling", Rule{Infer: poolInfer, Cost: fused(poolCost)}, "AVERAGE_POOL_2D", "MAX_POOL_2D")
+	register(d, "elementwise", Rule{Infer: broadcastInfer(false), Cost: fused(perElement(1))}, "ADD", "SUB", "MUL", "DIV")
+	register(d, "activation", Rule{Infer: unaryInfer, Cost: perElement(1)},
+		"RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "ELU", "ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE")
+	register(d, "normalization", Rule{Infer: sameShape, Cost: perElement(3)}, "SOFTMAX", "LOG_SOFTMAX")
+	register(d, "shape", Rule{Infer: tfliteReshapeInfer, Operands: []int{1}}, "RESHAPE")
+	register(d, "shape", Rule{Infer: tfliteSqueezeInfer}, "SQUEEZE")
+	register(d, "shape", Rule{Infer: concatInfer, Cost: fusedOnly}, "CONCATENATION")
+	register(d, "shape", Rule{Infer: tflitePadInfer, Operands: []int{1, 2}}, "PAD", "PADV2")
+	register(d, "shape", Rule{Infer: tfliteTransposeInfer, Operands: []int{1}}, "TRANSPOSE")
+	register(d, "index", Rule{Infer: stridedSliceInfer, Operands: []int{1, 2, 3}}, "STRIDED_SLICE")
+	register(d, "reduce", Rule{Infer: tfliteReduceInfer, Cost: perInputElement(1), Operands: []int{1}}, "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_PROD")
+	register(d, "quantization", Rule{Infer: declaredType(graph.Undefined), Cost: perElement(2)}, "QUANTIZE")
+	register(d, "quantization", Rule{Infer: declaredType(graph.Float32), Cost: perElement(2)}, "DEQUANTIZE")
+	register(d, "recurrent", Rule{Infer: seqLSTMInfer, Cost: seqLSTMCost}, "UNIDIRECTIONAL_SEQUENCE_LSTM")
+}
+
+// errNotRead leaves a form of an op uncosted, with a warning.
+func errNotRead(what string) error { return fmt.Errorf("%s is not read yet", what) }
+
+// fused adds a fused activation's one op per output element to base.
+func fused(base func(c *Ctx) (Cost, error)) func(c *Ctx) (Cost, error) {
+	return func(c *Ctx) (Cost, error) {
+		cost, err := base(c)
+		if err != nil || c.Str("fused_activation_function", "") == "" {
+			return cost, err
+		}
+		out, err := c.OutElems(0)
+		if err != nil {
+			return cost, err
+		}
+		cost.Ops, err = add(cost.Ops, out)
+		return cost, err
+	}
+}
+
+// fusedOnly costs an op that moves data and may apply a fused activation.
+var fusedOnly = fused(func(*Ctx) (Cost, error) { return Cost{}, nil })
+
+// fcDims: FULLY_CONNECTED multiplies rows of K = weights[1] input values
+// by the [units, K] weights. The output is [rows, units], or the input's
+// shape with its last dim replaced when keep_num_dims is set.
+func fcDims(c *Ctx) (out []int64, rows, k, units int64, err error) {
+	x, w, err := twoShapes(c, 0, 1)
+	if err != nil {
+		return
+	}
+	if len(w) != 2 || len(x) == 0 {
+		return nil, 0, 0, 0, Invalid("FULLY_CONNECTED input rank %d and weight rank %d do not fit", len(x), len(w))
+	}
+	if c.Int("weights_format", 0) != 0 {
+		return nil, 0, 0, 0, Invalid("shuffled FULLY_CONNECTED weights are not read")
+	}
+	units, k = w[0], w[1]
+	if c.Int("keep_num_dims", 0) != 0 {
+		if x[len(x)-1] >= 0 && k >= 0 && x[len(x)-1] != k {
+			return nil, 0, 0, 0, InvalidSizes("input %v does not end in the weight's %d inputs", x, k)
+		}
+		out = append(clone(x[:len(x)-1]), units)
+		rows, _ = graph.Product(x[:len(x)-1])
+		return out, rows, k, units, nil
+	}
+	rows = graph.Unknown
+	if n, ok := graph.Product(x); ok && k > 0 {
+		if n%k != 0 {
+			return nil, 0, 0, 0, InvalidSizes("input %v does not split into rows of %d", x, k)
+		}
+		rows = n / k
+	}
+	return []int64{rows, units}, rows, k, units, nil
+}
+
+func fcInfer(c *Ctx) error {
+	out, _, _, _, err := fcDims(c)
+	return setLike0(c, out, err)
+}
+
+// setLike0 gives output 0 shape out in input 0's dtype, unless err.
+func setLike0(c *Ctx, out []int64, err error) error {
+	if err != nil {
+		return err
+	}
+	c.Set(0, c.In[0].DType, out)
+	return nil
+}
+
+// twoShapes returns the shapes of inputs i and j.
+func twoShapes(c *Ctx, i, j int) (a, b []int64, err error) {
+	if a, err = c.Shape(i); err != nil {
+		return nil, nil, err
+	}
+	b, err = c.Shape(j)
+	return a, b, err
+}
+
+// shapeAndInts returns input 0's shape and input 1's values (axes, pads,
+// a permutation).
+func shapeAndInts(c *Ctx) (x, v []int64, err error) {
+	if x, err = c.Shape(0); err != nil {
+		return nil, nil, err
+	}
+	v, err = c.Ints(1)
+	return x, v, err
+}
+
+// fcCost: rows x K x units MACs, one op per output element for a bias.
+func fcCost(c *Ctx) (Cost, error) {
+	_, rows, k, units, err := fcDims(c)
+	if err != nil {
+		return Cost{}, err
+	}
+	if rows < 0 || k < 0 || units < 0 {
+		return Cost{}, ErrUnknownShape
+	}
+	macs, err := mul(rows, k, units)
+	if err != nil {
+		return Cost{}, err
+	}
+	var ops int64
+	if c.Has(2) {
+		ops, err = mul(rows, units)
+	}
+	return Cost{MACs: macs, Ops: ops}, err
+}
+
+// tfliteReshapeInfer: the target is input 1's values, else the new_shape
+// option; one -1 takes what is left. Unlike ONNX, 0 is a size.
+func tfliteReshapeInfer(c *Ctx) error {
+	x, err := c.InT(0)
+	if err != nil {
+		return err
+	}
+	target := c.IntList("new_shape")
+	if c.Has(1) {
+		if target, err = c.Ints(1); err != nil {
+			return err
+		}
+	}
+	if target == nil {
+		return Invalid("RESHAPE has neither a shape input nor new_shape")
+	}
+	out, free := clone(target), -1
+	known := int64(1)
+	for i, d := range out {
+		switch {
+		case d == -1 && free < 0:
+			free = i
+		case d < 0:
+			return Invalid("RESHAPE target %v", target)
+		default:
+			known *= max(d, 1)
+		}
+	}
+	if free >= 0 {
+		out[free] = graph.Unknown
+		if n := x.Elements(); n >= 0 && known > 0 {
+			if n%known != 0 {
+				return InvalidSizes("cannot reshape %v to %v", x.Shape, target)
+			}
+			out[free] = n / known
+		}
+	}
+	if x.Ints != nil {
+		c.SetInts(0, x.DType, out, x.Ints)
+		return nil
+	}
+	c.Set(0, x.DType, out)
+	return nil
+}
+
+// tfliteSqueezeInfer drops the squeeze_dims axes (size 1), or every size-1
+// dim when none are given.
+func tfliteSqueezeInfer(c *Ctx) error {
+	x, err := c.Shape(0)
+	if err != nil {
+		return err
+	}
+	drop := make([]bool, len(x))
+	dims := c.IntList("squeeze_dims")
+	for _, a := range dims {
+		i, err := axis(a, len(x))
+		if err != nil {
+			return Invalid("%v", err)
+		}
+		drop[i] = true
+	}
+	var out []int64
+	for i, d := range x {
+		if len(dims) == 0 && d == 1 || drop[i] {
+			if d > 1 {
+				return InvalidSizes("SQUEEZE of axis %d of size %d", i, d)
+			}
+			continue
+		}
+		out = append(out, d)
+	}
+	return setLike0(c, out, nil)
+}
+
+// tflitePadInfer: input 1 holds [rank, 2] pads (before, after).
+func tflitePadInfer(c *Ctx) error {
+	x, p, err := shapeAndInts(c)
+	if err != nil {
+		return err
+	}
+	if len(p) != 2*len(x) {
+		return Invalid("%d paddings for rank %d", len(p), len(x))
+	}
+	out := clone(x)
+	for i := range out {
+		if p[2*i] < 0 || p[2*i+1] < 0 {
+			return Invalid("negative paddings %v", p)
+		}
+		if out[i] >= 0 {
+			out[i] += p[2*i] + p[2*i+1]
+		}
+	}
+	return setLike0(c, out, nil)
+}
+
+// tfliteTransposeInfer: input 1 is the permutation.
+func tfliteTransposeInfer(c *Ctx) error {
+	x, perm, err := shapeAndInts(c)
+	if err != nil {
+		return err
+	}
+	if len(perm) != len(x) {
+		return Invalid("permutation %v for rank %d", perm, len(x))
+	}
+	out := make([]int64, len(x))
+	seen := make([]bool, len(x))
+	for i, p := range perm {
+		a, err := axis(p, len(x))
+		if err != nil || seen[a] {
+			return Invalid("permutation %v", perm)
+		}
+		seen[a], out[i] = true, x[a]
+	}
+	return setLike0(c, out, nil)
+}
+
+// tfliteReduceInfer: input 1 lists the axes; keep_dims keeps them as 1.
+func tfliteReduceInfer(c *Ctx) error {
+	x, axes, err := shapeAndInts(c)
+	if err != nil {
+		return err
+	}
+	drop := make([]bool, len(x))
+	for _, a := range axes {
+		i, err := axis(a, len(x))
+		if err != nil {
+			return Invalid("%v", err)
+		}
+		drop[i] = true
+	}
+	keep := c.Int("keep_dims", 0) != 0
+	out := []int64{}
+	for i, d := range x {
+		switch {
+		case !drop[i]:
+			out = append(out, d)
+		case keep:
+			out = append(out, 1)
+		}
+	}
+	return setLike0(c, out, nil)
+}
+
+// stridedSliceInfer: begin, end and strides are inputs 1-3; the masks
+// are options (ellipsis and new axes are not read yet).
+func stridedSliceInfer(c *Ctx) error {
+	x, err := c.Shape(0)
+	if err != nil {
+		return err
+	}
+	var b [3][]int64
+	for i := range b {
+		if b[i], err = c.Ints(i + 1); err != nil {
+			return err
+		}
+	}
+	begin, end, strides := b[0], b[1], b[2]
+	if len(begin) != len(end) || len(begin) != len(strides) || len(begin) > len(x) {
+		return Invalid("STRIDED_SLICE bounds %v, %v, %v for rank %d", begin, end, strides, len(x))
+	}
+	if c.Int("ellipsis_mask", 0) != 0 || c.Int("new_axis_mask", 0) != 0 {
+		return errNotRead("STRIDED_SLICE with an ellipsis or new axes")
+	}
+	bm, em, sm := c.Int("begin_mask", 0), c.Int("end_mask", 0), c.Int("shrink_axis_mask", 0)
+	var out []int64
+	for i, n := range x {
+		if i >= len(begin) {
+			out = append(out, n)
+			continue
+		}
+		s := strides[i]
+		if s == 0 {
+			return Invalid("STRIDED_SLICE stride 0")
+		}
+		if sm>>i&1 != 0 {
+			continue
+		}
+		if n < 0 {
+			out = append(out, graph.Unknown)
+			continue
+		}
+		lo, hi := begin[i], end[i]
+		if c.Int("offset", 0) != 0 {
+			hi += lo
+		}
+		lo, hi = sliceBound(lo, n, s, bm>>i&1 != 0, true), sliceBound(hi, n, s, em>>i&1 != 0, false)
+		size := int64(0)
+		if s > 0 && hi > lo {
+			size = (hi - lo + s - 1) / s
+		} else if s < 0 && lo > hi {
+			size = (lo - hi - s - 1) / -s
+		}
+		out = append(out, size)
+	}
+	return setLike0(c, out, nil)
+}
+
+// sliceBound resolves one slice bound of a dim of size n (masked: the
+// start or the end of the walk, by the stride's sign).
+func sliceBound(v, n, stride int64, masked, begin bool) int64 {
+	if masked {
+		if (stride > 0) == begin {
+			return 0 - b2i64(stride < 0)
+		}
+		return n - b2i64(stride < 0)
+	}
+	if v < 0 {
+		v += n
+	}
+	if stride > 0 {
+		return min(max(v, 0), n)
+	}
+	return min(max(v, -1), n-1)
+}
+
+func b2i64(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// declaredType keeps input 0's shape in dt, or (Undefined) in the type
+// the file declares for the output (QUANTIZE's int8 or uint8).
+func declaredType(dt graph.DType) func(c *Ctx) error {
+	return func(c *Ctx) error {
+		x, err := c.InT(0)
+		if err != nil {
+			return err
+		}
+		t := dt
+		if t == graph.Undefined && len(c.Out) > 0 && c.Out[0] != nil {
+			t = c.Out[0].DType
+		}
+		c.Set(0, t, x.Shape)
+		return nil
+	}
+}
+
+// UNIDIRECTIONAL_SEQUENCE_LSTM: input 0 is [batch, time, input] (time
+// first with time_major); inputs 1-4 the input-to-gate weights [cell,
+// input] (input gate absent with CIFG), 5-8 the recurrent weights [cell,
+// output], 16 an optional projection [output, cell]. The output is
+// [batch, time, output].
+func seqLSTMDims(c *Ctx) (steps, cells, outUnits int64, out []int64, err error) {
+	x, r, err := twoShapes(c, 0, 8)
+	if err != nil {
+		return
+	}
+	if len(x) != 3 || len(r) != 2 {
+		return 0, 0, 0, nil, Invalid("LSTM input rank %d and recurrent weight rank %d", len(x), len(r))
+	}
+	cells, outUnits = r[0], r[1]
+	steps, _ = graph.Product(x[:2])
+	return steps, cells, outUnits, []int64{x[0], x[1], outUnits}, nil
+}
+
+func seqLSTMInfer(c *Ctx) error {
+	_, _, _, out, err := seqLSTMDims(c)
+	return setLike0(c, out, err)
+}
+
+// seqLSTMCost: per step and batch row, every present gate and projection
+// matrix's elements in MACs, and LSTM's 17 ops per cell (docs/counting.md).
+func seqLSTMCost(c *Ctx) (Cost, error) {
+	steps, cells, _, _, err := seqLSTMDims(c)
+	if err != nil {
+		return Cost{}, err
+	}
+	var weights int64
+	for _, i := range []int{1, 2, 3, 4, 5, 6, 7, 8, 16} {
+		if !c.Has(i) {
+			continue
+		}
+		n, err := c.InElems(i)
+		if err != nil {
+			return Cost{}, err
+		}
+		if weights, err = add(weights, n); err != nil {
+			return Cost{}, err
+		}
+	}
+	if steps < 0 || cells < 0 {
+		return Cost{}, ErrUnknownShape
+	}
+	macs, err := mul(steps, weights)
+	if err != nil {
+		return Cost{}, err
+	}
+	ops, err := mul(steps, cells, recurrentShape["LSTM"].ops)
+	return Cost{MACs: macs, Ops: ops}, err
+}

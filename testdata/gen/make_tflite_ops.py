@@ -1,0 +1,491 @@
+#!/usr/bin/env python3
+"""Builds the TFLite operator fixtures under testdata/tflite/ops/ with flatc
+(from JSON, against the schema netscore carries), and writes
+testdata/tflite/ops/expected.csv: each fixture's output shapes, params and
+core MACs, worked out here by the textbook formulas (TensorFlow's SAME:
+out = ceil(in / stride); VALID: out = ceil((in - dilated kernel + 1) /
+stride); CONV_2D MACs = output elements x kh x kw x C_in; depthwise = output
+elements x kh x kw; FULLY_CONNECTED = rows x inputs x units). netscore is
+not used.
+
+Usage: python3 testdata/gen/make_tflite_ops.py   (needs flatc: Debian's flatbuffers-compiler)
+"""
+import csv
+import os
+import struct
+import sys
+from math import ceil, prod
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from count_tflite import BUILTINS  # noqa: E402
+from tflite_json import to_binary  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tflite", "ops")
+CODES = {v: k for k, v in BUILTINS.items()}
+
+
+class Model:
+    def __init__(self):
+        self.tensors, self.buffers, self.ops, self.codes = [], [{}], [], []
+        self.inputs, self.outputs = [], []
+
+    def tensor(self, name, shape, dtype="FLOAT32", data=None, quant=None, signature=None):
+        t = {"name": name, "shape": list(shape), "type": dtype}
+        if data is not None:
+            self.buffers.append({"data": list(data)})
+            t["buffer"] = len(self.buffers) - 1
+        if quant:
+            t["quantization"] = quant
+        if signature:
+            t["shape_signature"] = signature
+        self.tensors.append(t)
+        return len(self.tensors) - 1
+
+    def input(self, name, shape, dtype="FLOAT32", signature=None):
+        i = self.tensor(name, shape, dtype, signature=signature)
+        self.inputs.append(i)
+        return i
+
+    def weight(self, name, shape, dtype="FLOAT32", quant=None):
+        size = {"FLOAT32": 4, "INT32": 4, "INT8": 1}[dtype]
+        return self.tensor(name, shape, dtype, bytes(size * prod(shape)), quant)
+
+    def ints(self, name, values, shape=None):
+        return self.tensor(name, shape or [len(values)], "INT32", struct.pack("<%di" % len(values), *values))
+
+    def op(self, name, ins, out_shape, out_name=None, options=None, dtype="FLOAT32", custom=None, quant=None):
+        if name not in [c[0] for c in self.codes]:
+            code = CODES.get(name, 32)
+            entry = {"deprecated_builtin_code": min(code, 127), "builtin_code": BUILTINS[code], "version": 1}
+            if code == 32:
+                entry["custom_code"] = name
+            self.codes.append((name, entry))
+        o = self.tensor(out_name or "%s_%d" % (name.lower(), len(self.ops)), out_shape, dtype, quant=quant)
+        op = {"opcode_index": [c[0] for c in self.codes].index(name), "inputs": ins, "outputs": [o]}
+        if options:
+            op["builtin_options_type"], op["builtin_options"] = options
+        if custom is not None:
+            op["custom_options"] = list(custom)
+        self.ops.append(op)
+        return o
+
+    def op_multi(self, name, ins, shapes, options=None):
+        """An op with one output per shape; returns their indices."""
+        first = self.op(name, ins, shapes[0], options=options)
+        outs = [first] + [self.tensor("%s_%d_%d" % (name.lower(), len(self.ops) - 1, k), sh) for k, sh in enumerate(shapes[1:], 1)]
+        self.ops[-1]["outputs"] = outs
+        return outs
+
+    def doc(self, outputs):
+        return {"version": 3, "description": "netscore test fixture", "operator_codes": [c[1] for c in self.codes],
+                "subgraphs": [{"tensors": self.tensors, "inputs": self.inputs, "outputs": outputs,
+                               "operators": self.ops, "name": "main"}],
+                "buffers": self.buffers}
+
+
+def same(n, k, s):
+    return ceil(n / s)
+
+
+def valid(n, k, s, d=1):
+    return ceil((n - (k - 1) * d) / s)
+
+
+CASES = []
+
+
+def case(fn):
+    CASES.append(fn)
+    return fn
+
+
+@case
+def conv_int8_same_s2():
+    # 9x9x3 input, 4 filters 3x3, SAME, stride 2: out ceil(9/2) = 5.
+    m = Model()
+    x = m.input("x", [1, 9, 9, 3], "INT8")
+    q = {"scale": [0.1, 0.2, 0.3, 0.4], "zero_point": [0, 0, 0, 0], "quantized_dimension": 0}
+    w = m.weight("w", [4, 3, 3, 3], "INT8", q)
+    b = m.weight("b", [4], "INT32", {"scale": [0.1, 0.2, 0.3, 0.4], "zero_point": [0, 0, 0, 0]})
+    h = same(9, 3, 2)
+    shape = [1, h, h, 4]
+    y = m.op("CONV_2D", [x, w, b], shape, dtype="INT8",
+             options=("Conv2DOptions", {"padding": "SAME", "stride_w": 2, "stride_h": 2, "fused_activation_function": "RELU6"}))
+    return m.doc([y]), [shape], 4 * 27 + 4, prod(shape) * 3 * 3 * 3
+
+
+@case
+def conv_valid_dilated():
+    # 10x12 input, 3x3 kernel dilated by 2 (spans 5), VALID, strides h 1, w 2, no bias.
+    m = Model()
+    x = m.input("x", [1, 10, 12, 2])
+    w = m.weight("w", [3, 3, 3, 2])
+    shape = [1, valid(10, 3, 1, 2), valid(12, 3, 2, 2), 3]
+    y = m.op("CONV_2D", [x, w, -1], shape,
+             options=("Conv2DOptions", {"padding": "VALID", "stride_w": 2, "stride_h": 1, "dilation_w_factor": 2, "dilation_h_factor": 2}))
+    return m.doc([y]), [shape], 54, prod(shape) * 3 * 3 * 2
+
+
+@case
+def depthwise_multiplier2():
+    # 3 channels x multiplier 2 = 6 outputs; each reads one input channel.
+    m = Model()
+    x = m.input("x", [1, 8, 8, 3], signature=[-1, 8, 8, 3])
+    w = m.weight("w", [1, 3, 3, 6])
+    b = m.weight("b", [6])
+    shape = [1, 8, 8, 6]
+    y = m.op("DEPTHWISE_CONV_2D", [x, w, b], shape,
+             options=("DepthwiseConv2DOptions", {"padding": "SAME", "stride_w": 1, "stride_h": 1, "depth_multiplier": 2}))
+    return m.doc([y]), [shape], 54 + 6, prod(shape) * 3 * 3
+
+
+@case
+def fully_connected():
+    # keep_num_dims: [1,4,8] x [5,8]^T -> [1,4,5]; without: [2,3,4] is 2 rows of 12.
+    m = Model()
+    x = m.input("x", [1, 4, 8])
+    w = m.weight("w", [5, 8])
+    b = m.weight("b", [5])
+    y = m.op("FULLY_CONNECTED", [x, w, b], [1, 4, 5], options=("FullyConnectedOptions", {"keep_num_dims": True, "fused_activation_function": "RELU"}))
+    x2 = m.input("x2", [2, 3, 4])
+    w2 = m.weight("w2", [6, 12])
+    y2 = m.op("FULLY_CONNECTED", [x2, w2, -1], [2, 6], options=("FullyConnectedOptions", {}))
+    return m.doc([y, y2]), [[1, 4, 5], [2, 6]], 45 + 72, 4 * 8 * 5 + 2 * 12 * 6
+
+
+@case
+def pools():
+    # MAX 3x3 stride 2 VALID on 7x7: 3x3; AVERAGE 2x2 stride 2 SAME on 7x7: 4x4.
+    m = Model()
+    x = m.input("x", [1, 7, 7, 4])
+    a = [1, valid(7, 3, 2), valid(7, 3, 2), 4]
+    b = [1, same(7, 2, 2), same(7, 2, 2), 4]
+    y = m.op("MAX_POOL_2D", [x], a, options=("Pool2DOptions", {"padding": "VALID", "stride_w": 2, "stride_h": 2, "filter_width": 3, "filter_height": 3}))
+    z = m.op("AVERAGE_POOL_2D", [x], b, options=("Pool2DOptions", {"padding": "SAME", "stride_w": 2, "stride_h": 2, "filter_width": 2, "filter_height": 2}))
+    return m.doc([y, z]), [a, b], 0, 0
+
+
+@case
+def binary():
+    # Four per-channel constants (3 values each) broadcast over 1x4x4x3.
+    m = Model()
+    v = m.input("x", [1, 4, 4, 3])
+    for i, op in enumerate(["ADD", "SUB", "MUL", "DIV"]):
+        c = m.weight("c%d" % i, [3])
+        opts = {"fused_activation_function": "RELU"} if op == "ADD" else {}
+        v = m.op(op, [v, c], [1, 4, 4, 3], options=(op.capitalize() + "Options", opts))
+    return m.doc([v]), [[1, 4, 4, 3]], 12, 0
+
+
+@case
+def activations():
+    # Shape-keeping ops chained on 2x5; RELU_0_TO_1 (152) needs builtin_code.
+    m = Model()
+    v = m.input("x", [2, 5])
+    for op in ["RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU",
+               "ELU", "ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "SOFTMAX", "LOG_SOFTMAX"]:
+        v = m.op(op, [v], [2, 5])
+    return m.doc([v]), [[2, 5]], 0, 0
+
+
+@case
+def shapes():
+    # 1x2x3x1 -SQUEEZE[3]-> 1x2x3 -RESHAPE[-1,6]-> 1x6 -CONCAT(axis 1, 1x2)-> 1x8
+    # -TRANSPOSE[1,0]-> 8x1 -PAD[[1,2],[0,3]]-> 11x4 -PADV2 same, value 0-> 14x7.
+    m = Model()
+    x = m.input("x", [1, 2, 3, 1])
+    y = m.input("y", [1, 2])
+    s = m.op("SQUEEZE", [x], [1, 2, 3], options=("SqueezeOptions", {"squeeze_dims": [3]}))
+    r = m.op("RESHAPE", [s, m.ints("shape", [-1, 6])], [1, 6], options=("ReshapeOptions", {"new_shape": [-1, 6]}))
+    c = m.op("CONCATENATION", [r, y], [1, 8], options=("ConcatenationOptions", {"axis": 1}))
+    t = m.op("TRANSPOSE", [c, m.ints("perm", [1, 0])], [8, 1])
+    pads = m.ints("pads", [1, 2, 0, 3], [2, 2])
+    p = m.op("PAD", [t, pads], [11, 4])
+    p2 = m.op("PADV2", [p, pads, m.weight("value", [1])], [14, 7])
+    return m.doc([p2]), [[14, 7]], 0, 0
+
+
+@case
+def reduce():
+    # On 1x4x5x6: MEAN over (1, 2) keeping dims -> 1x1x1x6; the others over the
+    # last axis without keeping it -> 1x4x5.
+    m = Model()
+    x = m.input("x", [1, 4, 5, 6])
+    outs = [m.op("MEAN", [x, m.ints("hw", [1, 2])], [1, 1, 1, 6], options=("ReducerOptions", {"keep_dims": True}))]
+    last = m.ints("last", [-1])
+    for op in ["SUM", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_PROD"]:
+        outs.append(m.op(op, [x, last], [1, 4, 5], options=("ReducerOptions", {"keep_dims": False})))
+    return m.doc(outs), [[1, 1, 1, 6]] + [[1, 4, 5]] * 4, 0, 0
+
+
+@case
+def strided_slice():
+    # 1x10x8x3 [0:1, 1:9:2, 0:8, 0:3] with axis 0 shrunk -> 4x8x3 (rows 1,3,5,7);
+    # 6x5 [1:, 4::-2] (end masked on both axes) -> 5x3 (columns 4, 2, 0).
+    m = Model()
+    x = m.input("x", [1, 10, 8, 3])
+    a = m.op("STRIDED_SLICE", [x, m.ints("b", [0, 1, 0, 0]), m.ints("e", [1, 9, 8, 3]), m.ints("s", [1, 2, 1, 1])], [4, 8, 3],
+             options=("StridedSliceOptions", {"shrink_axis_mask": 1}))
+    y = m.input("y", [6, 5])
+    b = m.op("STRIDED_SLICE", [y, m.ints("b2", [1, 4]), m.ints("e2", [0, 0]), m.ints("s2", [1, -2])], [5, 3],
+             options=("StridedSliceOptions", {"end_mask": 3}))
+    return m.doc([a, b]), [[4, 8, 3], [5, 3]], 0, 0
+
+
+@case
+def quantize():
+    # float -> int8 -> float, shapes kept.
+    m = Model()
+    x = m.input("x", [1, 4])
+    q = m.op("QUANTIZE", [x], [1, 4], dtype="INT8", quant={"scale": [0.5], "zero_point": [3]})
+    d = m.op("DEQUANTIZE", [q], [1, 4])
+    return m.doc([d]), [[1, 4]], 0, 0
+
+
+@case
+def custom():
+    # A custom op with options: read, left uncosted.
+    m = Model()
+    x = m.input("x", [1, 4])
+    y = m.op("NetscoreTestOp", [x], [1, 4], custom=b"\x01\x02\x03")
+    return m.doc([y]), [[1, 4]], 0, 0
+
+
+@case
+def transpose_conv():
+    # 1x4x4x3 up by stride 2 (SAME) to the given 1x8x8x2 with a 2x3x3x3 OHWI
+    # weight: every input element meets C_out x kh x kw = 18 weights.
+    m = Model()
+    x = m.input("x", [1, 4, 4, 3])
+    w = m.weight("w", [2, 3, 3, 3])
+    b = m.weight("b", [2])
+    y = m.op("TRANSPOSE_CONV", [m.ints("out_shape", [1, 8, 8, 2]), w, x, b], [1, 8, 8, 2],
+             options=("TransposeConvOptions", {"padding": "SAME", "stride_w": 2, "stride_h": 2}))
+    return m.doc([y]), [[1, 8, 8, 2]], 54 + 2, 48 * 2 * 9
+
+
+@case
+def batch_matmul():
+    # [2,3,4] x weight [4,5] -> [2,3,5]: 2*3*4*5; [2,1,3,4] x adj([5,6,4]) -> batch
+    # [2,5], [2,5,3,6]: 2*5*3*4*6.
+    m = Model()
+    x = m.input("x", [2, 3, 4])
+    y = m.op("BATCH_MATMUL", [x, m.weight("w", [4, 5])], [2, 3, 5], options=("BatchMatMulOptions", {}))
+    a = m.input("a", [2, 1, 3, 4])
+    b = m.input("b", [5, 6, 4])
+    z = m.op("BATCH_MATMUL", [a, b], [2, 5, 3, 6], options=("BatchMatMulOptions", {"adj_y": True}))
+    return m.doc([y, z]), [[2, 3, 5], [2, 5, 3, 6]], 20, 2 * 3 * 4 * 5 + 2 * 5 * 3 * 4 * 6
+
+
+@case
+def resize():
+    # NHWC 1x4x6x3 to 8x12 (bilinear) and to 2x3 (nearest).
+    m = Model()
+    x = m.input("x", [1, 4, 6, 3])
+    a = m.op("RESIZE_BILINEAR", [x, m.ints("s1", [8, 12])], [1, 8, 12, 3], options=("ResizeBilinearOptions", {}))
+    b = m.op("RESIZE_NEAREST_NEIGHBOR", [x, m.ints("s2", [2, 3])], [1, 2, 3, 3], options=("ResizeNearestNeighborOptions", {}))
+    return m.doc([a, b]), [[1, 8, 12, 3], [1, 2, 3, 3]], 0, 0
+
+
+@case
+def elementwise_more():
+    # Per-channel constants (3 each) broadcast over 1x2x2x3, then a cast.
+    m = Model()
+    v = m.input("x", [1, 2, 2, 3])
+    for i, op in enumerate(["MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "PRELU"]):
+        v = m.op(op, [v, m.weight("k%d" % i, [3])], [1, 2, 2, 3])
+    v = m.op("CAST", [v], [1, 2, 2, 3], dtype="INT32")
+    return m.doc([v]), [[1, 2, 2, 3]], 12, 0
+
+
+@case
+def gather_arg():
+    # Rows of a [10,4] table at [2,3] indices -> [2,3,4]; ARG_MAX over axis 1
+    # of 2x5x7 -> 2x7, ARG_MIN over the last -> 2x5.
+    m = Model()
+    idx = m.input("idx", [2, 3], "INT32")
+    g = m.op("GATHER", [m.weight("table", [10, 4]), idx], [2, 3, 4], options=("GatherOptions", {"axis": 0}))
+    x = m.input("x", [2, 5, 7])
+    a = m.op("ARG_MAX", [x, m.ints("a1", [1])], [2, 7], dtype="INT32")
+    b = m.op("ARG_MIN", [x, m.ints("a2", [-1])], [2, 5], dtype="INT32")
+    return m.doc([g, a, b]), [[2, 3, 4], [2, 7], [2, 5]], 40, 0
+
+
+@case
+def split_shapes():
+    # 2x6x3: SPLIT in 3 on axis 1 -> 3 x [2,2,3]; SPLIT_V [1,-1,2] -> [2,1,3],
+    # [2,3,3], [2,2,3]; EXPAND_DIMS [3,4] at -1 -> [3,4,1]; SLICE [5,6] from
+    # [1,2] size [3,-1] -> [3,4]; TILE [2,3] by [2,1] -> [4,3]; PACK two [2,3]
+    # on axis 1 -> [2,2,3]; MIRROR_PAD [3,3] by [[1,1],[2,2]] -> [5,7].
+    m = Model()
+    x = m.input("x", [2, 6, 3])
+    s = m.op_multi("SPLIT", [m.ints("axis", [1], []), x], [[2, 2, 3]] * 3, options=("SplitOptions", {"num_splits": 3}))
+    v = m.op_multi("SPLIT_V", [x, m.ints("sizes", [1, -1, 2]), m.ints("axis_v", [1], [])], [[2, 1, 3], [2, 3, 3], [2, 2, 3]],
+                   options=("SplitVOptions", {"num_splits": 3}))
+    e = m.op("EXPAND_DIMS", [m.input("e", [3, 4]), m.ints("ea", [-1])], [3, 4, 1])
+    sl = m.op("SLICE", [m.input("s", [5, 6]), m.ints("sb", [1, 2]), m.ints("ss", [3, -1])], [3, 4])
+    t = m.op("TILE", [m.input("t", [2, 3]), m.ints("tm", [2, 1])], [4, 3])
+    p = m.op("PACK", [m.input("p1", [2, 3]), m.input("p2", [2, 3])], [2, 2, 3], options=("PackOptions", {"values_count": 2, "axis": 1}))
+    mp = m.op("MIRROR_PAD", [m.input("mp", [3, 3]), m.ints("mpp", [1, 1, 2, 2], [2, 2])], [5, 7])
+    outs = s + v + [e, sl, t, p, mp]
+    shapes = [[2, 2, 3]] * 3 + [[2, 1, 3], [2, 3, 3], [2, 2, 3], [3, 4, 1], [3, 4], [4, 3], [2, 2, 3], [5, 7]]
+    return m.doc(outs), shapes, 0, 0
+
+
+@case
+def compare_select():
+    # Shape-keeping unary ops, then comparisons of 2x3 with a broadcast [3]
+    # constant (bool out), SELECT/SELECT_V2 between two 2x3 values, 2x3 each;
+    # L2_NORMALIZATION keeps 2x3; SPACE_TO_DEPTH 1x4x6x2 by 2 -> 1x2x3x8 and
+    # DEPTH_TO_SPACE back -> 1x4x6x2; SHAPE of that -> [4].
+    m = Model()
+    x = m.input("x", [2, 3])
+    v = x
+    for op in ["FLOOR", "CEIL", "ROUND", "SIN", "COS", "GELU", "SIGN"]:
+        v = m.op(op, [v], [2, 3])
+    for i, op in enumerate(["FLOOR_DIV", "FLOOR_MOD", "POW"]):
+        v = m.op(op, [v, m.weight("k%d" % i, [3])], [2, 3])
+    conds = [m.op(op, [v, m.weight("c%d" % i, [3])], [2, 3], dtype="BOOL")
+             for i, op in enumerate(["LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL", "EQUAL", "NOT_EQUAL"])]
+    c = m.op("LOGICAL_AND", [conds[0], conds[1]], [2, 3], dtype="BOOL")
+    c = m.op("LOGICAL_OR", [c, conds[2]], [2, 3], dtype="BOOL")
+    c = m.op("LOGICAL_NOT", [c], [2, 3], dtype="BOOL")
+    s1 = m.op("SELECT", [c, v, x], [2, 3])
+    s2 = m.op("SELECT_V2", [conds[3], s1, x], [2, 3])
+    n = m.op("L2_NORMALIZATION", [s2], [2, 3])
+    img = m.input("img", [1, 4, 6, 2])
+    sd = m.op("SPACE_TO_DEPTH", [img], [1, 2, 3, 8], options=("SpaceToDepthOptions", {"block_size": 2}))
+    ds = m.op("DEPTH_TO_SPACE", [sd], [1, 4, 6, 2], options=("DepthToSpaceOptions", {"block_size": 2}))
+    sh = m.op("SHAPE", [ds], [4], dtype="INT32")
+    outs = [n, conds[4], conds[5], ds, sh]
+    return m.doc(outs), [[2, 3], [2, 3], [2, 3], [1, 4, 6, 2], [4]], 3 * 3 + 6 * 3, 0
+
+
+@case
+def unpack_gather_nd():
+    # UNPACK [2,3,4] along axis 1 -> 3 x [2,4]; GATHER_ND of [4,5,6] at [3,2]
+    # indices (pairs) -> [3,6].
+    m = Model()
+    x = m.input("x", [2, 3, 4])
+    u = m.op_multi("UNPACK", [x], [[2, 4]] * 3, options=("UnpackOptions", {"num": 3, "axis": 1}))
+    g = m.op("GATHER_ND", [m.input("p", [4, 5, 6]), m.input("i", [3, 2], "INT32")], [3, 6])
+    return m.doc(u + [g]), [[2, 4]] * 3 + [[3, 6]], 0, 0
+
+
+def subgraph(inputs, build):
+    """A subgraph doc and its model: build(m, input indices) returns its outputs."""
+    b = Model()
+    ins = [b.input("in%d" % k, sh) for k, sh in enumerate(inputs)]
+    return b, b.doc(build(b, ins))["subgraphs"][0]
+
+
+def merge(d, parts):
+    """Appends subgraphs (with their buffers and operator codes) to model doc d."""
+    names = [c["builtin_code"] if "custom_code" not in c else c["custom_code"] for c in d["operator_codes"]]
+    for b, sg in parts:
+        off = len(d["buffers"]) - 1
+        for t in sg["tensors"]:
+            if "buffer" in t:
+                t["buffer"] += off
+        d["buffers"] += b.buffers[1:]
+        for op in sg["operators"]:
+            name, code = b.codes[op["opcode_index"]]
+            if name not in names:
+                names.append(name)
+                d["operator_codes"].append(code)
+            op["opcode_index"] = names.index(name)
+        d["subgraphs"].append(sg)
+    return d
+
+
+@case
+def if_branches():
+    # IF on a stored true: the then branch (one 8->4 FULLY_CONNECTED, 32 MACs)
+    # runs; the else branch (8->4->4, 48 MACs) does not, but its weights are
+    # the model's too: params 32 + 32 + 16.
+    m = Model()
+    cond = m.tensor("cond", [], "BOOL", b"\x01")
+    x = m.input("x", [1, 8])
+    y = m.op("IF", [cond, x], [1, 4], options=("IfOptions", {"then_subgraph_index": 1, "else_subgraph_index": 2}))
+
+    def fc(b, v, n_in, n_out, name):
+        return b.op("FULLY_CONNECTED", [v, b.weight(name, [n_out, n_in]), -1], [1, n_out], options=("FullyConnectedOptions", {}))
+
+    then = subgraph([[1, 8]], lambda b, ins: [fc(b, ins[0], 8, 4, "wt")])
+    other = subgraph([[1, 8]], lambda b, ins: [fc(b, fc(b, ins[0], 8, 4, "we1"), 4, 4, "we2")])
+    return merge(m.doc([y]), [then, other]), [[1, 4]], 32 + 32 + 16, 32
+
+
+def free_dims():
+    """Not in expected.csv: a free batch and free height and width
+    (shape_signature [-1, -1, -1, 3]); reader_test.go checks the binding."""
+    m = Model()
+    x = m.input("x", [1, 8, 8, 3], signature=[-1, -1, -1, 3])
+    y = m.op("RELU", [x], [1, 8, 8, 3])
+    return m.doc([y])
+
+
+# Broken files: (name, model doc, a phrase the one-line error must hold).
+def bad_cases():
+    def simple(**kw):
+        m = Model()
+        x = m.input("x", kw.get("shape", [1, 4]))
+        y = m.op("RELU", [x], kw.get("shape", [1, 4]))
+        return m, m.doc([y])
+
+    out = []
+    m, d = simple(shape=[1, 1 << 30, 1 << 30, 1 << 30])
+    out.append(("absurd_dims", d, "implausible"))
+    m, d = simple()
+    d["subgraphs"][0]["tensors"][0]["shape"] = [1, -3]
+    out.append(("negative_dim", d, "negative dim"))
+    m, d = simple()
+    d["subgraphs"][0]["tensors"][0]["buffer"] = 99
+    out.append(("buffer_index", d, "refers to buffer 99"))
+    m, d = simple()
+    d["subgraphs"][0]["operators"][0]["inputs"] = [42]
+    out.append(("tensor_index", d, "refers to tensor 42"))
+    m, d = simple()
+    d["subgraphs"][0]["operators"][0]["opcode_index"] = 7
+    out.append(("opcode_index", d, "opcode index 7"))
+    m, d = simple()
+    d["version"] = 2
+    out.append(("version", d, "schema version 2"))
+    # WHILE in the main graph runs subgraph 1, whose WHILE runs subgraph 1 again.
+    m, d = simple()
+    code = {"deprecated_builtin_code": CODES["WHILE"], "builtin_code": "WHILE", "version": 1}
+    d["operator_codes"].append(code)
+    loop = {"opcode_index": 1, "inputs": [0], "outputs": [1], "builtin_options_type": "WhileOptions",
+            "builtin_options": {"cond_subgraph_index": 1, "body_subgraph_index": 1}}
+    sub = {"tensors": [{"name": "a", "shape": [1, 4]}, {"name": "b", "shape": [1, 4]}], "inputs": [0], "outputs": [1],
+           "operators": [dict(loop)], "name": "body"}
+    d["subgraphs"][0]["operators"] = [loop]
+    d["subgraphs"].append(sub)
+    out.append(("while_loop", d, "calls loop"))
+    return out
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    bad = os.path.join(OUT, "..", "bad")
+    os.makedirs(bad, exist_ok=True)
+    with open(os.path.join(bad, "expected.csv"), "w") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["model", "error"])
+        for name, doc, msg in bad_cases():
+            to_binary(doc, os.path.join(bad, name + ".tflite"))
+            w.writerow([name + ".tflite", msg])
+    rows = []
+    to_binary(free_dims(), os.path.join(OUT, "free_dims.tflite"))
+    for fn in CASES:
+        doc, shapes, params, macs = fn()
+        to_binary(doc, os.path.join(OUT, fn.__name__ + ".tflite"))
+        rows.append([fn.__name__ + ".tflite", ";".join("x".join(map(str, s)) for s in shapes), params, macs])
+    with open(os.path.join(OUT, "expected.csv"), "w") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["model", "shapes", "params", "macs"])
+        w.writerows(rows)
+
+
+if __name__ == "__main__":
+    main()
