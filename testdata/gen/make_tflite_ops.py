@@ -50,6 +50,12 @@ class Model:
         size = {"FLOAT32": 4, "INT32": 4, "INT8": 1}[dtype]
         return self.tensor(name, shape, dtype, bytes(size * prod(shape)), quant)
 
+    def state(self, name, shape):
+        """A variable tensor (recurrent state): no buffer, so not a param."""
+        i = self.tensor(name, shape)
+        self.tensors[i]["is_variable"] = True
+        return i
+
     def ints(self, name, values, shape=None):
         return self.tensor(name, shape or [len(values)], "INT32", struct.pack("<%di" % len(values), *values))
 
@@ -370,6 +376,88 @@ def unpack_gather_nd():
     u = m.op_multi("UNPACK", [x], [[2, 4]] * 3, options=("UnpackOptions", {"num": 3, "axis": 1}))
     g = m.op("GATHER_ND", [m.input("p", [4, 5, 6]), m.input("i", [3, 2], "INT32")], [3, 6])
     return m.doc(u + [g]), [[2, 4]] * 3 + [[3, 6]], 0, 0
+
+
+# Recurrent builtins: MACs are every present gate, recurrent and projection
+# matrix's elements per step and batch row (ONNX LSTM/RNN's convention,
+# docs/counting.md); states are variable tensors, not params.
+@case
+def lstm():
+    # One step of a full-kernel LSTM: batch 2, input 5, 4 cells, projected to
+    # 3 outputs, peepholes, no layer norm. Params: input weights 4 x [4,5] =
+    # 80, recurrent 4 x [4,3] = 48, peepholes 3 x 4 = 12, biases 4 x 4 = 16,
+    # projection [3,4] = 12: 168. MACs = batch x (80 + 48 + 12) = 2 x 140.
+    m = Model()
+    ins = [-1] * 24
+    ins[0] = m.input("x", [2, 5])
+    for k in range(1, 5):
+        ins[k] = m.weight("wi%d" % k, [4, 5])
+    for k in range(5, 9):
+        ins[k] = m.weight("wr%d" % k, [4, 3])
+    for k in range(9, 16):
+        ins[k] = m.weight("v%d" % k, [4])
+    ins[16] = m.weight("proj", [3, 4])
+    ins[18], ins[19] = m.state("h", [2, 3]), m.state("c", [2, 4])
+    y = m.op("LSTM", ins, [2, 3], options=("LSTMOptions", {"fused_activation_function": "TANH"}))
+    return m.doc([y]), [[2, 3]], 80 + 48 + 12 + 16 + 12, 2 * (80 + 48 + 12)
+
+
+@case
+def bidirectional_lstm():
+    # Time-major [3 steps, batch 2, input 4]; forward: 5 cells, 5 outputs;
+    # backward: CIFG (no input gate: inputs 18, 22, 29 absent), 3 cells, 3
+    # outputs; merge_outputs -> [3,2,5+3]. Params: forward 4 x [5,4] + 4 x
+    # [5,5] + 4 x 5 = 200; backward 3 x [3,4] + 3 x [3,3] + 3 x 3 = 72.
+    # MACs = 3 x 2 steps x (80 + 100 + 36 + 27).
+    m = Model()
+    ins = [-1] * 48
+    ins[0] = m.input("x", [3, 2, 4])
+    for k in range(1, 5):
+        ins[k] = m.weight("fwi%d" % k, [5, 4])
+    for k in range(5, 9):
+        ins[k] = m.weight("fwr%d" % k, [5, 5])
+    for k in range(12, 16):
+        ins[k] = m.weight("fwb%d" % k, [5])
+    for k in range(19, 22):
+        ins[k] = m.weight("bwi%d" % k, [3, 4])
+    for k in range(23, 26):
+        ins[k] = m.weight("bwr%d" % k, [3, 3])
+    for k in range(30, 33):
+        ins[k] = m.weight("bwb%d" % k, [3])
+    ins[35], ins[36] = m.state("fwh", [2, 5]), m.state("fwc", [2, 5])
+    ins[37], ins[38] = m.state("bwh", [2, 3]), m.state("bwc", [2, 3])
+    y = m.op("BIDIRECTIONAL_SEQUENCE_LSTM", ins, [3, 2, 8],
+             options=("BidirectionalSequenceLSTMOptions", {"merge_outputs": True, "time_major": True}))
+    return m.doc([y]), [[3, 2, 8]], 200 + 72, 3 * 2 * (80 + 100 + 36 + 27)
+
+
+@case
+def svdf():
+    # Batch 2, input 6, 3 units at rank 2: 6 filters, memory 4. Params:
+    # feature weights [6,6] + time weights [6,4] + bias [3] = 63; the state
+    # [2, 4 x 6] is a variable tensor. MACs (TFLite's reference kernel), per
+    # batch row: filters x input (feature matmul) + filters x memory (time
+    # weight dot products) = 2 x 6 x (6 + 4); the bias is an add, not a MAC.
+    m = Model()
+    x = m.input("x", [2, 6])
+    ins = [x, m.weight("wf", [6, 6]), m.weight("wt", [6, 4]), m.weight("b", [3]), m.state("s", [2, 24])]
+    y = m.op("SVDF", ins, [2, 3], options=("SVDFOptions", {"rank": 2, "fused_activation_function": "RELU"}))
+    return m.doc([y]), [[2, 3]], 36 + 24 + 3, 2 * 6 * (6 + 4)
+
+
+@case
+def rnn():
+    # RNN: one step, batch 2, input 4, 3 units: W [3,4], R [3,3], bias 3 ->
+    # [2,3], MACs 2 x (12 + 9). UNIDIRECTIONAL_SEQUENCE_RNN: batch 2 x 5
+    # steps (batch first) of its own W, R, bias -> [2,5,3], MACs 10 x 21.
+    m = Model()
+    y = m.op("RNN", [m.input("x", [2, 4]), m.weight("w", [3, 4]), m.weight("r", [3, 3]), m.weight("b", [3]),
+                     m.state("h", [2, 3])], [2, 3], options=("RNNOptions", {"fused_activation_function": "TANH"}))
+    s = m.op("UNIDIRECTIONAL_SEQUENCE_RNN",
+             [m.input("xs", [2, 5, 4]), m.weight("ws", [3, 4]), m.weight("rs", [3, 3]), m.weight("bs", [3]),
+              m.state("hs", [2, 3])], [2, 5, 3],
+             options=("SequenceRNNOptions", {"time_major": False, "fused_activation_function": "TANH"}))
+    return m.doc([y, s]), [[2, 3], [2, 5, 3]], 2 * (12 + 9 + 3), 2 * 21 + 10 * 21
 
 
 def subgraph(inputs, build):
