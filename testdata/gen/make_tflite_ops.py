@@ -387,6 +387,7 @@ def lstm():
     # 3 outputs, peepholes, no layer norm. Params: input weights 4 x [4,5] =
     # 80, recurrent 4 x [4,3] = 48, peepholes 3 x 4 = 12, biases 4 x 4 = 16,
     # projection [3,4] = 12: 168. MACs = batch x (80 + 48 + 12) = 2 x 140.
+    # Ops: ONNX LSTM's 17 per cell per step and batch row: 2 x 4 x 17.
     m = Model()
     ins = [-1] * 24
     ins[0] = m.input("x", [2, 5])
@@ -399,7 +400,7 @@ def lstm():
     ins[16] = m.weight("proj", [3, 4])
     ins[18], ins[19] = m.state("h", [2, 3]), m.state("c", [2, 4])
     y = m.op("LSTM", ins, [2, 3], options=("LSTMOptions", {"fused_activation_function": "TANH"}))
-    return m.doc([y]), [[2, 3]], 80 + 48 + 12 + 16 + 12, 2 * (80 + 48 + 12)
+    return m.doc([y]), [[2, 3]], 80 + 48 + 12 + 16 + 12, 2 * (80 + 48 + 12), 2 * 4 * 17
 
 
 @case
@@ -408,7 +409,7 @@ def bidirectional_lstm():
     # backward: CIFG (no input gate: inputs 18, 22, 29 absent), 3 cells, 3
     # outputs; merge_outputs -> [3,2,5+3]. Params: forward 4 x [5,4] + 4 x
     # [5,5] + 4 x 5 = 200; backward 3 x [3,4] + 3 x [3,3] + 3 x 3 = 72.
-    # MACs = 3 x 2 steps x (80 + 100 + 36 + 27).
+    # MACs = 3 x 2 steps x (80 + 100 + 36 + 27); ops 3 x 2 x (5 + 3 cells) x 17.
     m = Model()
     ins = [-1] * 48
     ins[0] = m.input("x", [3, 2, 4])
@@ -428,7 +429,7 @@ def bidirectional_lstm():
     ins[37], ins[38] = m.state("bwh", [2, 3]), m.state("bwc", [2, 3])
     y = m.op("BIDIRECTIONAL_SEQUENCE_LSTM", ins, [3, 2, 8],
              options=("BidirectionalSequenceLSTMOptions", {"merge_outputs": True, "time_major": True}))
-    return m.doc([y]), [[3, 2, 8]], 200 + 72, 3 * 2 * (80 + 100 + 36 + 27)
+    return m.doc([y]), [[3, 2, 8]], 200 + 72, 3 * 2 * (80 + 100 + 36 + 27), 3 * 2 * 8 * 17
 
 
 @case
@@ -438,11 +439,13 @@ def svdf():
     # [2, 4 x 6] is a variable tensor. MACs (TFLite's reference kernel), per
     # batch row: filters x input (feature matmul) + filters x memory (time
     # weight dot products) = 2 x 6 x (6 + 4); the bias is an add, not a MAC.
+    # Ops: each batch row sums its 6 filters into the 3 bias-initialised
+    # outputs (6 adds), then the fused RELU (3): 2 x (6 + 3).
     m = Model()
     x = m.input("x", [2, 6])
     ins = [x, m.weight("wf", [6, 6]), m.weight("wt", [6, 4]), m.weight("b", [3]), m.state("s", [2, 24])]
     y = m.op("SVDF", ins, [2, 3], options=("SVDFOptions", {"rank": 2, "fused_activation_function": "RELU"}))
-    return m.doc([y]), [[2, 3]], 36 + 24 + 3, 2 * 6 * (6 + 4)
+    return m.doc([y]), [[2, 3]], 36 + 24 + 3, 2 * 6 * (6 + 4), 2 * (6 + 3)
 
 
 @case
@@ -450,6 +453,8 @@ def rnn():
     # RNN: one step, batch 2, input 4, 3 units: W [3,4], R [3,3], bias 3 ->
     # [2,3], MACs 2 x (12 + 9). UNIDIRECTIONAL_SEQUENCE_RNN: batch 2 x 5
     # steps (batch first) of its own W, R, bias -> [2,5,3], MACs 10 x 21.
+    # Ops: ONNX RNN's 3 per unit per step and row (the TANH among them):
+    # (2 + 10) x 3 x 3.
     m = Model()
     y = m.op("RNN", [m.input("x", [2, 4]), m.weight("w", [3, 4]), m.weight("r", [3, 3]), m.weight("b", [3]),
                      m.state("h", [2, 3])], [2, 3], options=("RNNOptions", {"fused_activation_function": "TANH"}))
@@ -457,7 +462,7 @@ def rnn():
              [m.input("xs", [2, 5, 4]), m.weight("ws", [3, 4]), m.weight("rs", [3, 3]), m.weight("bs", [3]),
               m.state("hs", [2, 3])], [2, 5, 3],
              options=("SequenceRNNOptions", {"time_major": False, "fused_activation_function": "TANH"}))
-    return m.doc([y, s]), [[2, 3], [2, 5, 3]], 2 * (12 + 9 + 3), 2 * 21 + 10 * 21
+    return m.doc([y, s]), [[2, 3], [2, 5, 3]], 2 * (12 + 9 + 3), 2 * 21 + 10 * 21, (2 + 10) * 3 * 3
 
 
 def subgraph(inputs, build):
@@ -566,12 +571,12 @@ def main():
     rows = []
     to_binary(free_dims(), os.path.join(OUT, "free_dims.tflite"))
     for fn in CASES:
-        doc, shapes, params, macs = fn()
+        doc, shapes, params, macs, *ops = fn()
         to_binary(doc, os.path.join(OUT, fn.__name__ + ".tflite"))
-        rows.append([fn.__name__ + ".tflite", ";".join("x".join(map(str, s)) for s in shapes), params, macs])
+        rows.append([fn.__name__ + ".tflite", ";".join("x".join(map(str, s)) for s in shapes), params, macs] + (ops or [""]))
     with open(os.path.join(OUT, "expected.csv"), "w") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["model", "shapes", "params", "macs"])
+        w.writerow(["model", "shapes", "params", "macs", "ops"])
         w.writerows(rows)
 
 
