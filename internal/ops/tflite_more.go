@@ -33,6 +33,7 @@ func init() {
 	register(d, "shape", Rule{Infer: tfliteShapeInfer}, "SHAPE")
 	register(d, "shape", Rule{Infer: unpackInfer}, "UNPACK")
 	register(d, "index", Rule{Infer: gatherNDInfer}, "GATHER_ND")
+	register(d, "normalization", Rule{Infer: sameShape, Cost: tfliteLRNCost}, "LOCAL_RESPONSE_NORMALIZATION")
 	register(d, "recurrent", Rule{Infer: biLSTMInfer, Cost: biLSTMCost}, "BIDIRECTIONAL_SEQUENCE_LSTM")
 	register(d, "recurrent", Rule{Infer: tfliteRNNInfer, Cost: tfliteRNNCost}, "RNN", "UNIDIRECTIONAL_SEQUENCE_RNN")
 	register(d, "recurrent", Rule{Infer: svdfInfer, Cost: fused(svdfCost)}, "SVDF")
@@ -360,13 +361,41 @@ func tfliteResizeInfer(c *Ctx) error {
 	return setLike0(c, []int64{x[0], size[0], size[1], x[3]}, nil)
 }
 
-// tfliteGatherInfer is ONNX Gather's (axis as an option); batch_dims are
-// not read yet.
+// tfliteGatherInfer is ONNX Gather's (axis as an option); with batch_dims
+// b (negative: from the indices' rank), the first b dims of data and
+// indices are one, as TensorFlow's gather.
 func tfliteGatherInfer(c *Ctx) error {
-	if c.Int("batch_dims", 0) != 0 {
-		return errNotRead("GATHER with batch_dims")
+	b := c.Int("batch_dims", 0)
+	if b == 0 {
+		return gatherInfer(c)
 	}
-	return gatherInfer(c)
+	x, idx, err := twoShapes(c, 0, 1)
+	if err != nil {
+		return err
+	}
+	if b < 0 {
+		b += int64(len(idx))
+	}
+	a, err := axis(c.Int("axis", 0), len(x))
+	if err != nil {
+		return Invalid("%v", err)
+	}
+	if b < 0 || b > int64(len(idx)) || b > int64(a) {
+		return Invalid("GATHER batch_dims %d with axis %d and indices of rank %d", c.Int("batch_dims", 0), a, len(idx))
+	}
+	// data[:axis] + indices[b:] + data[axis+1:]
+	c.Set(0, c.In[0].DType, append(append(clone(x[:a]), idx[b:]...), x[a+1:]...))
+	return nil
+}
+
+// tfliteLRNCost: ONNX LRN's size + 2 ops per element, the window being
+// 2 x radius + 1 channels.
+func tfliteLRNCost(c *Ctx) (Cost, error) {
+	r := c.Int("radius", 0)
+	if r < 0 {
+		return Cost{}, Invalid("LOCAL_RESPONSE_NORMALIZATION radius %d", r)
+	}
+	return perElement(2*r + 3)(c)
 }
 
 // tfliteArgInfer: input 1 is the axis, dropped from the output; the output

@@ -465,6 +465,24 @@ def rnn():
     return m.doc([y, s]), [[2, 3], [2, 5, 3]], 2 * (12 + 9 + 3), 2 * 21 + 10 * 21, (2 + 10) * 3 * 3
 
 
+@case
+def lrn_gather_batch():
+    # LOCAL_RESPONSE_NORMALIZATION over 1x3x3x8, radius 2: a 5-channel window,
+    # ONNX LRN's size + 2 ops per element: 72 x 7. GATHER with batch_dims
+    # (TensorFlow: params[:axis] + indices[batch_dims:] + params[axis+1:]):
+    # a [2,5,4] table (40 params) at [2,3] indices, axis 1, batch_dims 1 ->
+    # [2,3,4]; [2,3,6,4] at [2,3,5] indices, axis 2, batch_dims -1 (= 3 - 1)
+    # -> [2,3,5,4].
+    m = Model()
+    n = m.op("LOCAL_RESPONSE_NORMALIZATION", [m.input("x", [1, 3, 3, 8])], [1, 3, 3, 8],
+             options=("LocalResponseNormalizationOptions", {"radius": 2, "bias": 1.0, "alpha": 1e-4, "beta": 0.75}))
+    g1 = m.op("GATHER", [m.weight("table", [2, 5, 4]), m.input("i1", [2, 3], "INT32")], [2, 3, 4],
+              options=("GatherOptions", {"axis": 1, "batch_dims": 1}))
+    g2 = m.op("GATHER", [m.input("p", [2, 3, 6, 4]), m.input("i2", [2, 3, 5], "INT32")], [2, 3, 5, 4],
+              options=("GatherOptions", {"axis": 2, "batch_dims": -1}))
+    return m.doc([n, g1, g2]), [[1, 3, 3, 8], [2, 3, 4], [2, 3, 5, 4]], 40, 0, 72 * (2 * 2 + 1 + 2)
+
+
 def subgraph(inputs, build):
     """A subgraph doc and its model: build(m, input indices) returns its outputs."""
     b = Model()

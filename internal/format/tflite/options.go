@@ -97,6 +97,10 @@ var optionReaders = map[string]func(n *graph.Node, t table) error{
 		setInt(n, "adj_y", b2i(t.boolean(1)))
 		return nil
 	},
+	"LocalResponseNormalizationOptions": func(n *graph.Node, t table) error {
+		setInt(n, "radius", int64(t.i32(0, 0)))
+		return nil
+	},
 	"GatherOptions": func(n *graph.Node, t table) error {
 		setInt(n, "axis", int64(t.i32(0, 0)))
 		setInt(n, "batch_dims", int64(t.i32(1, 0)))
