@@ -50,6 +50,11 @@ class Model:
         size = {"FLOAT32": 4, "INT32": 4, "INT8": 1}[dtype]
         return self.tensor(name, shape, dtype, bytes(size * prod(shape)), quant)
 
+    def weights(self, ins, name, slots, shape):
+        """Puts a weight of shape at each of the input slots of ins."""
+        for k in slots:
+            ins[k] = self.weight("%s%d" % (name, k), shape)
+
     def state(self, name, shape):
         """A variable tensor (recurrent state): no buffer, so not a param."""
         i = self.tensor(name, shape)
@@ -391,12 +396,9 @@ def lstm():
     m = Model()
     ins = [-1] * 24
     ins[0] = m.input("x", [2, 5])
-    for k in range(1, 5):
-        ins[k] = m.weight("wi%d" % k, [4, 5])
-    for k in range(5, 9):
-        ins[k] = m.weight("wr%d" % k, [4, 3])
-    for k in range(9, 16):
-        ins[k] = m.weight("v%d" % k, [4])
+    m.weights(ins, "wi", range(1, 5), [4, 5])
+    m.weights(ins, "wr", range(5, 9), [4, 3])
+    m.weights(ins, "v", range(9, 16), [4])
     ins[16] = m.weight("proj", [3, 4])
     ins[18], ins[19] = m.state("h", [2, 3]), m.state("c", [2, 4])
     y = m.op("LSTM", ins, [2, 3], options=("LSTMOptions", {"fused_activation_function": "TANH"}))
@@ -413,18 +415,12 @@ def bidirectional_lstm():
     m = Model()
     ins = [-1] * 48
     ins[0] = m.input("x", [3, 2, 4])
-    for k in range(1, 5):
-        ins[k] = m.weight("fwi%d" % k, [5, 4])
-    for k in range(5, 9):
-        ins[k] = m.weight("fwr%d" % k, [5, 5])
-    for k in range(12, 16):
-        ins[k] = m.weight("fwb%d" % k, [5])
-    for k in range(19, 22):
-        ins[k] = m.weight("bwi%d" % k, [3, 4])
-    for k in range(23, 26):
-        ins[k] = m.weight("bwr%d" % k, [3, 3])
-    for k in range(30, 33):
-        ins[k] = m.weight("bwb%d" % k, [3])
+    m.weights(ins, "fwi", range(1, 5), [5, 4])
+    m.weights(ins, "fwr", range(5, 9), [5, 5])
+    m.weights(ins, "fwb", range(12, 16), [5])
+    m.weights(ins, "bwi", range(19, 22), [3, 4])
+    m.weights(ins, "bwr", range(23, 26), [3, 3])
+    m.weights(ins, "bwb", range(30, 33), [3])
     ins[35], ins[36] = m.state("fwh", [2, 5]), m.state("fwc", [2, 5])
     ins[37], ins[38] = m.state("bwh", [2, 3]), m.state("bwc", [2, 3])
     y = m.op("BIDIRECTIONAL_SEQUENCE_LSTM", ins, [3, 2, 8],
