@@ -19,18 +19,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-OUT=bench/out
-RUNS=${RUNS:-30}
-COLD_RUNS=${COLD_RUNS:-10}
-mkdir -p "$OUT"
+. bench/common.sh
 exec > >(tee "$OUT/tflite.log") 2>&1
-
-install() { # package
-	echo "installing $1"
-	apt-get install -y "$1" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "$1" >/dev/null; }
-}
-command -v hyperfine >/dev/null || install hyperfine
-[ -x /usr/bin/time ] || install time
+need_tools
 
 # The MobileNetV2 file lives in a shared/models/tflite above the checkout
 # (as internal/format/tflite/counts_test.go looks for it).
@@ -50,16 +41,7 @@ fi
 	exit 1
 }
 
-echo "== machine"
-echo "cpu:    $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc $(nproc)"
-echo "go:     $(go version)"
-echo "tools:  $(hyperfine --version)"
-echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; the machine is shared, so numbers above ~0.3 mean noise)"
-echo "date:   $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench' || echo ' + uncommitted changes')"
-
-echo "== build"
-go build -o "$OUT/netscore" ./cmd/netscore
-NS=$OUT/netscore
+machine_and_build
 
 # One folder holding every fixture, so the call is `netscore inspect DIR`.
 FIX=$OUT/tflite_fixtures
@@ -84,10 +66,6 @@ echo "mobilenet_v2: netscore reports $got params, as counts.csv"
 	echo "FAIL: netscore inspect $FIX exits non-zero"
 	exit 1
 }
-
-mean_ms() { awk -F, 'NR==2 {printf "%.1f", $2*1000}' "$1"; }
-sd_ms() { awk -F, 'NR==2 {printf "%.1f", $3*1000}' "$1"; }
-max_ms() { awk -F, 'NR==2 {printf "%.1f", $8*1000}' "$1"; }
 
 # rss FILE...: max RSS in KB over 10 runs.
 rss() {
@@ -115,8 +93,6 @@ for c in mobilenet fixtures; do
 		--export-csv "$OUT/tflite_cold_$c.csv" "$NS inspect ${files[*]}" | grep -E 'Time|Range'
 done
 
-pass() { awk -v v="$1" -v lim="$2" 'BEGIN {print (v < lim) ? "PASS" : "FAIL"}'; }
-kb_mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k/1024}'; }
 {
 	echo "| case | goal | warm mean ± sd (max) | cold mean | max RSS | result |"
 	echo "|---|---|---|---|---|---|"
