@@ -30,31 +30,12 @@ if [ "${1:-}" = evict ]; then
 	exit 0
 fi
 
-OUT=bench/out
-RUNS=${RUNS:-30}
-COLD_RUNS=${COLD_RUNS:-10}
+. bench/common.sh
 RSS_RUNS=${RSS_RUNS:-10}
-mkdir -p "$OUT"
 exec > >(tee "$OUT/run.log") 2>&1
+need_tools
 
-install() { # package
-	echo "installing $1"
-	apt-get install -y "$1" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "$1" >/dev/null; }
-}
-command -v hyperfine >/dev/null || install hyperfine
-[ -x /usr/bin/time ] || install time
-
-echo "== machine"
-echo "cpu:    $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc $(nproc)"
-echo "kernel: $(uname -r)"
-echo "go:     $(go version)"
-echo "tools:  $(hyperfine --version)"
-echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; the machine is shared, so numbers above ~0.3 mean noise)"
-echo "date:   $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench' ':!internal/cli/bench_test.go' || echo ' + uncommitted changes')"
-
-echo "== build"
-go build -o "$OUT/netscore" ./cmd/netscore
-NS=$OUT/netscore
+machine_and_build
 
 echo "== generate the big models (weights inline as raw_data)"
 # genbig writes in 8 MiB chunks, which leaves the file in the page cache in
@@ -94,11 +75,6 @@ ZOO=(testdata/models/*.onnx)
 echo "zoo: ${#ZOO[@]} models"
 [ "${#ZOO[@]}" = 35 ] || echo "note: the goal speaks of 35 models, found ${#ZOO[@]}"
 RESNET=testdata/models/resnet50_op13_dyn.onnx
-
-# hyperfine mean and max in ms from its CSV export.
-mean_ms() { awk -F, 'NR==2 {printf "%.1f", $2*1000}' "$1"; }
-sd_ms() { awk -F, 'NR==2 {printf "%.1f", $3*1000}' "$1"; }
-max_ms() { awk -F, 'NR==2 {printf "%.1f", $8*1000}' "$1"; }
 
 # rss NAME FILE...: max RSS in KB over RSS_RUNS runs: "max median". With
 # EVICT=1 the files are evicted before each run (netscore reads them first).
@@ -177,8 +153,6 @@ done
 echo "== go test -bench (in process, warm)"
 go test -bench . -run '^$' -benchmem -count 3 ./internal/cli/ | tee "$OUT/gobench.txt"
 
-pass() { awk -v v="$1" -v lim="$2" 'BEGIN {print (v < lim) ? "PASS" : "FAIL"}'; }
-kb_mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k/1024}'; }
 {
 	echo "| case | goal | warm mean ± sd (max) | cold mean | max RSS | result |"
 	echo "|---|---|---|---|---|---|"

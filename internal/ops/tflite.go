@@ -31,7 +31,7 @@ func init() {
 	register(d, "reduce", Rule{Infer: tfliteReduceInfer, Cost: perInputElement(1), Operands: []int{1}}, "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_PROD")
 	register(d, "quantization", Rule{Infer: declaredType(graph.Undefined), Cost: perElement(2)}, "QUANTIZE")
 	register(d, "quantization", Rule{Infer: declaredType(graph.Float32), Cost: perElement(2)}, "DEQUANTIZE")
-	register(d, "recurrent", Rule{Infer: seqLSTMInfer, Cost: seqLSTMCost}, "UNIDIRECTIONAL_SEQUENCE_LSTM")
+	register(d, "recurrent", Rule{Infer: seqLSTMInfer, Cost: seqLSTMCost}, "UNIDIRECTIONAL_SEQUENCE_LSTM", "LSTM")
 }
 
 // errNotRead leaves a form of an op uncosted, with a warning.
@@ -384,19 +384,29 @@ func declaredType(dt graph.DType) func(c *Ctx) error {
 // UNIDIRECTIONAL_SEQUENCE_LSTM: input 0 is [batch, time, input] (time
 // first with time_major); inputs 1-4 the input-to-gate weights [cell,
 // input] (input gate absent with CIFG), 5-8 the recurrent weights [cell,
-// output], 16 an optional projection [output, cell]. The output is
-// [batch, time, output].
+// output], 16 an optional projection [output, cell]; 18 and 19 the state
+// (variable tensors). The output is [batch, time, output]. LSTM (the
+// full kernel) takes the same inputs for one step: input [batch, input],
+// output [batch, output]; its basic kernel (4 gates in one matrix) is not
+// read yet.
 func seqLSTMDims(c *Ctx) (steps, cells, outUnits int64, out []int64, err error) {
+	rank := 3
+	if c.Node.Op == "LSTM" {
+		if c.Int("kernel_type", 0) != 0 || len(c.In) < 9 {
+			return 0, 0, 0, nil, errNotRead("LSTM's basic kernel")
+		}
+		rank = 2
+	}
 	x, r, err := twoShapes(c, 0, 8)
 	if err != nil {
 		return
 	}
-	if len(x) != 3 || len(r) != 2 {
+	if len(x) != rank || len(r) != 2 {
 		return 0, 0, 0, nil, Invalid("LSTM input rank %d and recurrent weight rank %d", len(x), len(r))
 	}
 	cells, outUnits = r[0], r[1]
-	steps, _ = graph.Product(x[:2])
-	return steps, cells, outUnits, []int64{x[0], x[1], outUnits}, nil
+	steps, _ = graph.Product(x[:rank-1])
+	return steps, cells, outUnits, append(clone(x[:rank-1]), outUnits), nil
 }
 
 func seqLSTMInfer(c *Ctx) error {
@@ -411,8 +421,14 @@ func seqLSTMCost(c *Ctx) (Cost, error) {
 	if err != nil {
 		return Cost{}, err
 	}
+	return stepCost(c, steps, cells, recurrentShape["LSTM"].ops, 1, 2, 3, 4, 5, 6, 7, 8, 16)
+}
+
+// stepCost: steps x (elements of the present matrices among inputs) MACs
+// and steps x units x ops elementwise ops.
+func stepCost(c *Ctx, steps, units, ops int64, matrices ...int) (Cost, error) {
 	var weights int64
-	for _, i := range []int{1, 2, 3, 4, 5, 6, 7, 8, 16} {
+	for _, i := range matrices {
 		if !c.Has(i) {
 			continue
 		}
@@ -424,13 +440,13 @@ func seqLSTMCost(c *Ctx) (Cost, error) {
 			return Cost{}, err
 		}
 	}
-	if steps < 0 || cells < 0 {
+	if steps < 0 || units < 0 {
 		return Cost{}, ErrUnknownShape
 	}
 	macs, err := mul(steps, weights)
 	if err != nil {
 		return Cost{}, err
 	}
-	ops, err := mul(steps, cells, recurrentShape["LSTM"].ops)
-	return Cost{MACs: macs, Ops: ops}, err
+	n, err := mul(steps, units, ops)
+	return Cost{MACs: macs, Ops: n}, err
 }

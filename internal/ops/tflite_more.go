@@ -33,6 +33,145 @@ func init() {
 	register(d, "shape", Rule{Infer: tfliteShapeInfer}, "SHAPE")
 	register(d, "shape", Rule{Infer: unpackInfer}, "UNPACK")
 	register(d, "index", Rule{Infer: gatherNDInfer}, "GATHER_ND")
+	register(d, "normalization", Rule{Infer: sameShape, Cost: tfliteLRNCost}, "LOCAL_RESPONSE_NORMALIZATION")
+	register(d, "recurrent", Rule{Infer: biLSTMInfer, Cost: biLSTMCost}, "BIDIRECTIONAL_SEQUENCE_LSTM")
+	register(d, "recurrent", Rule{Infer: tfliteRNNInfer, Cost: tfliteRNNCost}, "RNN", "UNIDIRECTIONAL_SEQUENCE_RNN")
+	register(d, "recurrent", Rule{Infer: svdfInfer, Cost: fused(svdfCost)}, "SVDF")
+}
+
+// BIDIRECTIONAL_SEQUENCE_LSTM: input 0 is [time, batch, input] (or batch
+// first); 1-8, 16 the forward gate, recurrent and projection matrices,
+// 18-25, 33 the backward ones (UNIDIRECTIONAL_SEQUENCE_LSTM's layout, 17
+// further on), 35-38 the states (variable tensors), 40-43 and 44-47 the
+// optional auxiliary input's forward and backward matrices. Outputs are
+// [x0, x1, forward output] and [x0, x1, backward output], or one
+// [x0, x1, both] with merge_outputs.
+func biLSTMDims(c *Ctx) (steps, cells int64, outs [][]int64, err error) {
+	x, fw, err := twoShapes(c, 0, 8)
+	if err != nil {
+		return
+	}
+	bw, err := c.Shape(25)
+	if err != nil {
+		return
+	}
+	if len(x) != 3 || len(fw) != 2 || len(bw) != 2 {
+		return 0, 0, nil, Invalid("LSTM input rank %d and recurrent weight ranks %d, %d", len(x), len(fw), len(bw))
+	}
+	steps, _ = graph.Product(x[:2])
+	cells = addKnown(fw[0], bw[0])
+	if c.Int("merge_outputs", 0) == 0 {
+		return steps, cells, [][]int64{{x[0], x[1], fw[1]}, {x[0], x[1], bw[1]}}, nil
+	}
+	return steps, cells, [][]int64{{x[0], x[1], addKnown(fw[1], bw[1])}}, nil
+}
+
+// addKnown adds two dims, unknown (-1) if either is.
+func addKnown(a, b int64) int64 {
+	if a < 0 || b < 0 {
+		return -1
+	}
+	return a + b
+}
+
+func biLSTMInfer(c *Ctx) error {
+	_, _, outs, err := biLSTMDims(c)
+	if err != nil {
+		return err
+	}
+	for k, o := range outs {
+		c.Set(k, c.In[0].DType, o)
+	}
+	return nil
+}
+
+// biLSTMCost: both directions' (and the auxiliary input's) matrices at
+// every step, 17 ops per cell of each direction, as ONNX's bidirectional
+// LSTM.
+func biLSTMCost(c *Ctx) (Cost, error) {
+	steps, cells, _, err := biLSTMDims(c)
+	if err != nil {
+		return Cost{}, err
+	}
+	return stepCost(c, steps, cells, recurrentShape["LSTM"].ops,
+		1, 2, 3, 4, 5, 6, 7, 8, 16, 18, 19, 20, 21, 22, 23, 24, 25, 33, 40, 41, 42, 43, 44, 45, 46, 47)
+}
+
+// RNN: input 0 [batch, input], 1 the weights [units, input], 2 the
+// recurrent weights [units, units], 3 the bias, 4 the state (a variable
+// tensor); the output is [batch, units]. UNIDIRECTIONAL_SEQUENCE_RNN
+// takes [batch, time, input] (time first with time_major) and gives
+// [x0, x1, units].
+func tfliteRNNDims(c *Ctx) (steps, units int64, out []int64, err error) {
+	x, w, err := twoShapes(c, 0, 1)
+	if err != nil {
+		return
+	}
+	rank := 3
+	if c.Node.Op == "RNN" {
+		rank = 2
+	}
+	if len(x) != rank || len(w) != 2 {
+		return 0, 0, nil, Invalid("%s input rank %d and weight rank %d", c.Node.Op, len(x), len(w))
+	}
+	steps, _ = graph.Product(x[:rank-1])
+	return steps, w[0], append(clone(x[:rank-1]), w[0]), nil
+}
+
+func tfliteRNNInfer(c *Ctx) error {
+	_, _, out, err := tfliteRNNDims(c)
+	return setLike0(c, out, err)
+}
+
+// tfliteRNNCost: the input and recurrent matrices at every step and batch
+// row, and ONNX RNN's 3 ops per unit (bias, recurrent add, the fused
+// activation: it is the cell's activation, not added again).
+func tfliteRNNCost(c *Ctx) (Cost, error) {
+	steps, units, _, err := tfliteRNNDims(c)
+	if err != nil {
+		return Cost{}, err
+	}
+	return stepCost(c, steps, units, recurrentShape["RNN"].ops, 1, 2)
+}
+
+// SVDF: input 0 [batch, input], 1 the feature weights [filters, input],
+// 2 the time weights [filters, memory], 3 an optional bias [units], 4 the
+// state [batch, memory x filters] (a variable tensor); filters = units x
+// rank, and the output is [batch, units].
+func svdfDims(c *Ctx) (batch, filters, units int64, err error) {
+	x, wf, err := twoShapes(c, 0, 1)
+	if err != nil {
+		return
+	}
+	wt, err := c.Shape(2)
+	if err != nil {
+		return
+	}
+	rank := c.Int("rank", 0)
+	if len(x) != 2 || len(wf) != 2 || len(wt) != 2 || rank <= 0 {
+		return 0, 0, 0, Invalid("SVDF input rank %d, weight ranks %d and %d, rank %d", len(x), len(wf), len(wt), rank)
+	}
+	if wf[0] >= 0 && wf[0]%rank != 0 {
+		return 0, 0, 0, InvalidSizes("SVDF of %d filters at rank %d", wf[0], rank)
+	}
+	return x[0], wf[0], divKnown(wf[0], rank), nil
+}
+
+func svdfInfer(c *Ctx) error {
+	batch, _, units, err := svdfDims(c)
+	return setLike0(c, []int64{batch, units}, err)
+}
+
+// svdfCost follows TFLite's reference kernel: per batch row, the feature
+// matrix times the input (filters x input MACs) and each filter's time
+// weights dotted with its memory (filters x memory MACs), then the rank
+// sums into the bias-initialised output (filters adds, in ops).
+func svdfCost(c *Ctx) (Cost, error) {
+	batch, filters, _, err := svdfDims(c)
+	if err != nil {
+		return Cost{}, err
+	}
+	return stepCost(c, batch, filters, 1, 1, 2)
 }
 
 // unpackInfer splits input 0 along axis into its slices, one per output.
@@ -222,13 +361,41 @@ func tfliteResizeInfer(c *Ctx) error {
 	return setLike0(c, []int64{x[0], size[0], size[1], x[3]}, nil)
 }
 
-// tfliteGatherInfer is ONNX Gather's (axis as an option); batch_dims are
-// not read yet.
+// tfliteGatherInfer is ONNX Gather's (axis as an option); with batch_dims
+// b (negative: from the indices' rank), the first b dims of data and
+// indices are one, as TensorFlow's gather.
 func tfliteGatherInfer(c *Ctx) error {
-	if c.Int("batch_dims", 0) != 0 {
-		return errNotRead("GATHER with batch_dims")
+	b := c.Int("batch_dims", 0)
+	if b == 0 {
+		return gatherInfer(c)
 	}
-	return gatherInfer(c)
+	x, idx, err := twoShapes(c, 0, 1)
+	if err != nil {
+		return err
+	}
+	if b < 0 {
+		b += int64(len(idx))
+	}
+	a, err := axis(c.Int("axis", 0), len(x))
+	if err != nil {
+		return Invalid("%v", err)
+	}
+	if b < 0 || b > int64(len(idx)) || b > int64(a) {
+		return Invalid("GATHER batch_dims %d with axis %d and indices of rank %d", c.Int("batch_dims", 0), a, len(idx))
+	}
+	// data[:axis] + indices[b:] + data[axis+1:]
+	c.Set(0, c.In[0].DType, append(append(clone(x[:a]), idx[b:]...), x[a+1:]...))
+	return nil
+}
+
+// tfliteLRNCost: ONNX LRN's size + 2 ops per element, the window being
+// 2 x radius + 1 channels.
+func tfliteLRNCost(c *Ctx) (Cost, error) {
+	r := c.Int("radius", 0)
+	if r < 0 {
+		return Cost{}, Invalid("LOCAL_RESPONSE_NORMALIZATION radius %d", r)
+	}
+	return perElement(2*r + 3)(c)
 }
 
 // tfliteArgInfer: input 1 is the axis, dropped from the output; the output

@@ -63,5 +63,17 @@ func TestTFLite(t *testing.T) {
 			Outputs("y"),
 		shapes: [][]int64{{1, 6, 6, 4}},
 		macs:   1296, ops: 288, params: 40,
+	}, {
+		// SVDF without bias, rank 1: 2 filters = 2 units, input 4, memory
+		// 3. MACs 1 x 2 x (4 + 3) = 14; ops: the rank sums 2 + fused RELU
+		// 2; params 8 + 6 (the state is an input, not a param).
+		name: "SVDF no bias fused RELU",
+		model: graphtest.New().
+			Input("x", graph.Float32, 1, 4).Input("s", graph.Float32, 1, 6).
+			Weight("wf", graph.Float32, 2, 4).Weight("wt", graph.Float32, 2, 3).
+			Node("SVDF", "x", "wf", "wt", "", "s").Domain("tflite").Int("rank", 1).Str("fused_activation_function", "RELU").Out("y").
+			Outputs("y"),
+		shapes: [][]int64{{1, 2}},
+		macs:   14, ops: 4, params: 14,
 	}})
 }

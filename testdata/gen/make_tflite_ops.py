@@ -50,6 +50,17 @@ class Model:
         size = {"FLOAT32": 4, "INT32": 4, "INT8": 1}[dtype]
         return self.tensor(name, shape, dtype, bytes(size * prod(shape)), quant)
 
+    def weights(self, ins, name, slots, shape):
+        """Puts a weight of shape at each of the input slots of ins."""
+        for k in slots:
+            ins[k] = self.weight("%s%d" % (name, k), shape)
+
+    def state(self, name, shape):
+        """A variable tensor (recurrent state): no buffer, so not a param."""
+        i = self.tensor(name, shape)
+        self.tensors[i]["is_variable"] = True
+        return i
+
     def ints(self, name, values, shape=None):
         return self.tensor(name, shape or [len(values)], "INT32", struct.pack("<%di" % len(values), *values))
 
@@ -372,6 +383,102 @@ def unpack_gather_nd():
     return m.doc(u + [g]), [[2, 4]] * 3 + [[3, 6]], 0, 0
 
 
+# Recurrent builtins: MACs are every present gate, recurrent and projection
+# matrix's elements per step and batch row (ONNX LSTM/RNN's convention,
+# docs/counting.md); states are variable tensors, not params.
+@case
+def lstm():
+    # One step of a full-kernel LSTM: batch 2, input 5, 4 cells, projected to
+    # 3 outputs, peepholes, no layer norm. Params: input weights 4 x [4,5] =
+    # 80, recurrent 4 x [4,3] = 48, peepholes 3 x 4 = 12, biases 4 x 4 = 16,
+    # projection [3,4] = 12: 168. MACs = batch x (80 + 48 + 12) = 2 x 140.
+    # Ops: ONNX LSTM's 17 per cell per step and batch row: 2 x 4 x 17.
+    m = Model()
+    ins = [-1] * 24
+    ins[0] = m.input("x", [2, 5])
+    m.weights(ins, "wi", range(1, 5), [4, 5])
+    m.weights(ins, "wr", range(5, 9), [4, 3])
+    m.weights(ins, "v", range(9, 16), [4])
+    ins[16] = m.weight("proj", [3, 4])
+    ins[18], ins[19] = m.state("h", [2, 3]), m.state("c", [2, 4])
+    y = m.op("LSTM", ins, [2, 3], options=("LSTMOptions", {"fused_activation_function": "TANH"}))
+    return m.doc([y]), [[2, 3]], 80 + 48 + 12 + 16 + 12, 2 * (80 + 48 + 12), 2 * 4 * 17
+
+
+@case
+def bidirectional_lstm():
+    # Time-major [3 steps, batch 2, input 4]; forward: 5 cells, 5 outputs;
+    # backward: CIFG (no input gate: inputs 18, 22, 29 absent), 3 cells, 3
+    # outputs; merge_outputs -> [3,2,5+3]. Params: forward 4 x [5,4] + 4 x
+    # [5,5] + 4 x 5 = 200; backward 3 x [3,4] + 3 x [3,3] + 3 x 3 = 72.
+    # MACs = 3 x 2 steps x (80 + 100 + 36 + 27); ops 3 x 2 x (5 + 3 cells) x 17.
+    m = Model()
+    ins = [-1] * 48
+    ins[0] = m.input("x", [3, 2, 4])
+    m.weights(ins, "fwi", range(1, 5), [5, 4])
+    m.weights(ins, "fwr", range(5, 9), [5, 5])
+    m.weights(ins, "fwb", range(12, 16), [5])
+    m.weights(ins, "bwi", range(19, 22), [3, 4])
+    m.weights(ins, "bwr", range(23, 26), [3, 3])
+    m.weights(ins, "bwb", range(30, 33), [3])
+    ins[35], ins[36] = m.state("fwh", [2, 5]), m.state("fwc", [2, 5])
+    ins[37], ins[38] = m.state("bwh", [2, 3]), m.state("bwc", [2, 3])
+    y = m.op("BIDIRECTIONAL_SEQUENCE_LSTM", ins, [3, 2, 8],
+             options=("BidirectionalSequenceLSTMOptions", {"merge_outputs": True, "time_major": True}))
+    return m.doc([y]), [[3, 2, 8]], 200 + 72, 3 * 2 * (80 + 100 + 36 + 27), 3 * 2 * 8 * 17
+
+
+@case
+def svdf():
+    # Batch 2, input 6, 3 units at rank 2: 6 filters, memory 4. Params:
+    # feature weights [6,6] + time weights [6,4] + bias [3] = 63; the state
+    # [2, 4 x 6] is a variable tensor. MACs (TFLite's reference kernel), per
+    # batch row: filters x input (feature matmul) + filters x memory (time
+    # weight dot products) = 2 x 6 x (6 + 4); the bias is an add, not a MAC.
+    # Ops: each batch row sums its 6 filters into the 3 bias-initialised
+    # outputs (6 adds), then the fused RELU (3): 2 x (6 + 3).
+    m = Model()
+    x = m.input("x", [2, 6])
+    ins = [x, m.weight("wf", [6, 6]), m.weight("wt", [6, 4]), m.weight("b", [3]), m.state("s", [2, 24])]
+    y = m.op("SVDF", ins, [2, 3], options=("SVDFOptions", {"rank": 2, "fused_activation_function": "RELU"}))
+    return m.doc([y]), [[2, 3]], 36 + 24 + 3, 2 * 6 * (6 + 4), 2 * (6 + 3)
+
+
+@case
+def rnn():
+    # RNN: one step, batch 2, input 4, 3 units: W [3,4], R [3,3], bias 3 ->
+    # [2,3], MACs 2 x (12 + 9). UNIDIRECTIONAL_SEQUENCE_RNN: batch 2 x 5
+    # steps (batch first) of its own W, R, bias -> [2,5,3], MACs 10 x 21.
+    # Ops: ONNX RNN's 3 per unit per step and row (the TANH among them):
+    # (2 + 10) x 3 x 3.
+    m = Model()
+    y = m.op("RNN", [m.input("x", [2, 4]), m.weight("w", [3, 4]), m.weight("r", [3, 3]), m.weight("b", [3]),
+                     m.state("h", [2, 3])], [2, 3], options=("RNNOptions", {"fused_activation_function": "TANH"}))
+    s = m.op("UNIDIRECTIONAL_SEQUENCE_RNN",
+             [m.input("xs", [2, 5, 4]), m.weight("ws", [3, 4]), m.weight("rs", [3, 3]), m.weight("bs", [3]),
+              m.state("hs", [2, 3])], [2, 5, 3],
+             options=("SequenceRNNOptions", {"time_major": False, "fused_activation_function": "TANH"}))
+    return m.doc([y, s]), [[2, 3], [2, 5, 3]], 2 * (12 + 9 + 3), 2 * 21 + 10 * 21, (2 + 10) * 3 * 3
+
+
+@case
+def lrn_gather_batch():
+    # LOCAL_RESPONSE_NORMALIZATION over 1x3x3x8, radius 2: a 5-channel window,
+    # ONNX LRN's size + 2 ops per element: 72 x 7. GATHER with batch_dims
+    # (TensorFlow: params[:axis] + indices[batch_dims:] + params[axis+1:]):
+    # a [2,5,4] table (40 params) at [2,3] indices, axis 1, batch_dims 1 ->
+    # [2,3,4]; [2,3,6,4] at [2,3,5] indices, axis 2, batch_dims -1 (= 3 - 1)
+    # -> [2,3,5,4].
+    m = Model()
+    n = m.op("LOCAL_RESPONSE_NORMALIZATION", [m.input("x", [1, 3, 3, 8])], [1, 3, 3, 8],
+             options=("LocalResponseNormalizationOptions", {"radius": 2, "bias": 1.0, "alpha": 1e-4, "beta": 0.75}))
+    g1 = m.op("GATHER", [m.weight("table", [2, 5, 4]), m.input("i1", [2, 3], "INT32")], [2, 3, 4],
+              options=("GatherOptions", {"axis": 1, "batch_dims": 1}))
+    g2 = m.op("GATHER", [m.input("p", [2, 3, 6, 4]), m.input("i2", [2, 3, 5], "INT32")], [2, 3, 5, 4],
+              options=("GatherOptions", {"axis": 2, "batch_dims": -1}))
+    return m.doc([n, g1, g2]), [[1, 3, 3, 8], [2, 3, 4], [2, 3, 5, 4]], 40, 0, 72 * (2 * 2 + 1 + 2)
+
+
 def subgraph(inputs, build):
     """A subgraph doc and its model: build(m, input indices) returns its outputs."""
     b = Model()
@@ -478,12 +585,12 @@ def main():
     rows = []
     to_binary(free_dims(), os.path.join(OUT, "free_dims.tflite"))
     for fn in CASES:
-        doc, shapes, params, macs = fn()
+        doc, shapes, params, macs, *ops = fn()
         to_binary(doc, os.path.join(OUT, fn.__name__ + ".tflite"))
-        rows.append([fn.__name__ + ".tflite", ";".join("x".join(map(str, s)) for s in shapes), params, macs])
+        rows.append([fn.__name__ + ".tflite", ";".join("x".join(map(str, s)) for s in shapes), params, macs] + (ops or [""]))
     with open(os.path.join(OUT, "expected.csv"), "w") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["model", "shapes", "params", "macs"])
+        w.writerow(["model", "shapes", "params", "macs", "ops"])
         w.writerows(rows)
 
 

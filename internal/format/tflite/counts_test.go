@@ -112,8 +112,8 @@ func TestCountsIndependent(t *testing.T) {
 }
 
 // TestOpFixtures checks the operator fixtures of
-// testdata/gen/make_tflite_ops.py against the shapes, params and MACs that
-// script works out by hand.
+// testdata/gen/make_tflite_ops.py against the shapes, params and MACs (and,
+// where given, the other ops) that script works out by hand.
 func TestOpFixtures(t *testing.T) {
 	dir := filepath.Join(fixtures, "ops")
 	for _, row := range readCSV(t, filepath.Join(dir, "expected.csv")) {
@@ -135,6 +135,11 @@ func TestOpFixtures(t *testing.T) {
 			}
 			if want := num(t, row["macs"]); r.MACs != want {
 				t.Errorf("MACs %d, want %d", r.MACs, want)
+			}
+			if row["ops"] != "" { // worked out for the fixtures whose rules count ops
+				if want := num(t, row["ops"]); r.Ops != want {
+					t.Errorf("ops %d, want %d", r.Ops, want)
+				}
 			}
 			custom := strings.HasPrefix(row["model"], "custom")
 			if costed := r.NodesCosted == r.Nodes; costed == custom {

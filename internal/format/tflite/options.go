@@ -40,12 +40,15 @@ var optionReaders = map[string]func(n *graph.Node, t table) error{
 		setInt(n, "keep_num_dims", b2i(t.boolean(2)))
 		return activation(n, t, 0)
 	},
-	"AddOptions":         func(n *graph.Node, t table) error { return activation(n, t, 0) },
-	"SubOptions":         func(n *graph.Node, t table) error { return activation(n, t, 0) },
-	"MulOptions":         func(n *graph.Node, t table) error { return activation(n, t, 0) },
-	"DivOptions":         func(n *graph.Node, t table) error { return activation(n, t, 0) },
-	"L2NormOptions":      func(n *graph.Node, t table) error { return activation(n, t, 0) },
-	"SVDFOptions":        func(n *graph.Node, t table) error { return activation(n, t, 1) },
+	"AddOptions":    func(n *graph.Node, t table) error { return activation(n, t, 0) },
+	"SubOptions":    func(n *graph.Node, t table) error { return activation(n, t, 0) },
+	"MulOptions":    func(n *graph.Node, t table) error { return activation(n, t, 0) },
+	"DivOptions":    func(n *graph.Node, t table) error { return activation(n, t, 0) },
+	"L2NormOptions": func(n *graph.Node, t table) error { return activation(n, t, 0) },
+	"SVDFOptions": func(n *graph.Node, t table) error {
+		setInt(n, "rank", int64(t.i32(0, 0)))
+		return activation(n, t, 1)
+	},
 	"RNNOptions":         func(n *graph.Node, t table) error { return activation(n, t, 0) },
 	"SequenceRNNOptions": func(n *graph.Node, t table) error { return activation(n, t, 1) },
 	"ConcatenationOptions": func(n *graph.Node, t table) error {
@@ -81,10 +84,21 @@ var optionReaders = map[string]func(n *graph.Node, t table) error{
 		setInt(n, "time_major", b2i(t.boolean(3)))
 		return activation(n, t, 0)
 	},
-	"LSTMOptions": func(n *graph.Node, t table) error { return activation(n, t, 0) },
+	"LSTMOptions": func(n *graph.Node, t table) error {
+		setInt(n, "kernel_type", int64(t.u8(3, 0)))
+		return activation(n, t, 0)
+	},
+	"BidirectionalSequenceLSTMOptions": func(n *graph.Node, t table) error {
+		setInt(n, "merge_outputs", b2i(t.boolean(3)))
+		return activation(n, t, 0)
+	},
 	"BatchMatMulOptions": func(n *graph.Node, t table) error {
 		setInt(n, "adj_x", b2i(t.boolean(0)))
 		setInt(n, "adj_y", b2i(t.boolean(1)))
+		return nil
+	},
+	"LocalResponseNormalizationOptions": func(n *graph.Node, t table) error {
+		setInt(n, "radius", int64(t.i32(0, 0)))
 		return nil
 	},
 	"GatherOptions": func(n *graph.Node, t table) error {
