@@ -329,7 +329,9 @@ func buildBERT(layers int) *model {
 	posIDs := m.constInts("position_ids", pos, 1, bertSeq)
 	heads := m.constInts("shape_heads", []int64{0, 0, bertHeads, dh}, 4)
 	hidden := m.constInts("shape_hidden", []int64{0, 0, bertHidden}, 3)
-	scale := m.constFloat("sqrt_head_dim", float32(math.Sqrt(dh)))
+	// Named as PyTorch names its literals, so the learned-params convention
+	// leaves it out, as genbig's own count does (docs/counting.md).
+	scale := m.constFloat("onnx::Div_sqrt_head_dim", float32(math.Sqrt(dh)))
 
 	words := m.weight("embeddings.word_embeddings.weight", bertVocab, bertHidden)
 	positions := m.weight("embeddings.position_embeddings.weight", bertMaxPos, bertHidden)
