@@ -24,6 +24,10 @@ type Request struct {
 	// PerModel adds shapes and values for single files (by path), as a
 	// manifest's input column gives them; they win over Bind's.
 	PerModel map[string]analyze.Options `json:"per_model,omitempty"`
+	// ExactShapes makes figures that rest on guessed input sizes an
+	// error (analyze.FreeDimsError) unless the options assume free dims:
+	// what scores, budgets and measurements need.
+	ExactShapes bool `json:"exact_shapes,omitempty"`
 }
 
 // Result is one file's summary, or why it has none.
@@ -61,7 +65,13 @@ func File(ctx context.Context, path string, req Request) (s *Summary, err error)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return Summarize(r, Options{MACs: req.MACs, Layers: req.Layers}), nil
+	s = Summarize(r, Options{MACs: req.MACs, Layers: req.Layers})
+	if req.ExactShapes {
+		if err := s.RefuseGuessed(bind.AssumeFreeDims); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // Files analyses many files in parallel and returns their results in the

@@ -109,11 +109,8 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	if err != nil {
 		return nil, request.Wrap(err)
 	}
-	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: bind})
+	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: bind, ExactShapes: true})
 	if err != nil {
-		return nil, err
-	}
-	if err := s.RefuseGuessed(bind.AssumeFreeDims); err != nil {
 		return nil, err
 	}
 	ps := req.Settings.Params()

@@ -119,11 +119,8 @@ func Check(ctx context.Context, req CheckRequest) (*CheckResult, error) {
 	if err := b.Validate(req.Settings); err != nil {
 		return nil, request.Wrap(err)
 	}
-	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: bind})
+	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: bind, ExactShapes: true})
 	if err != nil {
-		return nil, err
-	}
-	if err := s.RefuseGuessed(bind.AssumeFreeDims); err != nil {
 		return nil, err
 	}
 	res := &CheckResult{Model: req.Model, Warnings: s.Warnings}

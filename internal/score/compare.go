@@ -84,6 +84,7 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	// One set of flags over many models: each takes the inputs it has.
 	req.Inspect.Bind.SkipUnknownInputs = len(paths) > 1
 	req.Inspect.PerModel = perModelBindings(acc, paths, fail)
+	req.Inspect.ExactShapes = true // a ranking must not rest on guessed sizes
 	results := inspect.Files(ctx, paths, req.Inspect, progress)
 	ps := req.Settings.Params()
 	var users []zoo.Row
@@ -92,9 +93,6 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	var unscored []string
 	skipped := map[string][]string{} // model -> --input names it lacks
 	for i, r := range results {
-		if r.Err == nil {
-			r.Err = r.Summary.RefuseGuessed(req.Inspect.Bind.AssumeFreeDims)
-		}
 		if r.Err != nil {
 			fail(r.Err)
 			continue
