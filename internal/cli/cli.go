@@ -39,6 +39,7 @@ Usage:
   netscore check MODEL [budgets]             exit 1 when a model breaks a budget (for CI)
   netscore eval MODEL --data DIR|CSV [flags] top-1/top-5 of an image classifier through ONNX Runtime
   netscore bench MODEL [flags]               latency, throughput, peak RSS and GMAC/s in ONNX Runtime
+  netscore serve [flags]                     the leaderboard as a web site and JSON API (SQLite or PostgreSQL)
   netscore ort install|status                install ONNX Runtime for eval and bench; where it is looked for
   netscore version
 
@@ -58,7 +59,7 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
 		"inspect": inspectCmd, "score": scoreCmd, "compare": compareCmd, "zoo": zooCmd,
-		"paper": paperCmd, "check": checkCmd, "eval": evalCmd, "bench": benchCmd, "ort": ortCmd,
+		"paper": paperCmd, "check": checkCmd, "eval": evalCmd, "bench": benchCmd, "ort": ortCmd, "serve": serveCmd,
 	}
 	if cmd, ok := cmds[args[0]]; ok {
 		if asksHelp(args[1:]) { // help is output asked for: stdout

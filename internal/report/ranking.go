@@ -53,6 +53,7 @@ type rankingRow struct {
 	Rank         int
 	Name         string
 	Model        string   // the analysed file, when known
+	Link         string   // the model's page on a server, when served
 	Figures      []string // one per numeric column after the source
 	ParetoMACs   bool
 	ParetoParams bool
@@ -121,7 +122,7 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 			optNum(e.LatencyMS), optNum(e.LatencyScore), coverage, shapes}
 
 		r := rankingRow{Key: i, User: !e.IsReference(), Source: string(e.Source), SourceLabel: sourceLabel(e.Source),
-			Rank: e.Rank, Name: e.Name, Model: model, ParetoMACs: e.ParetoMACs, ParetoParams: e.ParetoParams}
+			Rank: e.Rank, Name: e.Name, Link: e.Link, Model: model, ParetoMACs: e.ParetoMACs, ParetoParams: e.ParetoParams}
 		r.Figures = append(r.Figures, cell(e.Top1, "%.2f"))
 		if anyTop5 {
 			r.Figures = append(r.Figures, cell(e.Top5, "%.2f"))

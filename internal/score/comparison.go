@@ -22,6 +22,9 @@ type Ranked struct {
 	// LatencyMS is a measured median latency (netscore bench), 0 when
 	// none; LatencyScore is NetScore's latency companion Λ computed from it.
 	LatencyMS, LatencyScore float64
+	// ID and Link name a stored model in a served leaderboard (its id and
+	// its page); empty elsewhere.
+	ID, Link string
 }
 
 // IsReference reports whether the row comes from a published table.
@@ -75,6 +78,7 @@ type RankedRow struct {
 	Coverage *float64 `json:"coverage,omitempty"`
 	Complete *bool    `json:"complete,omitempty"`
 	Shapes   string   `json:"shapes,omitempty"`
+	ID       string   `json:"id,omitempty"` // a stored model's id (served leaderboard)
 }
 
 // Row returns the machine-readable form of r.
@@ -83,7 +87,7 @@ func (r *Ranked) Row() RankedRow {
 		Rank: r.Rank, Name: r.Name, Source: r.Source.Label(), Top1: r.Top1, Top5: r.Top5,
 		ParamsM: r.ParamsM, GMACs: r.GMACs, NetScore: r.NetScore, Density: r.Density,
 		AccPerGMAC: r.AccPerGMAC, ParetoMACs: r.ParetoMACs, ParetoParams: r.ParetoParams,
-		ImageSize: r.ImageSize, Note: r.Note, LatencyMS: r.LatencyMS, LatencyScore: r.LatencyScore,
+		ImageSize: r.ImageSize, Note: r.Note, LatencyMS: r.LatencyMS, LatencyScore: r.LatencyScore, ID: r.ID,
 	}
 	if r.Summary != nil {
 		row.Params, row.MACs = r.Summary.Params, r.Summary.MACs

@@ -1,0 +1,82 @@
+package score
+
+import (
+	"fmt"
+
+	"github.com/netscore/netscore/internal/inspect"
+	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/zoo"
+)
+
+// Entry is an analysed model a leaderboard ranks: its own name, top-1 (and
+// top-5) in percent, and its analysis (a summary without layers is enough).
+type Entry struct {
+	ID      string // unique among the entries; becomes Ranked.ID
+	Name    string
+	Top1    float64
+	Top5    float64
+	Summary *inspect.Summary
+	Link    string // where a front end shows the model; becomes Ranked.Link
+}
+
+// LeaderboardRequest ranks stored models among a reference set.
+type LeaderboardRequest struct {
+	Title    string
+	SortBy   SortKey
+	Settings Settings
+	// Reference names the set (for notes); Refs are its rows.
+	Reference string
+	Refs      []zoo.Row
+}
+
+// Leaderboard ranks entries among the request's reference rows. An entry
+// that cannot be scored (no params or MACs) is left out and named in the
+// notes, as compare does.
+func Leaderboard(req LeaderboardRequest, entries []Entry) (*Comparison, error) {
+	ps := req.Settings.Params()
+	if ps == (metrics.Params{}) {
+		ps = metrics.Default()
+	}
+	if req.SortBy == "" {
+		req.SortBy = ByNetScore
+	}
+	var users []zoo.Row
+	summaries := map[string]*inspect.Summary{}
+	byID := map[string]Entry{}
+	var unscored []string
+	for _, e := range entries {
+		p, m := metrics.FromCounts(e.Summary.Params, e.Summary.MACs)
+		if _, err := ps.Score(e.Top1, p, m); err != nil {
+			unscored = append(unscored, fmt.Sprintf("%s (%v)", e.Name, err))
+			continue
+		}
+		// Ranked rows are keyed by name inside RankAll: the id keeps two
+		// uploads of one name apart, and the name comes back below.
+		users = append(users, zoo.Row{Name: e.ID, Source: UserSource, Top1: e.Top1, ParamsM: p, GMACs: m})
+		summaries[e.ID] = e.Summary
+		byID[e.ID] = e
+	}
+	ranked, err := RankAll(users, summaries, req.Refs, req.SortBy, ps)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ranked {
+		r := &ranked[i]
+		if r.IsReference() {
+			continue
+		}
+		e := byID[r.Name]
+		r.ID, r.Link, r.Name, r.Top5 = e.ID, e.Link, e.Name, e.Top5
+	}
+	c := &Comparison{Title: req.Title, SortBy: req.SortBy, Metric: ps, Entries: ranked, Notes: ReferenceNotes(req.Refs, ps)}
+	if c.Title == "" {
+		c.Title = fmt.Sprintf("%d %s by %s", len(users), plural(len(users), "model", "models"), req.SortBy)
+		if len(req.Refs) > 0 {
+			c.Title += fmt.Sprintf(", among %d reference networks (%s)", len(req.Refs), ReferenceLabel(req.Reference))
+		}
+	}
+	for _, u := range unscored {
+		c.Notes = append(c.Notes, "Not ranked: "+u)
+	}
+	return c, nil
+}

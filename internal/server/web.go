@@ -1,0 +1,249 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/netscore/netscore/internal/inspect"
+	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/score"
+	"github.com/netscore/netscore/internal/store"
+	"github.com/netscore/netscore/internal/units"
+	"github.com/netscore/netscore/internal/zoo"
+)
+
+// webRoutes: the pages. Form posts go through write (token, CSRF).
+func (s *Server) webRoutes(mux *http.ServeMux, write func(http.HandlerFunc) http.Handler) {
+	mux.HandleFunc("GET /{$}", s.leaderboardPage)
+	mux.HandleFunc("GET /models/{id}", s.modelPage)
+	mux.Handle("POST /models/{id}/delete", write(s.deleteForm))
+	mux.HandleFunc("GET /compare", s.comparePage)
+	mux.HandleFunc("GET /upload", s.uploadPage)
+	mux.Handle("POST /upload", write(s.uploadForm))
+	mux.HandleFunc("GET /jobs", s.jobsPage)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.page(w, r, http.StatusNotFound, report.WebPage{Title: "Not found", Error: "No page at " + r.URL.Path + "."}, nil)
+	})
+}
+
+// page renders a page; an error while rendering is logged.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, p report.WebPage, c *score.Comparison) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := report.WriteWeb(w, p, c); err != nil {
+		s.log.Error("rendering a page", "path", r.URL.Path, "error", err)
+	}
+}
+
+// errorPage shows what went wrong as a page.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.classify(r, err)
+	s.page(w, r, status, report.WebPage{Title: http.StatusText(status), Error: msg}, nil)
+}
+
+func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
+	q, err := s.boardQuery(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	board, models, err := s.board.get(r.Context(), q)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	f := &report.WebFilters{Ref: q.Ref, Sort: string(q.Sort), Tag: q.Tag, Task: q.Task,
+		Refs: append([]string{"none", "all"}, zoo.SourceNames()...)}
+	for _, k := range score.SortKeys() {
+		f.Sorts = append(f.Sorts, string(k))
+	}
+	var pending []report.WebModel
+	for _, m := range sortedModels(models) {
+		switch m.State {
+		case store.Queued, store.Running:
+			f.Queued++
+			pending = append(pending, report.WebModel{ID: m.ID, Name: m.Name, State: m.State})
+		case store.Failed:
+			f.Failed++
+			pending = append(pending, report.WebModel{ID: m.ID, Name: m.Name, State: m.State, Detail: m.Error})
+		}
+	}
+	p := report.WebPage{Title: "Leaderboard: " + board.Title, Nav: "leaderboard", Filters: f, Models: pending}
+	if len(board.Users()) == 0 {
+		p.Notice = "No analysed models yet: upload one to see it ranked among the reference networks."
+	}
+	s.page(w, r, http.StatusOK, p, board)
+}
+
+func (s *Server) modelPage(w http.ResponseWriter, r *http.Request) {
+	d, err := s.modelDetail(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	m := d.Model
+	p := report.WebPage{Title: m.Name, Card: report.ModelCard(m.ID, m.Name, m.State, m.Error, m.Top1, m.Top5, m.Tags, m.Task, m.Input,
+		m.Size, m.SHA256, d.Summary, d.Ranked, d.Total, score.ReferenceLabel(d.Reference))}
+	switch m.State {
+	case store.Queued, store.Running:
+		p.Refresh, p.Notice = 1, "Being analysed; this page reloads until it is done."
+		s.page(w, r, http.StatusOK, p, nil)
+		return
+	case store.Failed:
+		s.page(w, r, http.StatusOK, p, nil)
+		return
+	}
+	var c *score.Comparison
+	if d.Ranked != nil {
+		// The model among the reference networks, with its layers.
+		board, _, err := s.board.get(r.Context(), boardQuery{Ref: d.Reference, Sort: score.ByNetScore})
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		c = withSummaries(board, map[string]*inspect.Summary{m.ID: d.Summary}, true)
+	}
+	s.page(w, r, http.StatusOK, p, c)
+}
+
+// withSummaries copies a board keeping the reference rows (when refs) and
+// the given models, their full summaries (layers) in place.
+func withSummaries(board *score.Comparison, sums map[string]*inspect.Summary, refs bool) *score.Comparison {
+	c := *board
+	c.Entries = nil
+	for _, e := range board.Entries {
+		if sum, ok := sums[e.ID]; ok && !e.IsReference() {
+			e.Summary = sum
+			c.Entries = append(c.Entries, e)
+		} else if refs && e.IsReference() {
+			c.Entries = append(c.Entries, e)
+		}
+	}
+	return &c
+}
+
+func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	ok, err := s.st.Delete(r.Context(), id)
+	if err == nil && !ok {
+		err = store.ErrNotFound
+	}
+	if err != nil || !store.ValidID(id) {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.changed()
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
+	ids := r.URL.Query()["id"]
+	q := boardQuery{Ref: "none", Sort: score.ByNetScore}
+	if ref := r.URL.Query().Get("ref"); ref != "" {
+		q.Ref = ref
+	}
+	if _, err := s.board.references(q.Ref); err != nil {
+		s.errorPage(w, r, badRequest("ref: %v", err))
+		return
+	}
+	board, models, err := s.board.get(r.Context(), q)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	p := report.WebPage{Title: "Compare models", Nav: "compare"}
+	for _, m := range sortedModels(models) {
+		if m.State == store.Done {
+			p.Picker = append(p.Picker, report.WebModel{ID: m.ID, Name: m.Name, Selected: slices.Contains(ids, m.ID)})
+		}
+	}
+	if len(ids) == 0 {
+		s.page(w, r, http.StatusOK, p, nil)
+		return
+	}
+	if len(ids) > 50 {
+		s.errorPage(w, r, badRequest("compare at most 50 models at once"))
+		return
+	}
+	sums := map[string]*inspect.Summary{}
+	var names []string
+	for _, id := range ids {
+		d, err := s.modelDetail(r.Context(), id)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		if d.Summary == nil {
+			p.Error = fmt.Sprintf("%s is %s: only analysed models are compared.", d.Model.Name, d.Model.State)
+			continue
+		}
+		sums[id] = d.Summary
+		names = append(names, d.Model.Name)
+	}
+	c := withSummaries(board, sums, q.Ref != "none")
+	c.Title = "Compared: " + strings.Join(names, ", ")
+	p.Title = c.Title
+	s.page(w, r, http.StatusOK, p, c)
+}
+
+func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request) {
+	s.page(w, r, http.StatusOK, s.uploadView(), nil)
+}
+
+func (s *Server) uploadView() report.WebPage {
+	return report.WebPage{Title: "Upload a model", Nav: "upload",
+		Upload: &report.WebUpload{MaxBytes: units.Bytes(s.cfg.MaxUpload), NeedToken: s.needToken}}
+}
+
+// uploadForm is the upload without the page's script: the same checks,
+// then the model's page (or the form again, with why).
+func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request) {
+	m, err := s.upload(w, r)
+	if err != nil {
+		status, msg := s.classify(r, err)
+		p := s.uploadView()
+		p.Error = msg
+		s.page(w, r, status, p, nil)
+		return
+	}
+	http.Redirect(w, r, "/models/"+m.ID, http.StatusSeeOther)
+}
+
+func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
+	list, err := s.queue.List(r.Context(), 200)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	p := report.WebPage{Title: "Jobs", Nav: "jobs"}
+	for _, j := range list {
+		wj := report.WebJob{ID: j.ID, Kind: j.Kind, State: j.State, ModelID: j.ModelID, Errors: strings.Join(j.Errors, "; "),
+			Created: j.Created.UTC().Format("2006-01-02 15:04:05")}
+		if !j.Finished.IsZero() {
+			wj.Finished = j.Finished.UTC().Format("2006-01-02 15:04:05")
+		}
+		p.Jobs = append(p.Jobs, wj)
+	}
+	if len(list) == 0 {
+		p.Notice = "No jobs yet."
+	}
+	s.page(w, r, http.StatusOK, p, nil)
+}
+
+// sortedModels lists models newest first.
+func sortedModels(models map[string]*store.Model) []*store.Model {
+	out := make([]*store.Model, 0, len(models))
+	for _, m := range models {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b *store.Model) int {
+		if c := b.Created.Compare(a.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}

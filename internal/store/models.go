@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+)
+
+// A model's analysis states.
+const (
+	Queued  = "queued"
+	Running = "running"
+	Done    = "done"
+	Failed  = "failed"
+)
+
+// Model is one uploaded model: what the user said of it, where its file
+// is, and, once analysed, the figures the leaderboard ranks by and the
+// whole analysis (inspect's JSON summary, with layers).
+type Model struct {
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	SHA256 string   `json:"sha256"`
+	Size   int64    `json:"size"`
+	Top1   float64  `json:"top1"`
+	Top5   float64  `json:"top5,omitempty"`
+	Task   string   `json:"task,omitempty"`
+	Tags   []string `json:"tags"`
+	Input  string   `json:"input,omitempty"` // as a manifest's input column: x=1x3x224x224;sr=16000
+	State  string   `json:"state"`
+	Error  string   `json:"error,omitempty"`
+
+	Format   string  `json:"format,omitempty"`
+	Params   int64   `json:"params"`
+	MACs     int64   `json:"macs"`
+	Complete bool    `json:"complete"`
+	Coverage float64 `json:"coverage"`
+	Shapes   string  `json:"shapes,omitempty"`
+	// Summary is inspect's JSON summary; only Get fills it.
+	Summary  string    `json:"-"`
+	Analyses int       `json:"analyses"` // analyses that ran to their end (1 when all went well)
+	Created  time.Time `json:"created"`
+	Analysed time.Time `json:"analysed,omitzero"`
+}
+
+// ErrNotFound is the error of a model id that is not there.
+var ErrNotFound = errors.New("no such model")
+
+// NewID is a fresh model id: "m" and 16 hex digits.
+func NewID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "m" + hex.EncodeToString(b[:])
+}
+
+// ValidID reports whether s has the shape of a model id.
+func ValidID(s string) bool {
+	if len(s) != 17 || s[0] != 'm' {
+		return false
+	}
+	_, err := hex.DecodeString(s[1:])
+	return err == nil
+}
+
+const listColumns = "id, name, sha256, size, top1, top5, task, tags, input, state, error, format, params, macs, complete, coverage, shapes, analyses, created_ms, analysed_ms"
+
+// Insert adds a queued model in tx.
+func (s *Store) Insert(ctx context.Context, tx *sql.Tx, m *Model) error {
+	if m.Created.IsZero() {
+		m.Created = time.Now()
+	}
+	m.State = Queued
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO ns_models (id, name, sha256, size, top1, top5, task, tags, input, state, created_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		m.ID, m.Name, m.SHA256, m.Size, m.Top1, m.Top5, m.Task, strings.Join(m.Tags, ","), m.Input, m.State, m.Created.UnixMilli())
+	return err
+}
+
+// Get reads one model with its summary.
+func (s *Store) Get(ctx context.Context, id string) (*Model, error) {
+	row := s.DB.QueryRowContext(ctx, s.q("SELECT "+listColumns+", summary FROM ns_models WHERE id = ?"), id)
+	m, err := scanModel(row.Scan, true)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return m, err
+}
+
+// List reads every model without summaries, newest first.
+func (s *Store) List(ctx context.Context) ([]*Model, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+listColumns+" FROM ns_models ORDER BY created_ms DESC, id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Model
+	for rows.Next() {
+		m, err := scanModel(rows.Scan, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Count is the number of models by state.
+func (s *Store) Count(ctx context.Context) (map[string]int, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT state, COUNT(*) FROM ns_models GROUP BY state")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// Start marks a queued (or a rescued running) model running; it reports
+// false when the model is gone or already analysed, so that a job run
+// twice analyses once.
+func (s *Store) Start(ctx context.Context, id string) (bool, error) {
+	res, err := s.DB.ExecContext(ctx, s.q("UPDATE ns_models SET state = ? WHERE id = ? AND state IN (?, ?)"), Running, id, Queued, Running)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Analysis is what an analysis found.
+type Analysis struct {
+	Format   string
+	Params   int64
+	MACs     int64
+	Complete bool
+	Coverage float64
+	Shapes   string
+	Summary  string // JSON
+}
+
+// Finish records an analysis of a running model.
+func (s *Store) Finish(ctx context.Context, id string, a Analysis) error {
+	_, err := s.DB.ExecContext(ctx, s.q(`UPDATE ns_models SET state = ?, error = '', format = ?, params = ?, macs = ?, complete = ?,
+		coverage = ?, shapes = ?, summary = ?, analyses = analyses + 1, analysed_ms = ? WHERE id = ? AND state = ?`),
+		Done, a.Format, a.Params, a.MACs, boolInt(a.Complete), a.Coverage, a.Shapes, a.Summary, time.Now().UnixMilli(), id, Running)
+	return err
+}
+
+// Fail records why a model could not be analysed.
+func (s *Store) Fail(ctx context.Context, id, reason string) error {
+	_, err := s.DB.ExecContext(ctx, s.q("UPDATE ns_models SET state = ?, error = ?, analyses = analyses + 1, analysed_ms = ? WHERE id = ? AND state IN (?, ?)"),
+		Failed, reason, time.Now().UnixMilli(), id, Queued, Running)
+	return err
+}
+
+// Delete removes a model's row, and its file when no other row uses it.
+// It reports false when there was no such model.
+func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
+	m, err := s.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.DB.ExecContext(ctx, s.q("DELETE FROM ns_models WHERE id = ?"), id); err != nil {
+		return false, err
+	}
+	var others int
+	if err := s.DB.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM ns_models WHERE sha256 = ?"), m.SHA256).Scan(&others); err != nil {
+		return true, err
+	}
+	if others == 0 {
+		return true, s.Blobs.Remove(m.SHA256)
+	}
+	return true, nil
+}
+
+func scanModel(scan func(...any) error, withSummary bool) (*Model, error) {
+	m := &Model{}
+	var tags string
+	var complete int
+	var created, analysed int64
+	dest := []any{&m.ID, &m.Name, &m.SHA256, &m.Size, &m.Top1, &m.Top5, &m.Task, &tags, &m.Input, &m.State, &m.Error,
+		&m.Format, &m.Params, &m.MACs, &complete, &m.Coverage, &m.Shapes, &m.Analyses, &created, &analysed}
+	if withSummary {
+		dest = append(dest, &m.Summary)
+	}
+	if err := scan(dest...); err != nil {
+		return nil, err
+	}
+	m.Tags = SplitTags(tags)
+	m.Complete = complete != 0
+	m.Created = time.UnixMilli(created).UTC()
+	if analysed > 0 {
+		m.Analysed = time.UnixMilli(analysed).UTC()
+	}
+	return m, nil
+}
+
+// SplitTags reads a comma-separated tag list: trimmed, lower-case, no
+// empties or repeats.
+func SplitTags(s string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, t := range strings.Split(s, ",") {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// AddToken stores the hash of a write token (never the token).
+func (s *Store) AddToken(ctx context.Context, hash string) error {
+	_, err := s.DB.ExecContext(ctx, s.q("INSERT INTO ns_tokens (hash, created_ms) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING"), hash, time.Now().UnixMilli())
+	return err
+}
+
+// HasToken reports whether a token with that hash was stored.
+func (s *Store) HasToken(ctx context.Context, hash string) (bool, error) {
+	var n int
+	err := s.DB.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM ns_tokens WHERE hash = ?"), hash).Scan(&n)
+	return n > 0, err
+}
