@@ -2,8 +2,11 @@
 # Runs every test of netscore on a fresh machine: installs what the tests
 # need (Debian's ONNX backend node tests, Chromium for the HTML report's
 # browser test, CA certificates and gcc for ONNX Runtime, libturbojpeg0-dev
-# for eval's JPEG decoding), then vet and the whole suite,
-# built without and with the ONNX Runtime commands.
+# for eval's JPEG decoding, PostgreSQL for the store, queue and API tests),
+# then vet and the whole suite, built without and with the ONNX Runtime
+# commands, against a throwaway PostgreSQL (scripts/pg.sh) whose URL is
+# NETSCORE_TEST_POSTGRES. NETSCORE_SKIP_POSTGRES=1 runs without it (those
+# tests skip); otherwise a PostgreSQL that cannot start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +16,9 @@ need=()
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)   # ONNX Runtime comes from the npm registry over HTTPS
 command -v gcc >/dev/null || need+=(gcc)   # cgo, for the runtime commands
 [ -f /usr/include/turbojpeg.h ] || need+=(libturbojpeg0-dev)   # eval's JPEG decoder in the ort build
+if [ "${NETSCORE_SKIP_POSTGRES:-}" != 1 ] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  need+=(postgresql)   # scripts/pg.sh would install it too; one apt-get update for all
+fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -28,5 +34,23 @@ scripts/install-ort.sh >/dev/null
 # Both builds: without the runtime (pure Go, CGO_ENABLED=0 works) and with it.
 go vet ./...
 go vet -tags ort ./...
+
+# A PostgreSQL of this run's own (its state file apart from a developer's
+# scripts/pg.sh start), stopped on exit, pass or fail.
+if [ "${NETSCORE_SKIP_POSTGRES:-}" = 1 ]; then
+  echo "NETSCORE_SKIP_POSTGRES=1: no PostgreSQL started; tests that need one skip" >&2
+  unset NETSCORE_TEST_POSTGRES
+else
+  NETSCORE_PG_STATE="$(mktemp -d)/pg.env"
+  export NETSCORE_PG_STATE
+  trap 'scripts/pg.sh stop; rm -rf -- "$(dirname "$NETSCORE_PG_STATE")"' EXIT
+  if ! NETSCORE_TEST_POSTGRES="$(scripts/pg.sh start)"; then
+    echo "test.sh: FAILED: PostgreSQL could not be started (above), so its tests cannot run;" \
+      "set NETSCORE_SKIP_POSTGRES=1 to run the rest without it" >&2
+    exit 1
+  fi
+  export NETSCORE_TEST_POSTGRES
+fi
+
 go test -count=1 ./...
 go test -count=1 -tags ort ./...
