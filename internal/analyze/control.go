@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/netscore/netscore/internal/graph"
@@ -89,11 +90,18 @@ func passArgs(g *graph.Graph, args []*graph.Tensor) {
 	}
 }
 
+// errTripsUnknown leaves a loop node uncosted whose trip count the file
+// does not hold: its body counts once in the totals, which are then lower
+// bounds (the node is uncosted, so the summary is not complete).
+var errTripsUnknown = errors.New("trip count known only at run time; body counted once")
+
 // callSubgraphs runs the subgraphs a node refers to by index and that no
-// rule covers (TFLite's WHILE, CALL_ONCE), each once per run of the node:
-// a while loop's trip count is not in the file. Each takes the node's
-// trailing inputs (so a leading condition is skipped); the first with as
-// many outputs as the node gives the node's outputs.
+// rule covers (TFLite's WHILE, CALL_ONCE), each once per run of the node.
+// Each takes the node's trailing inputs (so a leading condition is
+// skipped); the first with as many outputs as the node gives the node's
+// outputs. A node with a `body` subgraph is a loop (TFLite's WHILE, with
+// its `cond`) whose trip count is data: it is left uncosted with
+// errTripsUnknown, its subgraphs counted once.
 func (a *analyzer) callSubgraphs(c *ops.Ctx, scope string, repeat int64, mode runMode) (ops.Cost, error) {
 	path := scopePath(scope, c.Node.Name)
 	var results *graph.Graph
@@ -115,6 +123,9 @@ func (a *analyzer) callSubgraphs(c *ops.Ctx, scope string, repeat int64, mode ru
 	}
 	if results != nil {
 		a.setBranchOutputs(c, results, nil)
+	}
+	if at := c.Attr("body"); at != nil && at.Kind == graph.AttrSubgraph {
+		return ops.Cost{}, errTripsUnknown
 	}
 	return ops.Cost{}, nil
 }
@@ -223,7 +234,9 @@ func (a *analyzer) setBranchOutputs(c *ops.Ctx, g1, g2 *graph.Graph) {
 }
 
 // loopNode: inputs (M, cond, v_initial...); body (iter, cond, v...) ->
-// (cond, v..., scan outputs...). The body costs x M when M is known.
+// (cond, v..., scan outputs...). The body costs x M when M is known (a
+// constant, or a graph input --value sets); otherwise it counts once and
+// the Loop is left uncosted (errTripsUnknown), after its outputs are set.
 func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode) error {
 	body, order, err := a.body(c, "body")
 	if err != nil {
@@ -249,10 +262,7 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 	}
 	mult := trips
 	if trips < 0 {
-		mult = 1
-		if mode == counted {
-			a.warnf("Loop %q: trip count known only at run time; its body is counted once", c.Node.Name)
-		}
+		mult = 1 // the body counts once; the Loop is left uncosted below
 	}
 	if err := a.runBody(body, order, path+"/body", satMul(repeat, mult), mode); err != nil {
 		return err
@@ -273,6 +283,9 @@ func (a *analyzer) loopNode(c *ops.Ctx, path string, repeat int64, mode runMode)
 			}
 		}
 		o.DType, o.Shape, o.HasShape = t.DType, shape, true
+	}
+	if trips < 0 {
+		return errTripsUnknown
 	}
 	return nil
 }

@@ -94,13 +94,28 @@ func TestSubgraphsByIndex(t *testing.T) {
 	})
 	t.Run("call", func(t *testing.T) {
 		// An op with no rule that refers to subgraphs (TFLite's WHILE):
-		// each runs once; the body, first by name, gives the outputs.
+		// each runs once; the body, first by name, gives the outputs. A
+		// `body` makes it a loop whose trip count is data: the node is
+		// uncosted and the totals (the body once) lower bounds.
 		cond := graph.NewGraph("cond", nil)
 		cond.Tensors["a"] = &graph.Tensor{Name: "a", Role: graph.Input}
 		cond.Inputs, cond.Outputs = []string{"a"}, []string{"a"}
 		n := &graph.Node{Name: "while", Op: "WHILE", Domain: "tflite", Inputs: []string{"x"},
 			Attrs: map[string]*graph.Attr{"cond": ref(1), "body": ref(2)}}
-		check(t, withCaller(t, n, nil, cond, convBody(t, "body")), c.MACs, c.Params)
+		r := check(t, withCaller(t, n, nil, cond, convBody(t, "body")), c.MACs, c.Params)
+		if r.Uncosted["tflite::WHILE"] != 1 || r.NodesCosted != r.Nodes-1 ||
+			!slices.Contains(r.Warnings, `node "while" (tflite::WHILE): trip count known only at run time; body counted once`) {
+			t.Errorf("uncosted %v, warnings %q; want the WHILE uncosted, named", r.Uncosted, r.Warnings)
+		}
+	})
+	t.Run("call once", func(t *testing.T) {
+		// CALL_ONCE's `init` runs once: an exact count, costed.
+		n := &graph.Node{Name: "once", Op: "CALL_ONCE", Domain: "tflite", Inputs: []string{"x"},
+			Attrs: map[string]*graph.Attr{"init": ref(1)}}
+		r := check(t, withCaller(t, n, nil, convBody(t, "init")), c.MACs, c.Params)
+		if r.NodesCosted != r.Nodes || len(r.Warnings) != 0 {
+			t.Errorf("%d of %d costed, warnings %q; want all costed", r.NodesCosted, r.Nodes, r.Warnings)
+		}
 	})
 }
 

@@ -113,6 +113,9 @@ func goldenCases() []goldenCase {
 	add("inspect_tflite_many", "inspect", tfl+"hello_world_int8.tflite", tfl+"micro_speech_quantized.tflite", tfl+"person_detect.tflite", tfl+"simple_add_model.tflite", tfl+"trained_lstm.tflite", tfl+"ops/custom.tflite")
 	add("inspect_tflite_layers_lstm", "inspect", "--layers", tfl+"trained_lstm.tflite")
 	add("inspect_tflite_bad", "inspect", tfl+"bad/while_loop.tflite")
+	// A WHILE's trip count is data: lower bounds, a budget not verified.
+	add("inspect_tflite_while", "inspect", "--layers", tfl+"ops/while_loop.tflite")
+	add("check_tflite_while", "check", tfl+"ops/while_loop.tflite", "--max-macs", "1M")
 	add("compare_onnx_tflite", "compare", "--manifest", "testdata/golden/acc_tflite.csv", m18, mv2, tfl+"person_detect.tflite")
 	add("bench_tflite", "bench", tfl+"person_detect.tflite")
 	add("eval_tflite", "eval", tfl+"person_detect.tflite", "--data", "../../testdata/digits/val")

@@ -1,8 +1,6 @@
 package ops
 
 import (
-	"fmt"
-
 	"github.com/netscore/netscore/internal/graph"
 )
 
@@ -33,9 +31,6 @@ func init() {
 	register(d, "quantization", Rule{Infer: declaredType(graph.Float32), Cost: perElement(2)}, "DEQUANTIZE")
 	register(d, "recurrent", Rule{Infer: seqLSTMInfer, Cost: seqLSTMCost}, "UNIDIRECTIONAL_SEQUENCE_LSTM", "LSTM")
 }
-
-// errNotRead leaves a form of an op uncosted, with a warning.
-func errNotRead(what string) error { return fmt.Errorf("%s is not read yet", what) }
 
 // fused adds a fused activation's one op per output element to base.
 func fused(base func(c *Ctx) (Cost, error)) func(c *Ctx) (Cost, error) {
@@ -285,8 +280,14 @@ func tfliteReduceInfer(c *Ctx) error {
 	return setLike0(c, out, nil)
 }
 
-// stridedSliceInfer: begin, end and strides are inputs 1-3; the masks
-// are options (ellipsis and new axes are not read yet).
+// stridedSliceInfer: begin, end and strides are inputs 1-3 (the sparse
+// spec, one entry per position); the masks are options. As TensorFlow's
+// tf.strided_slice (BuildDenseSpec) and TFLite's kernel: an ellipsis
+// position (ellipsis_mask; at most one) takes every input dim the other
+// positions leave, whole; a new-axis position (new_axis_mask, ignored
+// where the ellipsis bit is set too) inserts a dim of 1 and reads no
+// input dim, its bounds, stride and shrink bit ignored; without an
+// ellipsis, the dims past the spec are taken whole.
 func stridedSliceInfer(c *Ctx) error {
 	x, err := c.Shape(0)
 	if err != nil {
@@ -299,44 +300,80 @@ func stridedSliceInfer(c *Ctx) error {
 		}
 	}
 	begin, end, strides := b[0], b[1], b[2]
-	if len(begin) != len(end) || len(begin) != len(strides) || len(begin) > len(x) {
-		return Invalid("STRIDED_SLICE bounds %v, %v, %v for rank %d", begin, end, strides, len(x))
+	n := len(begin)
+	if len(end) != n || len(strides) != n || n > 32 {
+		return Invalid("STRIDED_SLICE bounds %v, %v, %v", begin, end, strides)
 	}
-	if c.Int("ellipsis_mask", 0) != 0 || c.Int("new_axis_mask", 0) != 0 {
-		return errNotRead("STRIDED_SLICE with an ellipsis or new axes")
+	bit := func(mask string, i int) bool { return c.Int(mask, 0)>>i&1 != 0 }
+	ellipsis, positions := -1, n
+	for i := range n {
+		if bit("ellipsis_mask", i) {
+			if ellipsis >= 0 {
+				return Invalid("STRIDED_SLICE with more than one ellipsis (ellipsis_mask %d)", c.Int("ellipsis_mask", 0))
+			}
+			ellipsis = i
+		}
 	}
-	bm, em, sm := c.Int("begin_mask", 0), c.Int("end_mask", 0), c.Int("shrink_axis_mask", 0)
+	if ellipsis < 0 { // an implicit ellipsis after the spec
+		ellipsis, positions = n, n+1
+	}
+	newAxis := func(i int) bool { return i < n && i != ellipsis && bit("new_axis_mask", i) }
+	addedAfter := 0 // new axes after the ellipsis, which read no input dim
+	for i := ellipsis + 1; i < n; i++ {
+		if newAxis(i) {
+			addedAfter++
+		}
+	}
 	var out []int64
-	for i, n := range x {
-		if i >= len(begin) {
-			out = append(out, n)
+	full := 0 // the next input dim
+	for i := range positions {
+		switch {
+		case i == ellipsis:
+			next := min(len(x)-(positions-i)+1+addedAfter, len(x))
+			for ; full < next; full++ {
+				out = append(out, x[full])
+			}
+			continue
+		case newAxis(i):
+			out = append(out, 1)
 			continue
 		}
-		s := strides[i]
-		if s == 0 {
-			return Invalid("STRIDED_SLICE stride 0")
+		if full >= len(x) {
+			return Invalid("STRIDED_SLICE spec of %d positions (ellipsis_mask %d, new_axis_mask %d) for rank %d",
+				n, c.Int("ellipsis_mask", 0), c.Int("new_axis_mask", 0), len(x))
 		}
-		if sm>>i&1 != 0 {
-			continue
+		d := x[full]
+		full++
+		size, err := sliceSize(c, d, begin[i], end[i], strides[i], bit("begin_mask", i), bit("end_mask", i))
+		if err != nil {
+			return err
 		}
-		if n < 0 {
-			out = append(out, graph.Unknown)
-			continue
+		if !bit("shrink_axis_mask", i) {
+			out = append(out, size)
 		}
-		lo, hi := begin[i], end[i]
-		if c.Int("offset", 0) != 0 {
-			hi += lo
-		}
-		lo, hi = sliceBound(lo, n, s, bm>>i&1 != 0, true), sliceBound(hi, n, s, em>>i&1 != 0, false)
-		size := int64(0)
-		if s > 0 && hi > lo {
-			size = (hi - lo + s - 1) / s
-		} else if s < 0 && lo > hi {
-			size = (lo - hi - s - 1) / -s
-		}
-		out = append(out, size)
 	}
 	return setLike0(c, out, nil)
+}
+
+// sliceSize is the length of one sliced dim of size n (unknown if n is).
+func sliceSize(c *Ctx, n, lo, hi, s int64, beginMasked, endMasked bool) (int64, error) {
+	if s == 0 {
+		return 0, Invalid("STRIDED_SLICE stride 0")
+	}
+	if n < 0 {
+		return graph.Unknown, nil
+	}
+	if c.Int("offset", 0) != 0 {
+		hi += lo
+	}
+	lo, hi = sliceBound(lo, n, s, beginMasked, true), sliceBound(hi, n, s, endMasked, false)
+	switch {
+	case s > 0 && hi > lo:
+		return (hi - lo + s - 1) / s, nil
+	case s < 0 && lo > hi:
+		return (lo - hi - s - 1) / -s, nil
+	}
+	return 0, nil
 }
 
 // sliceBound resolves one slice bound of a dim of size n (masked: the
@@ -387,13 +424,12 @@ func declaredType(dt graph.DType) func(c *Ctx) error {
 // output], 16 an optional projection [output, cell]; 18 and 19 the state
 // (variable tensors). The output is [batch, time, output]. LSTM (the
 // full kernel) takes the same inputs for one step: input [batch, input],
-// output [batch, output]; its basic kernel (4 gates in one matrix) is not
-// read yet.
+// output [batch, output]; its basic kernel is basicLSTMDims.
 func seqLSTMDims(c *Ctx) (steps, cells, outUnits int64, out []int64, err error) {
 	rank := 3
 	if c.Node.Op == "LSTM" {
-		if c.Int("kernel_type", 0) != 0 || len(c.In) < 9 {
-			return 0, 0, 0, nil, errNotRead("LSTM's basic kernel")
+		if len(c.In) < 9 {
+			return 0, 0, 0, nil, Invalid("full-kernel LSTM with %d inputs", len(c.In))
 		}
 		rank = 2
 	}
@@ -410,6 +446,9 @@ func seqLSTMDims(c *Ctx) (steps, cells, outUnits int64, out []int64, err error) 
 }
 
 func seqLSTMInfer(c *Ctx) error {
+	if basic, err := lstmBasic(c); basic || err != nil {
+		return basicLSTMInfer(c, err)
+	}
 	_, _, _, out, err := seqLSTMDims(c)
 	return setLike0(c, out, err)
 }
@@ -417,6 +456,9 @@ func seqLSTMInfer(c *Ctx) error {
 // seqLSTMCost: per step and batch row, every present gate and projection
 // matrix's elements in MACs, and LSTM's 17 ops per cell (docs/counting.md).
 func seqLSTMCost(c *Ctx) (Cost, error) {
+	if basic, err := lstmBasic(c); basic || err != nil {
+		return basicLSTMCost(c, err)
+	}
 	steps, cells, _, _, err := seqLSTMDims(c)
 	if err != nil {
 		return Cost{}, err
@@ -449,4 +491,79 @@ func stepCost(c *Ctx, steps, units, ops int64, matrices ...int) (Cost, error) {
 	}
 	n, err := mul(steps, units, ops)
 	return Cost{MACs: macs, Ops: n}, err
+}
+
+// lstmBasic reports an LSTM builtin with kernel_type BASIC (1); FULL is 0.
+func lstmBasic(c *Ctx) (bool, error) {
+	if c.Node.Op != "LSTM" {
+		return false, nil
+	}
+	switch k := c.Int("kernel_type", 0); k {
+	case 0, 1:
+		return k == 1, nil
+	default:
+		return false, Invalid("LSTM kernel_type %d", k)
+	}
+}
+
+// The LSTM builtin's basic kernel (TFLite's kernels/lstm.cc, namespace
+// basic): inputs 0 the input [batch, input], 1 the previous activation
+// [batch, units], 2 the weights of the four gates in one matrix [4 x
+// units, input + units], 3 the biases [4 x units], 4 the previous state
+// [batch, units]; outputs the activation and the state [batch, units],
+// the concatenated input [batch, input + units] and the gate activations
+// [batch, 4 x units]. The previous activation and state are the cell's
+// state (variable tensors), not params.
+func basicLSTMDims(c *Ctx) (batch, units int64, outs [][]int64, err error) {
+	x, prev, err := twoShapes(c, 0, 1)
+	if err != nil {
+		return
+	}
+	w, err := c.Shape(2)
+	if err != nil {
+		return
+	}
+	if len(c.In) != 5 || len(x) != 2 || len(prev) != 2 || len(w) != 2 {
+		return 0, 0, nil, Invalid("basic-kernel LSTM of %d inputs, input rank %d, activation rank %d, weight rank %d", len(c.In), len(x), len(prev), len(w))
+	}
+	batch, units = x[0], prev[1]
+	total := addKnown(x[1], units)
+	if w[0] >= 0 && units >= 0 && w[0] != 4*units || w[1] >= 0 && total >= 0 && w[1] != total {
+		return 0, 0, nil, InvalidSizes("basic-kernel LSTM weights %v for input %v and %d units (want [4 x units, input + units])", w, x, units)
+	}
+	return batch, units, [][]int64{{batch, units}, {batch, units}, {batch, total}, {batch, mulKnown(units, 4)}}, nil
+}
+
+func basicLSTMInfer(c *Ctx, err error) error {
+	if err != nil {
+		return err
+	}
+	_, _, outs, err := basicLSTMDims(c)
+	if err != nil {
+		return err
+	}
+	for k, o := range outs {
+		if k < len(c.Out) && c.Out[k] != nil {
+			dt := c.Out[k].DType // the quantized kernel keeps its state in int16
+			if dt == graph.Undefined {
+				dt = c.In[0].DType
+			}
+			c.Set(k, dt, o)
+		}
+	}
+	return nil
+}
+
+// basicLSTMCost: the gate matrix times [input, previous activation] for
+// each batch row, batch x 4 x units x (input + units) MACs, and LSTM's 17
+// ops per cell (the bias among them).
+func basicLSTMCost(c *Ctx, err error) (Cost, error) {
+	if err != nil {
+		return Cost{}, err
+	}
+	batch, units, _, err := basicLSTMDims(c)
+	if err != nil {
+		return Cost{}, err
+	}
+	return stepCost(c, batch, units, recurrentShape["LSTM"].ops, 2)
 }

@@ -36,6 +36,7 @@ func init() {
 	register(d, "normalization", Rule{Infer: sameShape, Cost: tfliteLRNCost}, "LOCAL_RESPONSE_NORMALIZATION")
 	register(d, "recurrent", Rule{Infer: biLSTMInfer, Cost: biLSTMCost}, "BIDIRECTIONAL_SEQUENCE_LSTM")
 	register(d, "recurrent", Rule{Infer: tfliteRNNInfer, Cost: tfliteRNNCost}, "RNN", "UNIDIRECTIONAL_SEQUENCE_RNN")
+	register(d, "recurrent", Rule{Infer: biRNNInfer, Cost: biRNNCost}, "BIDIRECTIONAL_SEQUENCE_RNN")
 	register(d, "recurrent", Rule{Infer: svdfInfer, Cost: fused(svdfCost)}, "SVDF")
 }
 
@@ -132,6 +133,62 @@ func tfliteRNNCost(c *Ctx) (Cost, error) {
 		return Cost{}, err
 	}
 	return stepCost(c, steps, units, recurrentShape["RNN"].ops, 1, 2)
+}
+
+// BIDIRECTIONAL_SEQUENCE_RNN (TFLite's kernels/bidirectional_sequence_rnn.cc):
+// input 0 [batch, time, input] (time first with time_major); 1-3 the
+// forward weights [fw units, input], recurrent weights and bias, 4 its
+// state (a variable tensor); 5-8 the backward ones; 9 an optional
+// auxiliary input with its forward and backward weights 10 and 11 (or,
+// without them, the backward cell's input). Outputs: the forward one
+// [x0, x1, fw units], and the backward one, which the kernel sizes
+// [batch, time, bw units] whatever time_major says; with merge_outputs
+// one [x0, x1, fw + bw units].
+func biRNNDims(c *Ctx) (steps, units int64, outs [][]int64, err error) {
+	x, fw, err := twoShapes(c, 0, 1)
+	if err != nil {
+		return
+	}
+	bw, err := c.Shape(5)
+	if err != nil {
+		return
+	}
+	if len(x) != 3 || len(fw) != 2 || len(bw) != 2 {
+		return 0, 0, nil, Invalid("BIDIRECTIONAL_SEQUENCE_RNN input rank %d and weight ranks %d, %d", len(x), len(fw), len(bw))
+	}
+	steps, _ = graph.Product(x[:2])
+	units = addKnown(fw[0], bw[0])
+	if c.Int("merge_outputs", 0) != 0 {
+		return steps, units, [][]int64{{x[0], x[1], units}}, nil
+	}
+	batch, time := x[0], x[1]
+	if c.Int("time_major", 0) != 0 {
+		batch, time = x[1], x[0]
+	}
+	return steps, units, [][]int64{{x[0], x[1], fw[0]}, {batch, time, bw[0]}}, nil
+}
+
+func biRNNInfer(c *Ctx) error {
+	_, _, outs, err := biRNNDims(c)
+	if err != nil {
+		return err
+	}
+	for k, o := range outs {
+		c.Set(k, c.In[0].DType, o)
+	}
+	return nil
+}
+
+// biRNNCost: both directions' input, recurrent (and auxiliary input)
+// matrices at every step and batch row, and ONNX RNN's 3 ops per unit of
+// each direction (the fused activation among them), as ONNX's
+// bidirectional RNN.
+func biRNNCost(c *Ctx) (Cost, error) {
+	steps, units, _, err := biRNNDims(c)
+	if err != nil {
+		return Cost{}, err
+	}
+	return stepCost(c, steps, units, recurrentShape["RNN"].ops, 1, 2, 5, 6, 10, 11)
 }
 
 // SVDF: input 0 [batch, input], 1 the feature weights [filters, input],

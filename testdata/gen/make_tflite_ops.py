@@ -243,6 +243,65 @@ def strided_slice():
     return m.doc([a, b]), [[4, 8, 3], [5, 3]], 0, 0
 
 
+# tf.strided_slice's ellipsis and new-axis masks, shapes by hand from
+# TensorFlow's documentation of tf.strided_slice: an ellipsis position
+# stands for as many whole dims as the other positions leave (at most one
+# ellipsis); a new-axis position inserts a dim of 1, its begin, end and
+# stride ignored; without an ellipsis the dims past the spec are whole.
+# Where both bits are set the ellipsis wins (TensorFlow's BuildDenseSpec
+# and TFLite's BuildStridedSliceParams test the ellipsis first), and a
+# new axis ignores its shrink bit (BuildDenseSpec takes the new axis
+# before looking at shrink_axis_mask). Each case names numpy's equivalent
+# index, and main() checks the shapes against numpy when it is installed.
+STRIDED_SLICE_NUMPY = []
+
+
+@case
+def strided_slice_masks():
+    # a) x[..., None, 1:3] on 2x3x4x5: the ellipsis covers 4 - 1 = 3 dims
+    #    (one position after it reads a dim, one is a new axis) -> 2x3x4,
+    #    then 1, then 5[1:3] = 2: 2x3x4x1x2.
+    # b) x[None, 2, ..., ::-2] on 6x5x4: 1, dim 0 shrunk at 2, the ellipsis
+    #    covers dim 1 (5), dim 2 walked backwards from 3 by 2 (3, 1): 1x5x2.
+    # c) new axis and shrink bits both on position 0, x[None, 1:3] on 3x4:
+    #    1, 3[1:3] = 2, then dim 1 whole (implicit ellipsis): 1x2x4.
+    # d) ellipsis and new-axis bits both on position 0, a new axis at 1:
+    #    x[..., None] on 2x3: the ellipsis covers both dims, then 1: 2x3x1.
+    m = Model()
+    specs = [
+        ("a", [2, 3, 4, 5], [0, 0, 1], [0, 0, 3], [1, 1, 1], {"ellipsis_mask": 1, "new_axis_mask": 2},
+         [2, 3, 4, 1, 2], lambda x: x[..., None, 1:3]),
+        ("b", [6, 5, 4], [0, 2, 0, 0], [0, 3, 0, 0], [1, 1, 1, -2],
+         {"new_axis_mask": 1, "shrink_axis_mask": 2, "ellipsis_mask": 4, "begin_mask": 8, "end_mask": 8},
+         [1, 5, 2], lambda x: x[None, 2, ..., ::-2]),
+        ("c", [3, 4], [0, 1], [0, 3], [1, 1], {"new_axis_mask": 1, "shrink_axis_mask": 1},
+         [1, 2, 4], lambda x: x[None, 1:3]),
+        ("d", [2, 3], [0, 0], [0, 0], [1, 1], {"ellipsis_mask": 1, "new_axis_mask": 3},
+         [2, 3, 1], lambda x: x[..., None]),
+    ]
+    outs, shapes = [], []
+    for name, shape, b, e, st, masks, out, index in specs:
+        x = m.input("x" + name, shape)
+        outs.append(m.op("STRIDED_SLICE", [x, m.ints("b" + name, b), m.ints("e" + name, e), m.ints("s" + name, st)], out,
+                         options=("StridedSliceOptions", masks)))
+        shapes.append(out)
+        STRIDED_SLICE_NUMPY.append((shape, out, index))
+    return m.doc(outs), shapes, 0, 0
+
+
+def check_numpy():
+    """The hand-worked STRIDED_SLICE shapes against numpy's indexing."""
+    try:
+        import numpy as np
+    except ImportError:
+        print("numpy not installed: STRIDED_SLICE shapes not checked against numpy", file=sys.stderr)
+        return
+    for shape, out, index in STRIDED_SLICE_NUMPY:
+        got = list(index(np.empty(shape)).shape)
+        assert got == out, "numpy gives %s for %s, the hand count %s" % (got, shape, out)
+    print("STRIDED_SLICE shapes equal numpy's (%d cases)" % len(STRIDED_SLICE_NUMPY), file=sys.stderr)
+
+
 @case
 def quantize():
     # float -> int8 -> float, shapes kept.
@@ -462,6 +521,57 @@ def rnn():
 
 
 @case
+def bidirectional_rnn():
+    # TFLite's kernels/bidirectional_sequence_rnn.cc: inputs 1-4 the forward
+    # W [units, input], R [units, units], bias, state; 5-8 the backward
+    # ones; 9 an auxiliary input with its forward and backward weights 10,
+    # 11. (1) Batch first [2 batch, 3 steps, 4 inputs], forward 5 units,
+    # backward 3, an auxiliary input [2,3,2], outputs kept apart: [2,3,5]
+    # and [2,3,3]. Params: forward 20 + 25 + 5, backward 12 + 9 + 3, aux
+    # 5x2 + 3x2: 90. MACs: 2 x 3 rows x (20 + 25 + 12 + 9 + 10 + 6) = 492.
+    # (2) Time-major [4 steps, 1 batch, 2 inputs], 2 units each way, merged:
+    # [4,1,4]; params 2 x (4 + 4 + 2) = 20, MACs 4 x (4 + 4 + 4 + 4) = 64.
+    # Ops: ONNX RNN's 3 per unit per step and row, each direction (the TANH
+    # among them): 6 x 8 x 3 + 4 x 4 x 3.
+    m = Model()
+    ins = [-1] * 12
+    ins[0] = m.input("x", [2, 3, 4])
+    ins[1], ins[2], ins[3] = m.weight("fw_w", [5, 4]), m.weight("fw_r", [5, 5]), m.weight("fw_b", [5])
+    ins[4] = m.state("fw_h", [2, 5])
+    ins[5], ins[6], ins[7] = m.weight("bw_w", [3, 4]), m.weight("bw_r", [3, 3]), m.weight("bw_b", [3])
+    ins[8] = m.state("bw_h", [2, 3])
+    ins[9] = m.input("aux", [2, 3, 2])
+    ins[10], ins[11] = m.weight("fw_aux", [5, 2]), m.weight("bw_aux", [3, 2])
+    a = m.op_multi("BIDIRECTIONAL_SEQUENCE_RNN", ins, [[2, 3, 5], [2, 3, 3]],
+                   options=("BidirectionalSequenceRNNOptions", {"time_major": False, "fused_activation_function": "TANH"}))
+    ins2 = [m.input("xt", [4, 1, 2]), m.weight("fw_w2", [2, 2]), m.weight("fw_r2", [2, 2]), m.weight("fw_b2", [2]), m.state("fw_h2", [1, 2]),
+            m.weight("bw_w2", [2, 2]), m.weight("bw_r2", [2, 2]), m.weight("bw_b2", [2]), m.state("bw_h2", [1, 2])]
+    b = m.op("BIDIRECTIONAL_SEQUENCE_RNN", ins2, [4, 1, 4],
+             options=("BidirectionalSequenceRNNOptions", {"time_major": True, "merge_outputs": True, "fused_activation_function": "TANH"}))
+    return (m.doc(a + [b]), [[2, 3, 5], [2, 3, 3], [4, 1, 4]], 90 + 20, 2 * 3 * (20 + 25 + 12 + 9 + 10 + 6) + 4 * 16,
+            2 * 3 * 8 * 3 + 4 * 4 * 3)
+
+
+@case
+def lstm_basic():
+    # The LSTM builtin's basic kernel (kernel_type BASIC; TFLite's
+    # kernels/lstm.cc, namespace basic): inputs the input [2 batch, 3],
+    # the previous activation [2, 4 units], the four gates' weights in one
+    # [4 x 4, 3 + 4] matrix, biases [16], the previous state [2, 4];
+    # outputs the activation [2,4], the state [2,4], the concatenated
+    # input [2, 7] and the gate activations [2, 16] (its Prepare). Params
+    # 16 x 7 + 16 = 128 (the previous activation and state are variable
+    # tensors). MACs: the gates' fully connected layer on [input, previous
+    # activation], batch x 4 units x (input + units) = 2 x 16 x 7; ops:
+    # LSTM's 17 per cell and row, 2 x 4 x 17.
+    m = Model()
+    ins = [m.input("x", [2, 3]), m.state("prev_activ", [2, 4]), m.weight("w", [16, 7]), m.weight("b", [16]), m.state("prev_state", [2, 4])]
+    outs = m.op_multi("LSTM", ins, [[2, 4], [2, 4], [2, 7], [2, 16]],
+                      options=("LSTMOptions", {"fused_activation_function": "TANH", "kernel_type": "BASIC"}))
+    return m.doc(outs), [[2, 4], [2, 4], [2, 7], [2, 16]], 16 * 7 + 16, 2 * 16 * 7, 2 * 4 * 17
+
+
+@case
 def lrn_gather_batch():
     # LOCAL_RESPONSE_NORMALIZATION over 1x3x3x8, radius 2: a 5-channel window,
     # ONNX LRN's size + 2 ops per element: 72 x 7. GATHER with batch_dims
@@ -521,6 +631,36 @@ def if_branches():
     then = subgraph([[1, 8]], lambda b, ins: [fc(b, ins[0], 8, 4, "wt")])
     other = subgraph([[1, 8]], lambda b, ins: [fc(b, fc(b, ins[0], 8, 4, "we1"), 4, 4, "we2")])
     return merge(m.doc([y]), [then, other]), [[1, 4]], 32 + 32 + 16, 32
+
+
+@case
+def while_loop():
+    # WHILE (cond subgraph 1, body subgraph 2) over (i, v): the cond is
+    # i < 5, the body i + 1 and an 8 -> 8 FULLY_CONNECTED (64 MACs, 64
+    # params). Run from i = 0 it would take 5 trips, 320 MACs, but the trip
+    # count is data the file does not hold: the body counts once (64 MACs,
+    # the LESS and ADD 1 op each) and the WHILE is uncosted, so the totals
+    # are lower bounds. Output: v, [1,8].
+    m = Model()
+    i0, x = m.input("i0", [1], "INT32"), m.input("x", [1, 8])
+    outs = m.op_multi("WHILE", [i0, x], [[1], [1, 8]], options=("WhileOptions", {"cond_subgraph_index": 1, "body_subgraph_index": 2}))
+    m.tensors[outs[0]]["type"] = "INT32"
+
+    def loop_graph(build):
+        b = Model()
+        ins = [b.input("i", [1], "INT32"), b.input("v", [1, 8])]
+        return b, b.doc(build(b, ins))["subgraphs"][0]
+
+    cond = loop_graph(lambda b, ins: [b.op("LESS", [ins[0], b.ints("limit", [5])], [1], dtype="BOOL")])
+    body = loop_graph(lambda b, ins: [
+        b.op("ADD", [ins[0], b.ints("one", [1])], [1], dtype="INT32", options=("AddOptions", {})),
+        b.op("FULLY_CONNECTED", [ins[1], b.weight("w", [8, 8]), -1], [1, 8], options=("FullyConnectedOptions", {}))])
+    return merge(m.doc([outs[1]]), [cond, body]), [[1, 8]], 64, 64, 2
+
+
+# The ops a fixture leaves uncosted, as netscore names them (domain::op);
+# every other fixture must be costed whole.
+UNCOSTED = {"custom": "tflite.custom::NetscoreTestOp", "while_loop": "tflite::WHILE"}
 
 
 def free_dims():
@@ -587,11 +727,13 @@ def main():
     for fn in CASES:
         doc, shapes, params, macs, *ops = fn()
         to_binary(doc, os.path.join(OUT, fn.__name__ + ".tflite"))
-        rows.append([fn.__name__ + ".tflite", ";".join("x".join(map(str, s)) for s in shapes), params, macs] + (ops or [""]))
+        rows.append([fn.__name__ + ".tflite", ";".join("x".join(map(str, s)) for s in shapes), params, macs] + (ops or [""]) +
+                    [UNCOSTED.get(fn.__name__, "")])
     with open(os.path.join(OUT, "expected.csv"), "w") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["model", "shapes", "params", "macs", "ops"])
+        w.writerow(["model", "shapes", "params", "macs", "ops", "uncosted"])
         w.writerows(rows)
+    check_numpy()
 
 
 if __name__ == "__main__":

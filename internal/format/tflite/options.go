@@ -88,6 +88,11 @@ var optionReaders = map[string]func(n *graph.Node, t table) error{
 		setInt(n, "kernel_type", int64(t.u8(3, 0)))
 		return activation(n, t, 0)
 	},
+	"BidirectionalSequenceRNNOptions": func(n *graph.Node, t table) error {
+		setInt(n, "time_major", b2i(t.boolean(0)))
+		setInt(n, "merge_outputs", b2i(t.boolean(2)))
+		return activation(n, t, 1)
+	},
 	"BidirectionalSequenceLSTMOptions": func(n *graph.Node, t table) error {
 		setInt(n, "merge_outputs", b2i(t.boolean(3)))
 		return activation(n, t, 0)
