@@ -4,7 +4,11 @@
 #     `netscore inspect` process in under 10 ms;
 #   - a folder of all the TFLite fixtures (testdata/tflite and
 #     testdata/tflite/ops, not the broken files of testdata/tflite/bad) in
-#     one call in under 100 ms.
+#     one call in under 100 ms;
+#   - the folder of third-party MediaPipe models (testdata/tflite/thirdparty:
+#     five committed, seven after testdata/gen/fetch_thirdparty_tflite.sh
+#     --all; 3-7 MB of float16 weights, one with sparse tensors) in one
+#     call in under 100 ms.
 #
 #   bench/tflite.sh                  a few seconds on 2 cores
 #   RUNS=50 bench/tflite.sh          more timed runs per case (default 30)
@@ -75,10 +79,13 @@ rss() {
 }
 
 declare -A RSS
-for c in mobilenet fixtures; do
+TP=testdata/tflite/thirdparty
+NTP=$(find "$TP" -name '*.tflite' | wc -l)
+for c in mobilenet fixtures thirdparty; do
 	case $c in
 	mobilenet) files=("$MOBILENET") ;;
 	fixtures) files=("$FIX") ;;
+	thirdparty) files=("$TP") ;;
 	esac
 	echo "-- $c"
 	RSS[$c]=$(rss "${files[@]}")
@@ -88,6 +95,7 @@ for c in mobilenet fixtures; do
 	# The fixtures folder: evict every file in it.
 	evict=("${files[@]}")
 	[ "$c" = fixtures ] && evict=("$FIX"/*.tflite)
+	[ "$c" = thirdparty ] && evict=("$TP"/*.tflite)
 	hyperfine -N --runs "$COLD_RUNS" --style basic -n "$c (cold)" \
 		--prepare "bench/run.sh evict ${evict[*]}" \
 		--export-csv "$OUT/tflite_cold_$c.csv" "$NS inspect ${files[*]}" | grep -E 'Time|Range'
@@ -102,6 +110,7 @@ done
 	}
 	row mobilenet "MobileNetV2 int8 TFLite ($(($(stat -c %s "$MOBILENET") / 1024)) KB)" 10
 	row fixtures "$N TFLite fixtures, one call (\`inspect DIR\`)" 100
+	row thirdparty "$NTP MediaPipe models ($(du -sk "$TP" | cut -f1) KB), one call (\`inspect $TP\`)" 100
 	echo
 	echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } | tee "$OUT/tflite_results.md"

@@ -695,6 +695,9 @@ func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule) int64 {
 			continue
 		}
 		b := t.DType.Bytes(n)
+		if t.Stored > 0 { // a sparse weight: its params are its dense elements, its bytes the values stored
+			b = t.DType.Bytes(t.Stored)
+		}
 		a.res.WeightBytes = satAdd(a.res.WeightBytes, b)
 		a.res.WeightBytesByDType[t.DType.String()] = satAdd(a.res.WeightBytesByDType[t.DType.String()], b)
 		if kind == buffer {

@@ -79,10 +79,11 @@ var layerFamilies = map[string]bool{"conv": true, "matmul": true, "normalization
 // learnedScalar tells a one-element parameter from an exporter's literal:
 // read as a layer's weight (or PRelu's slope) it is learned; read by
 // arithmetic it is learned when it carries a name of its own rather than
-// one an exporter generates. A quantized op's scalars are never learned.
+// one an exporter generates. A quantized op's scalars beyond its data
+// (input 0: TFLite's DEQUANTIZE of a float16 [1] bias) are never learned.
 func learnedScalar(t *graph.Tensor, rule *ops.Rule, i int) bool {
-	if rule != nil && rule.Family == "quantization" {
-		return false // a quantized op's one-element inputs are scales and zero points
+	if rule != nil && rule.Family == "quantization" && i > 0 {
+		return false // a quantized op's one-element operands are scales and zero points
 	}
 	if rule != nil && i > 0 && (layerFamilies[rule.Family] || rule.Family == "activation") {
 		return true

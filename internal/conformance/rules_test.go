@@ -39,7 +39,7 @@ func TestEveryRuleIsExercised(t *testing.T) {
 		t.Skip("no ONNX backend tests")
 	}
 	for _, pat := range []string{"../../testdata/models/*.onnx", "../../testdata/extra/*.onnx", "../../testdata/ops/*.onnx",
-		"../../testdata/tflite/*.tflite", "../../testdata/tflite/ops/*.tflite"} { // TFLite: checked in internal/format/tflite
+		"../../testdata/tflite/*.tflite", "../../testdata/tflite/ops/*.tflite", "../../testdata/tflite/thirdparty/*.tflite"} { // TFLite: checked in internal/format/tflite
 		f, _ := filepath.Glob(pat)
 		files = append(files, f...)
 	}

@@ -76,6 +76,9 @@ type Tensor struct {
 	// Quant holds the quantization parameters a format stores on the
 	// tensor (TFLite); nil for float tensors and for ONNX.
 	Quant *Quantization
+	// Stored is, for a sparse weight (TFLite sparsity), how many values
+	// the file stores of its Shape's elements; 0 for a dense tensor.
+	Stored int64
 }
 
 // ValueKind is a value that holds tensors rather than being one.

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,32 +84,81 @@ func analyzeFile(t *testing.T, path string) *analyze.Result {
 // (no netscore): params exactly; conv, depthwise and fully connected MACs
 // plus the LSTM's matrix products exactly. MobileNetV2 is read from
 // ../shared when there (4 MB, not copied).
+//
+// The third-party models (testdata/tflite/thirdparty/counts.csv, made with
+// count_tflite.py --thirdparty) are held to the same: params and MACs
+// exactly, every node costed unless the model has custom ops, which must be
+// the uncosted ops, exactly (netscore's totals then being lower bounds,
+// complete=false), and a sparse model's stored values as the file's
+// dim_metadata gives them. Rows whose file is absent (the two models
+// testdata/gen/fetch_thirdparty_tflite.sh --all fetches beside the
+// committed ones) are skipped.
 func TestCountsIndependent(t *testing.T) {
-	for _, row := range readCSV(t, filepath.Join(fixtures, "counts.csv")) {
-		t.Run(row["model"], func(t *testing.T) {
-			path := filepath.Join(fixtures, row["model"])
-			if _, err := os.Stat(path); err != nil {
-				path = filepath.Join(sharedModels(), row["model"])
+	for _, set := range []string{"", "thirdparty"} {
+		dir := filepath.Join(fixtures, set)
+		for _, row := range readCSV(t, filepath.Join(dir, "counts.csv")) {
+			t.Run(filepath.Join(set, row["model"]), func(t *testing.T) {
+				path := filepath.Join(dir, row["model"])
 				if _, err := os.Stat(path); err != nil {
-					t.Skipf("%s is in neither %s nor a shared/models/tflite above it", row["model"], fixtures)
+					if set != "" {
+						t.Skipf("%s is not in %s (testdata/gen/fetch_thirdparty_tflite.sh --all fetches it)", row["model"], dir)
+					}
+					path = filepath.Join(sharedModels(), row["model"])
+					if _, err := os.Stat(path); err != nil {
+						t.Skipf("%s is in neither %s nor a shared/models/tflite above it", row["model"], fixtures)
+					}
 				}
-			}
-			r := analyzeFile(t, path)
-			if want := num(t, row["params"]); r.Params != want {
-				t.Errorf("params %d, want %d", r.Params, want)
-			}
-			if want := num(t, row["macs"]) + num(t, row["macs_lstm"]); r.MACs != want {
-				t.Errorf("MACs %d, want %d", r.MACs, want)
-			}
-			if r.NodesCosted != r.Nodes {
-				t.Errorf("%d of %d nodes costed: %v", r.NodesCosted, r.Nodes, r.Uncosted)
-			}
-			for _, w := range r.Warnings {
-				if !strings.Contains(w, "using 1") {
-					t.Errorf("warning: %s", w)
-				}
-			}
-		})
+				checkCounts(t, path, row)
+			})
+		}
+	}
+}
+
+func checkCounts(t *testing.T, path string, row map[string]string) {
+	t.Helper()
+	r := analyzeFile(t, path)
+	if want := num(t, row["params"]); r.Params != want {
+		t.Errorf("params %d, want %d", r.Params, want)
+	}
+	if want := num(t, row["macs"]) + num(t, row["macs_lstm"]); r.MACs != want {
+		t.Errorf("MACs %d, want %d", r.MACs, want)
+	}
+	var custom []string
+	if row["custom_ops"] != "" {
+		for _, op := range strings.Split(row["custom_ops"], ";") {
+			custom = append(custom, tflite.CustomDomain+"::"+op)
+		}
+	}
+	if len(custom) == 0 && r.NodesCosted != r.Nodes {
+		t.Errorf("%d of %d nodes costed: %v", r.NodesCosted, r.Nodes, r.Uncosted)
+	}
+	if len(custom) > 0 {
+		var got []string
+		for op := range r.Uncosted {
+			got = append(got, op)
+		}
+		sort.Strings(got)
+		if r.NodesCosted == r.Nodes || strings.Join(got, ";") != strings.Join(custom, ";") {
+			t.Errorf("%d of %d nodes costed, uncosted %v; want the custom ops %v, and only them, uncosted", r.NodesCosted, r.Nodes, r.Uncosted, custom)
+		}
+	}
+	if row["stored"] != "" {
+		m, err := tflite.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored int64
+		for _, tt := range m.Graph.Tensors {
+			stored += tt.Stored
+		}
+		if want := num(t, row["stored"]); stored != want {
+			t.Errorf("sparse tensors store %d values, want %d", stored, want)
+		}
+	}
+	for _, w := range r.Warnings {
+		if !strings.Contains(w, "using 1") {
+			t.Errorf("warning: %s", w)
+		}
 	}
 }
 

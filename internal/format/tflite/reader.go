@@ -354,12 +354,74 @@ func (r *reader) tensor(i int, tt table, g *graph.Graph) (*graph.Tensor, error) 
 		t.Role = graph.Weight
 		t.Shape, t.HasShape = shape, true
 		t.Data = graph.DataRef{Offset: sp.off, Length: sp.n}
-		if want := t.DType.Bytes(t.Elements()); t.DType.Bits() > 0 && want >= 0 && want != sp.n {
-			r.model.Warnf("tensor %q (%s %v) holds %d bytes of data, not %d", name, t.DType, shape, sp.n, want)
+		held, what := t.Elements(), ""
+		if s, ok := tt.sub(6, "SparsityParameters"); ok {
+			stored, err := storedValues(s, held)
+			if err != nil {
+				return nil, fmt.Errorf("%q: %v", name, err)
+			}
+			t.Stored, held, what = stored, stored, fmt.Sprintf(" (%d stored values of a sparse tensor)", stored)
 		}
-		r.values(t, sp)
+		if want := t.DType.Bytes(held); t.DType.Bits() > 0 && want >= 0 && want != sp.n {
+			r.model.Warnf("tensor %q (%s %v) holds %d bytes of data, not %d%s", name, t.DType, shape, sp.n, want, what)
+		}
+		if t.Stored == 0 {
+			r.values(t, sp)
+		}
 	}
 	return t, nil
+}
+
+// storedValues reads a sparse tensor's SparsityParameters and returns how
+// many values its buffer holds: dim_metadata walks the dims in
+// traversal_order (block dims last), a DENSE dim multiplying the count by
+// its dense_size, a SPARSE_CSR dim replacing it by its array_indices'
+// length (one index per stored entry; array_segments has one more entry
+// than the count before it). dense is the tensor's dense element count,
+// which the stored values cannot exceed.
+func storedValues(s table, dense int64) (int64, error) {
+	order := s.ints32(0, "SparsityParameters.traversal_order")
+	dims := s.tables(2, "SparsityParameters.dim_metadata")
+	if len(dims) == 0 || len(dims) != len(order) {
+		return 0, fmt.Errorf("sparsity has %d dim_metadata for a traversal_order of %d dims", len(dims), len(order))
+	}
+	n := int64(1)
+	for k, d := range dims {
+		switch format := d.u8(0, 0); format {
+		case 0: // DENSE
+			size := int64(d.i32(1, 0))
+			if size < 0 || size > dense {
+				return 0, fmt.Errorf("sparsity dim %d: dense_size %d", k, size)
+			}
+			n *= size
+		case 1: // SPARSE_CSR
+			segs := sparseIndexLen(d, 2, 3)
+			idx := sparseIndexLen(d, 4, 5)
+			if segs != n+1 {
+				return 0, fmt.Errorf("sparsity dim %d: %d array_segments for %d entries before it", k, segs, n)
+			}
+			n = idx
+		default:
+			return 0, fmt.Errorf("sparsity dim %d: unknown format %d", k, format)
+		}
+		if n > dense {
+			return 0, fmt.Errorf("sparsity stores %d values of a tensor of %d", n, dense)
+		}
+	}
+	return n, nil
+}
+
+// sparseIndexLen is the length of the SparseIndexVector union at fields
+// typeID (the member: Int32Vector, Uint16Vector, Uint8Vector) and id; -1
+// when absent.
+func sparseIndexLen(d table, typeID, id int) int64 {
+	elem := map[uint8]int64{1: 4, 2: 2, 3: 1}[d.u8(typeID, 0)]
+	v, ok := d.sub(id, "SparseIndexVector")
+	if elem == 0 || !ok {
+		return -1
+	}
+	_, n := v.span(0, elem, "SparseIndexVector.values")
+	return n
 }
 
 // quantization reads the scales, zero points and channel axis; nil when
