@@ -128,9 +128,6 @@ func (q *quantScan) observe(c *ops.Ctx, rule *ops.Rule) {
 		q.dqWeight[out0], q.dqSource[out0] = qdesc{dtype: in(0).DType}, in(0)
 		return
 	}
-	if rule == nil {
-		return
-	}
 	// The weights this node reads, directly or through a dequantize:
 	// int32 and int64 tensors are quantized biases, and a rank-1 (or
 	// scalar) weight beside a larger one is a bias or a scale.
@@ -187,7 +184,7 @@ func (q *quantScan) observe(c *ops.Ctx, rule *ops.Rule) {
 		act, actT = tensorDesc(out0), out0
 	}
 	if len(weights) == 0 {
-		if actT != nil && rule.Family != "quantization" {
+		if actT != nil && (rule == nil || rule.Family != "quantization") {
 			q.plain[layerScheme(act, nil, false)]++
 			q.plainAct[actT] = act
 		}
