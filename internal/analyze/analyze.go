@@ -110,7 +110,10 @@ type Result struct {
 	Hints   []string
 	// SkippedInputs are options naming inputs this model lacks.
 	SkippedInputs []string
-	Warnings      []string
+	// Quantization is how the weights are stored and what the layers
+	// compute on.
+	Quantization *Quantization
+	Warnings     []string
 }
 
 // FLOPs is 2 x core MACs + other ops.
@@ -160,6 +163,7 @@ type analyzer struct {
 	// leaves out: their nodes count params only, at sizes made for the
 	// other branch, so their faults are neither errors nor warnings.
 	untaken int
+	quant   *quantScan // what the layers read, for Result.Quantization
 }
 
 // Analyze infers shapes and costs every node of the model.
@@ -177,6 +181,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		warned:  map[string]bool{},
 		conv:    conv,
 		guessed: map[*graph.Tensor]bool{},
+		quant:   newQuantScan(),
 	}
 	a.res.ParamsConvention = conv
 	g := m.Graph
@@ -193,6 +198,7 @@ func Analyze(m *graph.Model, opt Options) (*Result, error) {
 		return nil, err
 	}
 	a.memory(g, order)
+	a.res.Quantization = a.quant.quantization()
 	const saturated = 1<<63 - 1
 	if a.res.MACs == saturated || a.res.Ops == saturated || a.res.ActivationBytes == saturated || a.res.PeakActivationBytes == saturated {
 		a.warnf("a count overflows int64 and is shown saturated at %d: the shapes are implausible", int64(saturated))
@@ -548,6 +554,9 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 	if !alias {
 		l.Params = a.params(c, rule)
 	}
+	if mode == counted {
+		a.quant.observe(c, rule)
+	}
 	for _, o := range c.Out {
 		if o == nil {
 			continue
@@ -685,6 +694,9 @@ func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule) int64 {
 			continue
 		}
 		a.counted[t] = true
+		if kind == param {
+			a.quant.params[t] = true
+		}
 		if t.Quant != nil {
 			if err := t.Quant.Check(t.Shape); err != nil {
 				a.warnf("weight %q: %v", t.Name, err)

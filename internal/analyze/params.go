@@ -53,8 +53,13 @@ func classify(t *graph.Tensor, rule *ops.Rule, i int, conv ParamsConvention) wei
 		}
 	}
 	switch t.DType {
-	case graph.Int64, graph.Bool, graph.String:
-		return notParam // indices, shapes, masks
+	case graph.Int64:
+		if t.Quant == nil {
+			return notParam // indices, shapes
+		}
+		// a quantized int64 tensor is a bias of a 16x8 layer (TFLite)
+	case graph.Bool, graph.String:
+		return notParam // masks
 	case graph.Int32:
 		// int32 is an index type except for quantized biases: those the
 		// format marks quantized, or those a conv, matmul or quantized op reads.

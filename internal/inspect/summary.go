@@ -88,6 +88,9 @@ type Summary struct {
 	Inputs              []Tensor         `json:"inputs"`
 	Outputs             []Tensor         `json:"outputs"`
 	OpHistogram         []OpCount        `json:"op_histogram"`
+	// Quantization is the model's scheme, its weights' and activations'
+	// types and quantization (docs/output.md).
+	Quantization *analyze.Quantization `json:"quantization"`
 	// Complete is false when some node could not be costed: MACs and
 	// FLOPs are then lower bounds.
 	Complete bool      `json:"complete"`
@@ -136,7 +139,7 @@ func Summarize(r *analyze.Result, opt Options) *Summary {
 		MACs: macs(r.MACs, r.Ops), FLOPs: r.FLOPs(), WeightBytes: r.WeightBytes,
 		WeightBytesByDType: r.WeightBytesByDType, ActivationBytes: r.ActivationBytes,
 		PeakActivationBytes: r.PeakActivationBytes, Warnings: r.Warnings,
-		OpHistogram: counts(r.OpHistogram), Uncosted: counts(r.Uncosted),
+		OpHistogram: counts(r.OpHistogram), Uncosted: counts(r.Uncosted), Quantization: r.Quantization,
 	}
 	if s.Warnings == nil {
 		s.Warnings = []string{}

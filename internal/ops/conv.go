@@ -106,10 +106,11 @@ func convInfer(xi, wi int, dt graph.DType) func(c *Ctx) error {
 		if err != nil {
 			return err
 		}
-		if dt == graph.Undefined {
-			dt = c.In[xi].DType
+		odt := dt // the closure's dt is shared by every node of the rule
+		if odt == graph.Undefined {
+			odt = c.In[xi].DType
 		}
-		c.Set(0, dt, out)
+		c.Set(0, odt, out)
 		return nil
 	}
 }

@@ -102,10 +102,11 @@ func matmulInfer(ai, bi int, dt graph.DType) func(c *Ctx) error {
 		if !drop[1] {
 			out = append(out, n)
 		}
-		if dt == graph.Undefined {
-			dt = c.In[ai].DType
+		odt := dt // the closure's dt is shared by every node of the rule
+		if odt == graph.Undefined {
+			odt = c.In[ai].DType
 		}
-		c.Set(0, dt, out)
+		c.Set(0, odt, out)
 		return nil
 	}
 }

@@ -7,11 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/netscore/netscore/internal/analyze"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/units"
 )
@@ -56,7 +59,7 @@ func encodeJSON(w io.Writer, v any) error {
 // SummaryColumns are the CSV columns of the per-model form.
 var SummaryColumns = []string{"model", "format", "macs_convention", "params", "buffers", "macs", "flops",
 	"weight_bytes", "activation_bytes", "peak_activation_bytes", "nodes", "nodes_costed", "uncosted", "inputs", "outputs",
-	"complete", "shapes", "guessed_dims", "params_convention"}
+	"complete", "shapes", "guessed_dims", "params_convention", "quant_scheme", "quant_weights", "quant_activations"}
 
 // LayerColumns are the CSV columns of the per-layer form (--layers).
 var LayerColumns = []string{"model", "scope", "name", "op", "output_shapes", "params", "macs", "flops", "share", "repeat", "costed", "in_total", "reason"}
@@ -82,7 +85,10 @@ func writeCSV(w io.Writer, ss []*inspect.Summary) error {
 			_ = cw.Write([]string{s.Model, s.Format, string(s.MACsConvention), i64(s.Params), i64(s.Buffers), i64(s.MACs), i64(s.FLOPs),
 				i64(s.WeightBytes), i64(s.ActivationBytes), i64(s.PeakActivationBytes), strconv.Itoa(s.Coverage.Nodes),
 				strconv.Itoa(s.Coverage.NodesCosted), opList(s.Uncosted, ";"), ioList(s.Inputs), ioList(s.Outputs),
-				strconv.FormatBool(s.Complete), s.Shapes, guessedList(s), string(s.ParamsConvention)})
+				strconv.FormatBool(s.Complete), s.Shapes, guessedList(s), string(s.ParamsConvention),
+				quantField(s, func(q *analyze.Quantization) string { return q.Scheme }),
+				quantField(s, func(q *analyze.Quantization) string { return q.Weights }),
+				quantField(s, func(q *analyze.Quantization) string { return q.Activations })})
 		}
 	}
 	cw.Flush()
@@ -90,6 +96,43 @@ func writeCSV(w io.Writer, ss []*inspect.Summary) error {
 }
 
 func i64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// quantField is one field of a model's quantization, "" when unknown.
+func quantField(s *inspect.Summary, f func(*analyze.Quantization) string) string {
+	if s.Quantization == nil {
+		return ""
+	}
+	return f(s.Quantization)
+}
+
+// scheme is a model's quantization scheme for a table cell.
+func scheme(s *inspect.Summary) string {
+	return pick(s.Quantization == nil, "-", quantField(s, func(q *analyze.Quantization) string { return q.Scheme }))
+}
+
+// quantText is a model's quantization in one line: the scheme (with the
+// layers of each when mixed), then the weights and activations.
+func quantText(q *analyze.Quantization) string {
+	text := q.Scheme
+	if len(q.Layers) > 1 {
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(q.Layers)) {
+			parts = append(parts, fmt.Sprintf("%s %d", k, q.Layers[k]))
+		}
+		text += " (layers: " + strings.Join(parts, ", ") + ")"
+	}
+	var parts []string
+	if q.Weights != "" {
+		parts = append(parts, "weights "+q.Weights)
+	}
+	if q.Activations != "" {
+		parts = append(parts, "activations "+q.Activations)
+	}
+	if len(parts) > 0 {
+		text += ": " + strings.Join(parts, "; ")
+	}
+	return text
+}
 
 // guessedList writes the guessed dims for a CSV cell: x[2]=1;x[3]=1.
 func guessedList(s *inspect.Summary) string {
@@ -137,10 +180,10 @@ func macsLabel(s *inspect.Summary) string {
 func writeTable(w io.Writer, ss []*inspect.Summary) error {
 	if len(ss) > 1 && ss[0].Layers == nil {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "model\tparams\t%s\tFLOPs\tweights\tpeak act.\tcoverage\tshapes\t\n", macsLabel(ss[0]))
+		fmt.Fprintf(tw, "model\tparams\t%s\tFLOPs\tweights\tpeak act.\tcoverage\tshapes\tquant.\t\n", macsLabel(ss[0]))
 		for _, s := range ss {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", clean(s.Model), units.Count(s.Params), atLeast(s, units.Count(s.MACs)), atLeast(s, units.Count(s.FLOPs)),
-				units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare), s.Shapes)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", clean(s.Model), units.Count(s.Params), atLeast(s, units.Count(s.MACs)), atLeast(s, units.Count(s.FLOPs)),
+				units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare), s.Shapes, scheme(s))
 		}
 		return tw.Flush()
 	}
@@ -169,6 +212,9 @@ func writeCard(w io.Writer, s *inspect.Summary) {
 	row("FLOPs", atLeast(s, fmt.Sprintf("%s  (%s)", units.Count(s.FLOPs), units.Grouped(s.FLOPs))))
 	row("weights", units.Bytes(s.WeightBytes)+dtypeBreakdown(s.WeightBytesByDType))
 	row("activations", fmt.Sprintf("peak %s live (inputs included), %s produced by the nodes", units.Bytes(s.PeakActivationBytes), units.Bytes(s.ActivationBytes)))
+	if s.Quantization != nil {
+		row("quant.", quantText(s.Quantization))
+	}
 	for i, t := range s.Inputs {
 		row(pick(i == 0, "inputs", ""), fmt.Sprintf("%s  %s  %s", clean(t.Name), t.DType, units.Shape(t.Shape)))
 	}
@@ -263,10 +309,10 @@ func writeLayers(w io.Writer, s *inspect.Summary) {
 }
 
 func writeMarkdown(w io.Writer, ss []*inspect.Summary) error {
-	fmt.Fprintf(w, "| model | params | %s | FLOPs | weights | peak activations | coverage | shapes |\n|---|---:|---:|---:|---:|---:|---:|---|\n", macsLabel(first(ss)))
+	fmt.Fprintf(w, "| model | params | %s | FLOPs | weights | peak activations | coverage | shapes | quantization |\n|---|---:|---:|---:|---:|---:|---:|---|---|\n", macsLabel(first(ss)))
 	for _, s := range ss {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(s.Model), units.Count(s.Params), atLeast(s, units.Count(s.MACs)),
-			atLeast(s, units.Count(s.FLOPs)), units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare), s.Shapes)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(s.Model), units.Count(s.Params), atLeast(s, units.Count(s.MACs)),
+			atLeast(s, units.Count(s.FLOPs)), units.Bytes(s.WeightBytes), units.Bytes(s.PeakActivationBytes), units.Percent(s.Coverage.NodeShare), s.Shapes, scheme(s))
 	}
 	for _, s := range ss {
 		if s.Layers == nil {

@@ -126,7 +126,7 @@ func TestCSVHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(buf.String(), "\n")
-	if lines[0] != "model,format,macs_convention,params,buffers,macs,flops,weight_bytes,activation_bytes,peak_activation_bytes,nodes,nodes_costed,uncosted,inputs,outputs,complete,shapes,guessed_dims,params_convention" {
+	if lines[0] != "model,format,macs_convention,params,buffers,macs,flops,weight_bytes,activation_bytes,peak_activation_bytes,nodes,nodes_costed,uncosted,inputs,outputs,complete,shapes,guessed_dims,params_convention,quant_scheme,quant_weights,quant_activations" {
 		t.Errorf("header %q", lines[0])
 	}
 	if !strings.Contains(lines[1], ",1814073344,") {

@@ -39,6 +39,9 @@ func WriteScorecard(w io.Writer, format string, c *score.Card) error {
 	if c.Shapes == inspect.ShapesGuessed {
 		fmt.Fprintf(w, "shapes      GUESSED (--assume-free-dims): %s\n", analyze.GuessedText(c.GuessedDims, c.InputHints))
 	}
+	if q := c.Quantization; q != nil {
+		fmt.Fprintf(w, "quant.      %s\n", quantText(q))
+	}
 	if c.References > 0 {
 		fmt.Fprintf(w, "rank        %d of %d: yours among %d reference networks (%s), better than %.0f%% of them\n",
 			c.Rank, c.Of, c.References, score.ReferenceLabel(c.Reference), c.Percentile)

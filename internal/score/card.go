@@ -61,7 +61,9 @@ type Card struct {
 	GuessedDims []analyze.GuessedDim `json:"guessed_dims,omitempty"`
 	InputHints  []string             `json:"input_hints,omitempty"`
 	Uncosted    []inspect.OpCount    `json:"uncosted,omitempty"`
-	Warnings    []string             `json:"warnings"`
+	// Quantization is the model's scheme (inspect.Summary.Quantization).
+	Quantization *analyze.Quantization `json:"quantization,omitempty"`
+	Warnings     []string              `json:"warnings"`
 	// References is how many reference networks the model was ranked
 	// among (0: none asked for).
 	References int `json:"-"`
@@ -122,7 +124,8 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	}
 	card := &Card{Model: req.Model, Top1: a, Params: s.Params, MACs: s.MACs, Reference: req.Reference, Of: len(ranked),
 		Warnings: s.Warnings, References: len(refs), Hints: hints, Complete: s.Complete, Coverage: s.Coverage.NodeShare,
-		Shapes: s.Shapes, GuessedDims: s.GuessedDims, InputHints: s.InputHints, Uncosted: s.Uncosted}
+		Shapes: s.Shapes, GuessedDims: s.GuessedDims, InputHints: s.InputHints, Uncosted: s.Uncosted,
+		Quantization: s.Quantization}
 	for i, r := range ranked {
 		if r.Source != UserSource {
 			continue
