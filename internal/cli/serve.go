@@ -45,7 +45,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	grace := fs.Duration("grace", 30*time.Second, "on SIGTERM or Ctrl-C, time left to requests and analyses in flight")
 	logFormat := fs.String("log", "text", "log format on stderr: text or json")
 	if _, err := parseInterleaved(fs, args); err != nil {
-		return ExitUsage
+		return flagExit(err)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "netscore serve: unexpected argument %q\n", fs.Arg(0))
