@@ -52,5 +52,9 @@ else
   export NETSCORE_TEST_POSTGRES
 fi
 
+# Screenshots of the served pages' browser tests (internal/server) are kept
+# here as test artifacts.
+export NETSCORE_ARTIFACTS="${NETSCORE_ARTIFACTS:-$PWD/artifacts}"
+
 go test -count=1 ./...
 go test -count=1 -tags ort ./...

@@ -29,10 +29,15 @@ type WebPage struct {
 
 	Filters *WebFilters
 	Card    *WebCard
-	Picker  []WebModel // models to choose for a comparison
-	Upload  *WebUpload
-	Jobs    []WebJob
-	Models  []WebModel // recent uploads, any state
+	Picker  *WebPicker // models to choose for a comparison
+	// Compared lays the compared models' cards side by side.
+	Compared *WebTable
+	Upload   *WebUpload
+	Jobs     []WebJob
+	Models   []WebModel // recent uploads, any state
+	// OpenLayers unfolds the layer breakdowns (a model's page, a
+	// comparison of a few models).
+	OpenLayers bool
 
 	report *page
 	CSS    template.CSS
@@ -43,15 +48,44 @@ type WebPage struct {
 type WebFilters struct {
 	Ref, Sort, Tag, Task string
 	Refs, Sorts          []string
-	Queued, Failed       int
+	// Tags and Tasks are those the stored models have, offered as the
+	// filters' choices.
+	Tags, Tasks    []string
+	Queued, Failed int
+}
+
+// WebPicker is the compare page's form: models to tick, a reference set.
+type WebPicker struct {
+	Models []WebModel
+	Ref    string
+	Refs   []string
+}
+
+// WebTable is a plain table: a head row, then rows of cells.
+type WebTable struct {
+	Head []string
+	Rows [][]string
+}
+
+// WebFlag is a badge on a model's card: Class ok, warn or bad.
+type WebFlag struct {
+	Label, Class, Title string
+}
+
+// WebOp is one bar of a model's op histogram.
+type WebOp struct {
+	Op    string
+	Count int
+	Width float64 // % of the widest bar
 }
 
 // WebCard is a stored model's facts, above its report.
 type WebCard struct {
 	ID, Name, State, Error string
 	Facts                  [][2]string // label, value
+	Flags                  []WebFlag
 	Warnings               []string
-	Ops                    []inspect.OpCount
+	Ops                    []WebOp
 	APIURL                 string
 }
 
@@ -71,7 +105,9 @@ type WebUpload struct {
 type WebJob struct {
 	ID                           int64
 	Kind, State, ModelID, Errors string
-	Created, Finished            string
+	ModelName                    string // "" when the model is gone
+	Attempt                      int
+	Created, Finished, Took      string
 }
 
 // WriteWeb writes a server page; c, when not nil, is the comparison whose
@@ -117,10 +153,24 @@ func ModelCard(id, name, state, errText string, top1, top5 float64, tags []strin
 		return c
 	}
 	add("format", formatLine(s))
-	add("params", fmt.Sprintf("%s (%d)", countText(float64(s.Params)), s.Params))
-	add(macsLabel(s), atLeast(s, fmt.Sprintf("%s (%d)", countText(float64(s.MACs)), s.MACs)))
+	add("inputs", tensorList(s.Inputs))
+	add("params", fmt.Sprintf("%s (%s)", countText(float64(s.Params)), units.Grouped(s.Params)))
+	add(macsLabel(s), atLeast(s, fmt.Sprintf("%s (%s)", countText(float64(s.MACs)), units.Grouped(s.MACs))))
+	add("FLOPs", atLeast(s, fmt.Sprintf("%s (%s)", countText(float64(s.FLOPs)), units.Grouped(s.FLOPs))))
 	add("weights", fmt.Sprintf("%s bytes%s", countText(float64(s.WeightBytes)), dtypeBreakdown(s.WeightBytesByDType)))
 	add("peak activations", countText(float64(s.PeakActivationBytes))+" bytes")
+	add("coverage", fmt.Sprintf("%d of %d nodes costed (%s)", s.Coverage.NodesCosted, s.Coverage.Nodes, units.Percent(s.Coverage.NodeShare)))
+	add("input shapes", s.Shapes)
+	if s.Guessed() {
+		c.Flags = append(c.Flags, WebFlag{"shapes guessed", "warn", "a free input dim took a size nobody gave: " + s.GuessedText()})
+	} else {
+		c.Flags = append(c.Flags, WebFlag{"shapes exact", "ok", "every input dim is fixed by the file or the upload's inputs"})
+	}
+	if s.Complete {
+		c.Flags = append(c.Flags, WebFlag{"coverage " + units.Percent(s.Coverage.NodeShare), "ok", "every node is costed: the totals are exact"})
+	} else {
+		c.Flags = append(c.Flags, WebFlag{"coverage " + units.Percent(s.Coverage.NodeShare) + ": lower bounds", "bad", "uncosted: " + opList(s.Uncosted, ", ")})
+	}
 	if s.Guessed() {
 		c.Warnings = append(c.Warnings, "Input sizes guessed: "+s.GuessedText())
 	}
@@ -128,7 +178,13 @@ func ModelCard(id, name, state, errText string, top1, top5 float64, tags []strin
 		c.Warnings = append(c.Warnings, fmt.Sprintf("Coverage %s of nodes: the MACs are a lower bound (uncosted: %s).", units.Percent(s.Coverage.NodeShare), opList(s.Uncosted, ", ")))
 	}
 	c.Warnings = append(c.Warnings, s.Warnings...)
-	c.Ops = s.OpHistogram
+	widest := 0
+	for _, o := range s.OpHistogram {
+		widest = max(widest, o.Count)
+	}
+	for _, o := range s.OpHistogram {
+		c.Ops = append(c.Ops, WebOp{Op: o.Op, Count: o.Count, Width: 100 * float64(o.Count) / float64(max(widest, 1))})
+	}
 	if r != nil {
 		add("NetScore Ω", fmt.Sprintf("%.2f", r.NetScore))
 		add("information density D", fmt.Sprintf("%.3g %% per M params", r.Density))
@@ -141,6 +197,48 @@ func ModelCard(id, name, state, errText string, top1, top5 float64, tags []strin
 			front = append(front, "top-1 vs params")
 		}
 		add("Pareto-optimal", strings.Join(front, ", "))
+		if len(front) > 0 {
+			c.Flags = append(c.Flags, WebFlag{"Pareto-optimal", "ok", "on the Pareto front of " + strings.Join(front, " and ")})
+		}
 	}
 	return c
+}
+
+func tensorList(ts []inspect.Tensor) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = t.Name + " " + t.DType + " " + units.Shape(t.Shape)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// CompareCards lays cards side by side: a column per model, a row per
+// fact any of them has.
+func CompareCards(cards []*WebCard) *WebTable {
+	t := &WebTable{Head: []string{""}}
+	var labels []string
+	index := map[string]int{}
+	for _, c := range cards {
+		t.Head = append(t.Head, c.Name)
+		for _, f := range c.Facts {
+			if _, ok := index[f[0]]; !ok && f[0] != "file" {
+				index[f[0]] = len(labels)
+				labels = append(labels, f[0])
+			}
+		}
+	}
+	for _, l := range labels {
+		row := make([]string, 1+len(cards))
+		row[0] = l
+		for j, c := range cards {
+			row[j+1] = "–"
+			for _, f := range c.Facts {
+				if f[0] == l {
+					row[j+1] = f[1]
+				}
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/report"
@@ -71,11 +72,54 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 			pending = append(pending, report.WebModel{ID: m.ID, Name: m.Name, State: m.State, Detail: m.Error})
 		}
 	}
+	if f.Tags, f.Tasks, err = s.knownLabels(r, q.Ref); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
 	p := report.WebPage{Title: "Leaderboard: " + board.Title, Nav: "leaderboard", Filters: f, Models: pending}
-	if len(board.Users()) == 0 {
+	switch {
+	case len(board.Users()) > 0:
+	case q.Tag != "" || q.Task != "":
+		p.Notice = "No analysed model has " + filterText(q) + ": clear the filter to see them all."
+	default:
 		p.Notice = "No analysed models yet: upload one to see it ranked among the reference networks."
 	}
 	s.page(w, r, http.StatusOK, p, board)
+}
+
+// knownLabels are the tags and tasks of the stored models, sorted.
+func (s *Server) knownLabels(r *http.Request, ref string) (tags, tasks []string, err error) {
+	_, models, err := s.board.get(r.Context(), boardQuery{Ref: ref, Sort: score.ByNetScore})
+	if err != nil {
+		return nil, nil, err
+	}
+	seenTag, seenTask := map[string]bool{}, map[string]bool{}
+	for _, m := range models {
+		for _, t := range m.Tags {
+			if !seenTag[t] {
+				seenTag[t] = true
+				tags = append(tags, t)
+			}
+		}
+		if m.Task != "" && !seenTask[m.Task] {
+			seenTask[m.Task] = true
+			tasks = append(tasks, m.Task)
+		}
+	}
+	slices.Sort(tags)
+	slices.Sort(tasks)
+	return tags, tasks, nil
+}
+
+func filterText(q boardQuery) string {
+	var parts []string
+	if q.Tag != "" {
+		parts = append(parts, fmt.Sprintf("tag %q", q.Tag))
+	}
+	if q.Task != "" {
+		parts = append(parts, fmt.Sprintf("task %q", q.Task))
+	}
+	return strings.Join(parts, " and ")
 }
 
 func (s *Server) modelPage(w http.ResponseWriter, r *http.Request) {
@@ -85,8 +129,7 @@ func (s *Server) modelPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := d.Model
-	p := report.WebPage{Title: m.Name, Card: report.ModelCard(m.ID, m.Name, m.State, m.Error, m.Top1, m.Top5, m.Tags, m.Task, m.Input,
-		m.Size, m.SHA256, d.Summary, d.Ranked, d.Total, score.ReferenceLabel(d.Reference))}
+	p := report.WebPage{Title: m.Name, Card: d.card(), OpenLayers: true}
 	switch m.State {
 	case store.Queued, store.Running:
 		p.Refresh, p.Notice = 1, "Being analysed; this page reloads until it is done."
@@ -107,6 +150,13 @@ func (s *Server) modelPage(w http.ResponseWriter, r *http.Request) {
 		c = withSummaries(board, map[string]*inspect.Summary{m.ID: d.Summary}, true)
 	}
 	s.page(w, r, http.StatusOK, p, c)
+}
+
+// card is the model's facts, flags and op histogram.
+func (d *detail) card() *report.WebCard {
+	m := d.Model
+	return report.ModelCard(m.ID, m.Name, m.State, m.Error, m.Top1, m.Top5, m.Tags, m.Task, m.Input,
+		m.Size, m.SHA256, d.Summary, d.Ranked, d.Total, score.ReferenceLabel(d.Reference))
 }
 
 // withSummaries copies a board keeping the reference rows (when refs) and
@@ -155,12 +205,21 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := report.WebPage{Title: "Compare models", Nav: "compare"}
+	picker := &report.WebPicker{Ref: q.Ref, Refs: append([]string{"none", "all"}, zoo.SourceNames()...)}
 	for _, m := range sortedModels(models) {
 		if m.State == store.Done {
-			p.Picker = append(p.Picker, report.WebModel{ID: m.ID, Name: m.Name, Selected: slices.Contains(ids, m.ID)})
+			picker.Models = append(picker.Models, report.WebModel{ID: m.ID, Name: m.Name, Selected: slices.Contains(ids, m.ID)})
 		}
 	}
+	if len(picker.Models) > 0 {
+		p.Picker = picker
+	} else {
+		p.Notice = "No analysed models to compare yet: upload two or more."
+	}
 	if len(ids) == 0 {
+		if len(picker.Models) > 0 {
+			p.Notice = "Tick two or more models and press compare."
+		}
 		s.page(w, r, http.StatusOK, p, nil)
 		return
 	}
@@ -170,7 +229,11 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 	}
 	sums := map[string]*inspect.Summary{}
 	var names []string
+	var cards []*report.WebCard
 	for _, id := range ids {
+		if sums[id] != nil {
+			continue // named twice
+		}
 		d, err := s.modelDetail(r.Context(), id)
 		if err != nil {
 			s.errorPage(w, r, err)
@@ -182,7 +245,15 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 		}
 		sums[id] = d.Summary
 		names = append(names, d.Model.Name)
+		cards = append(cards, d.card())
 	}
+	if len(cards) == 1 {
+		p.Notice = "Only one model chosen: tick another to compare."
+	}
+	if len(cards) > 0 {
+		p.Compared = report.CompareCards(cards)
+	}
+	p.OpenLayers = len(cards) <= 4
 	c := withSummaries(board, sums, q.Ref != "none")
 	c.Title = "Compared: " + strings.Join(names, ", ")
 	p.Title = c.Title
@@ -218,12 +289,23 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
+	_, models, err := s.board.get(r.Context(), boardQuery{Ref: "none", Sort: score.ByNetScore})
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
 	p := report.WebPage{Title: "Jobs", Nav: "jobs"}
 	for _, j := range list {
-		wj := report.WebJob{ID: j.ID, Kind: j.Kind, State: j.State, ModelID: j.ModelID, Errors: strings.Join(j.Errors, "; "),
+		wj := report.WebJob{ID: j.ID, Kind: j.Kind, State: j.State, ModelID: j.ModelID, Attempt: j.Attempt, Errors: strings.Join(j.Errors, "; "),
 			Created: j.Created.UTC().Format("2006-01-02 15:04:05")}
+		if m := models[j.ModelID]; m != nil {
+			wj.ModelName = m.Name
+		}
 		if !j.Finished.IsZero() {
 			wj.Finished = j.Finished.UTC().Format("2006-01-02 15:04:05")
+			wj.Took = j.Finished.Sub(j.Created).Round(time.Millisecond).String()
+		} else {
+			p.Refresh = 2 // a job still to run: the list moves
 		}
 		p.Jobs = append(p.Jobs, wj)
 	}
