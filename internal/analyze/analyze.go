@@ -104,6 +104,10 @@ type Result struct {
 	Nodes               int
 	NodesCosted         int
 	ParamsUncosted      int64 // params consumed by nodes that could not be costed
+	// ParamsHidden says a node reads an accelerator's compiled blobs (Vela's
+	// ethos-u op): the params of the layers compiled into them are not
+	// counted, so Params is a lower bound.
+	ParamsHidden bool
 	// Guessed are the free input dims no option set (see Binding); Hints
 	// propose the --input values that would set them.
 	Guessed []GuessedDim
@@ -570,12 +574,19 @@ func (a *analyzer) node(g *graph.Graph, n *graph.Node, scope string, repeat int6
 		}
 		l.OutputShapes = append(l.OutputShapes, shapeOrNil(o))
 	}
-	if err != nil {
+	var unc *ops.Uncosted
+	switch {
+	case err != nil && errors.As(err, &unc):
+		l.Reason = unc.Reason
+		if unc.Warning != "" {
+			a.warnf("%s", unc.Warning)
+		}
+	case err != nil:
 		l.Reason = reason(err)
 		if !errors.Is(err, errNoRule) && !errors.Is(err, ops.ErrUnknownShape) && !errors.Is(err, errInputUnknown) && !errors.Is(err, ops.ErrNoConvention) {
 			a.warnf("node %q (%s): %v", n.Name, l.Op, err)
 		}
-	} else {
+	default:
 		l.Costed = true
 		if foldable(c) {
 			// Every output is known now: runtimes fold it at load time.
@@ -712,7 +723,11 @@ func (a *analyzer) params(c *ops.Ctx, rule *ops.Rule) int64 {
 		}
 		a.res.WeightBytes = satAdd(a.res.WeightBytes, b)
 		a.res.WeightBytesByDType[t.DType.String()] = satAdd(a.res.WeightBytesByDType[t.DType.String()], b)
-		if kind == buffer {
+		switch kind {
+		case blob:
+			a.res.ParamsHidden = true
+			continue // its bytes are stored, its elements are no model's params
+		case buffer:
 			a.res.Buffers = satAdd(a.res.Buffers, n)
 			continue
 		}

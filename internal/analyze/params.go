@@ -39,12 +39,16 @@ const (
 	notParam weightKind = iota
 	param
 	buffer
+	blob // an accelerator's compiled blob: weight bytes, never params
 )
 
 // classify decides whether a weight read at input position i is a
 // parameter under a convention: see docs/counting.md, "Parameters".
 func classify(t *graph.Tensor, rule *ops.Rule, i int, conv ParamsConvention) weightKind {
 	if rule != nil {
+		if rule.IsBlob(i) {
+			return blob // under either convention: its elements are bytes of code and encoded weights
+		}
 		if rule.IsBuffer(i) {
 			return buffer
 		}

@@ -166,8 +166,8 @@ func (q *quantScan) observe(c *ops.Ctx, rule *ops.Rule) {
 	var actT *graph.Tensor
 	act := qdesc{}
 	for i, t := range c.In {
-		if t == nil || t.Role == graph.Weight || q.dqSource[t] != nil {
-			continue
+		if t == nil || t.Role == graph.Weight || q.dqSource[t] != nil || rule != nil && rule.IsBlob(i) {
+			continue // an NPU's scratch area is no activation
 		}
 		if d, ok := q.dqAct[t]; ok {
 			act, actT = d, t

@@ -116,6 +116,9 @@ func goldenCases() []goldenCase {
 	// A WHILE's trip count is data: lower bounds, a budget not verified.
 	add("inspect_tflite_while", "inspect", "--layers", tfl+"ops/while_loop.tflite")
 	add("check_tflite_while", "check", tfl+"ops/while_loop.tflite", "--max-macs", "1M")
+	add("inspect_tflite_vela", "inspect", "--layers", tfl+"ops/vela_ethosu.tflite")
+	add("check_tflite_vela", "check", tfl+"ops/vela_ethosu.tflite", "--max-params", "1M", "--max-weight-bytes", "1MiB")
+	add("inspect_tflite_ssd", "inspect", "--layers", tfl+"ops/ssd_postprocess.tflite")
 	add("compare_onnx_tflite", "compare", "--manifest", "testdata/golden/acc_tflite.csv", m18, mv2, tfl+"person_detect.tflite")
 	add("bench_tflite", "bench", tfl+"person_detect.tflite")
 	add("eval_tflite", "eval", tfl+"person_detect.tflite", "--data", "../../testdata/digits/val")

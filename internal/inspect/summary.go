@@ -93,11 +93,15 @@ type Summary struct {
 	Quantization *analyze.Quantization `json:"quantization"`
 	// Complete is false when some node could not be costed: MACs and
 	// FLOPs are then lower bounds.
-	Complete bool      `json:"complete"`
-	Coverage Coverage  `json:"coverage"`
-	Uncosted []OpCount `json:"uncosted"`
-	Layers   []Layer   `json:"layers,omitempty"`
-	Warnings []string  `json:"warnings"`
+	Complete bool `json:"complete"`
+	// ParamsLowerBound is set when params are a lower bound too: a node
+	// reads an accelerator's compiled blobs (a Vela-compiled model), whose
+	// layers' params are not counted.
+	ParamsLowerBound bool      `json:"params_lower_bound,omitempty"`
+	Coverage         Coverage  `json:"coverage"`
+	Uncosted         []OpCount `json:"uncosted"`
+	Layers           []Layer   `json:"layers,omitempty"`
+	Warnings         []string  `json:"warnings"`
 }
 
 // What Summary.Shapes says.
@@ -161,6 +165,7 @@ func Summarize(r *analyze.Result, opt Options) *Summary {
 		s.Shapes = ShapesGuessed
 	}
 	s.Complete = r.NodesCosted == r.Nodes
+	s.ParamsLowerBound = r.ParamsHidden
 	s.Coverage = Coverage{Nodes: r.Nodes, NodesCosted: r.NodesCosted, NodeShare: 1, ParamsShare: 1}
 	if r.Nodes > 0 {
 		s.Coverage.NodeShare = float64(r.NodesCosted) / float64(r.Nodes)

@@ -42,6 +42,10 @@ type Rule struct {
 	// Buffers lists input positions holding running statistics
 	// (BatchNorm mean and variance): reported as buffers, not params.
 	Buffers []int
+	// Blobs lists input positions holding an accelerator's compiled
+	// blobs (an NPU command stream, weights encoded for the NPU): their
+	// bytes are stored weight bytes, their elements never params.
+	Blobs []int
 	// Family groups rules in docs and reports.
 	Family string
 	// Containers says Infer reads sequence and optional inputs
@@ -90,6 +94,9 @@ func (r *Rule) IsOperand(i int) bool { return inList(r.Operands, i) }
 
 // IsBuffer reports whether input i holds running statistics.
 func (r *Rule) IsBuffer(i int) bool { return inList(r.Buffers, i) }
+
+// IsBlob reports whether input i holds a compiled accelerator blob.
+func (r *Rule) IsBlob(i int) bool { return inList(r.Blobs, i) }
 
 func inList(l []int, i int) bool {
 	for _, v := range l {
@@ -150,6 +157,17 @@ func InvalidSizes(format string, args ...any) error {
 // ErrNoConvention leaves a node uncosted, without a warning: its shapes
 // are known, but docs/counting.md does not yet say what it costs.
 var ErrNoConvention = errors.New("docs/counting.md has no counting convention for this operator yet")
+
+// Uncosted is a rule's verdict that the file does not hold what costing a
+// node needs (a custom op whose work is compiled code or depends on the
+// data): the node stays uncosted with Reason on its row, and Warning, when
+// set, becomes one warning of the model (the same text once).
+type Uncosted struct {
+	Reason  string
+	Warning string
+}
+
+func (e *Uncosted) Error() string { return e.Reason }
 
 // noConvention is the Cost of an op whose shapes are inferred and whose
 // cost has no convention yet.

@@ -204,7 +204,11 @@ func writeCard(w io.Writer, s *inspect.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
 	row("model", clean(s.Model)+"  ("+clean(formatLine(s))+")")
-	row("params", fmt.Sprintf("%s  (%s; %s)", units.Count(s.Params), units.Grouped(s.Params), s.ParamsConvention))
+	params := fmt.Sprintf("%s  (%s; %s)", units.Count(s.Params), units.Grouped(s.Params), s.ParamsConvention)
+	if s.ParamsLowerBound {
+		params = "≥ " + params
+	}
+	row("params", params)
 	if s.Buffers > 0 {
 		row("buffers", fmt.Sprintf("%s  (%s, BatchNorm running statistics)", units.Count(s.Buffers), units.Grouped(s.Buffers)))
 	}
@@ -223,7 +227,11 @@ func writeCard(w io.Writer, s *inspect.Summary) {
 	}
 	coverage := fmt.Sprintf("%d/%d nodes costed (%s), %s of params in costed nodes", s.Coverage.NodesCosted, s.Coverage.Nodes,
 		units.Percent(s.Coverage.NodeShare), units.Percent(s.Coverage.ParamsShare))
-	if !s.Complete {
+	switch {
+	case s.ParamsLowerBound: // compiled blobs hold params: the share of them costed is not known
+		coverage = fmt.Sprintf("%d/%d nodes costed (%s); params, MACs and FLOPs are lower bounds", s.Coverage.NodesCosted, s.Coverage.Nodes,
+			units.Percent(s.Coverage.NodeShare))
+	case !s.Complete:
 		coverage += "; MACs and FLOPs are lower bounds"
 	}
 	row("coverage", coverage)

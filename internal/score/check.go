@@ -142,7 +142,9 @@ func Check(ctx context.Context, req CheckRequest) (*CheckResult, error) {
 		res.Verdicts = append(res.Verdicts, v)
 	}
 	limit("macs", b.MaxMACs, s.MACs, CountUnit, true)
-	limit("params", b.MaxParams, s.Params, CountUnit, false) // stored tensors: exact either way
+	// Params are the stored tensors, exact either way, unless compiled blobs
+	// hold some (a Vela-compiled model).
+	limit("params", b.MaxParams, s.Params, CountUnit, s.ParamsLowerBound)
 	limit("weight-bytes", b.MaxWeightBytes, s.WeightBytes, ByteUnit, false)
 	limit("peak-activation-bytes", b.MaxPeakActivationBytes, s.PeakActivationBytes, ByteUnit, true)
 	if b.MinNetScore != nil {

@@ -18,7 +18,7 @@ from math import ceil, prod
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from count_tflite import BUILTINS  # noqa: E402
-from tflite_json import to_binary  # noqa: E402
+from tflite_json import flexbuffer, to_binary  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tflite", "ops")
 CODES = {v: k for k, v in BUILTINS.items()}
@@ -658,9 +658,146 @@ def while_loop():
     return merge(m.doc([outs[1]]), [cond, body]), [[1, 8]], 64, 64, 2
 
 
+def renumber(d, order):
+    """Reorders the main graph's tensors: order lists the old indices."""
+    sg = d["subgraphs"][0]
+    new = {old: k for k, old in enumerate(order)}
+    sg["tensors"] = [sg["tensors"][old] for old in order]
+    sg["inputs"] = [new[i] for i in sg["inputs"]]
+    sg["outputs"] = [new[i] for i in sg["outputs"]]
+    for op in sg["operators"]:
+        for key in ("inputs", "outputs"):
+            op[key] = [new[i] if i >= 0 else i for i in op[key]]
+    return d
+
+
+@case
+def vela_ethosu():
+    # A model as Arm's Vela compiler writes it when every layer runs on the
+    # Ethos-U NPU and the model has float input and output: QUANTIZE (CPU),
+    # one CUSTOM "ethos-u" (NPU), DEQUANTIZE (CPU). Layout from
+    # ethos-u-vela (github.com/nxp-imx/ethos-u-vela mirrors Arm's
+    # review.mlplatform.org/ml/ethos-u/ethos-u-vela):
+    # - npu_serialisation.py, rewrite_npu_call_ops: the op's inputs are
+    #   the command stream, the flash tensor (the weights and biases
+    #   encoded for the NPU), the scratch and scratch_fast areas (all
+    #   uint8, rank 1, named <npu subgraph>_command_stream, _flash,
+    #   _scratch, _scratch_fast; "_split_1_..." in the files Vela
+    #   writes), then the network's inputs; the command stream and flash
+    #   are constants, the scratch areas have no data.
+    # - driver_actions.py: the command stream is a driver payload of
+    #   little-endian words: fourcc "COP1", a config action (tag, config
+    #   word, id word), NOPs up to the command-stream action (tag 2, the
+    #   length in words in its top 16 bits), then the register commands.
+    # - tflite_mapping.py, CustomOptionsSerializer: custom_options are the
+    #   flexbuffer [0x01, 0x04, 0x01] (the uint8 1 that tflite-micro's
+    #   kernels/ethos_u/ethosu.cc checks as CO_TYPE_ETHOSU), format 0.
+    # - tflite_writer.py: operator code CUSTOM with custom_code "ethos-u";
+    #   tensors sorted by name; description "Vela Optimised"; metadata
+    #   "OfflineMemoryAllocation" (int32: version 0, subgraphs, tensors,
+    #   then each tensor's arena offset, -1 where the runtime allocates).
+    # The NPU blobs hold whatever Vela compiled (here: 60 register words
+    # of zeros, 1,424 bytes of encoded weights); they are not the network's
+    # parameters, so params and MACs are 0 and the ethos-u op is uncosted.
+    # Weight bytes are the blobs' bytes: 272 + 1,424 = 1,696 uint8.
+    # Ops: QUANTIZE and DEQUANTIZE, 2 per element: 2 x 192 + 2 x 4 = 392.
+    m = Model()
+    x = m.input("serving_default_input:0", [1, 8, 8, 3])
+    q8 = {"scale": [0.0078125], "zero_point": [0]}
+    xq = m.op("QUANTIZE", [x], [1, 8, 8, 3], out_name="tfl.quantize", dtype="INT8", quant=q8)
+    words = [0x31504F43, 0x00100001, 0, 0, 5, 5, 5, 2 | 60 << 16] + [0] * 60
+    cms = m.tensor("_split_1_command_stream", [4 * len(words)], "UINT8", struct.pack("<%dI" % len(words), *words))
+    flash = m.tensor("_split_1_flash", [1424], "UINT8", bytes(1424))
+    scratch = m.tensor("_split_1_scratch", [1536], "UINT8")
+    fast = m.tensor("_split_1_scratch_fast", [1536], "UINT8")
+    y8 = m.op("ethos-u", [cms, flash, scratch, fast, xq], [1, 4], out_name="functional/dense/BiasAdd", dtype="INT8",
+              custom=bytes([0x01, 0x04, 0x01]), quant={"scale": [0.05], "zero_point": [-3]})
+    y = m.op("DEQUANTIZE", [y8], [1, 4], out_name="StatefulPartitionedCall:0")
+    d = m.doc([y])
+    d["description"] = "Vela Optimised"
+    sg = d["subgraphs"][0]
+    order = sorted(range(len(sg["tensors"])), key=lambda k: sg["tensors"][k]["name"])
+    renumber(d, order)
+    arena = {"_split_1_scratch": 0, "_split_1_scratch_fast": 0, "tfl.quantize": 0, "functional/dense/BiasAdd": 192}
+    alloc = [0, 1, len(sg["tensors"])] + [arena.get(t["name"], -1) for t in sg["tensors"]]
+    d["buffers"].append({"data": list(struct.pack("<%di" % len(alloc), *alloc))})
+    d["metadata"] = [{"name": "OfflineMemoryAllocation", "buffer": len(d["buffers"]) - 1}]
+    return d, [[1, 4]], 0, 0, 2 * 192 + 2 * 4
+
+
+@case
+def ssd_postprocess():
+    # A tiny SSD laid out as TF Object Detection API's
+    # export_tflite_ssd_graph_lib.py and the TFLite converter write it
+    # (github.com/tensorflow/models, research/object_detection): the
+    # feature extractor, a box-encoding and a class-prediction conv per
+    # feature map reshaped to [1, anchors, 4] and [1, anchors, classes + 1],
+    # the score conversion (sigmoid: LOGISTIC), then the custom op
+    # TFLite_Detection_PostProcess reading raw_outputs/box_encodings,
+    # raw_outputs/class_predictions and the constant "anchors" [N, 4]
+    # (center-size encoded: y, x, h, w) with four float32 outputs: boxes
+    # [1, max_detections, 4], classes, scores [1, max_detections] and the
+    # count [1]. Custom options: a flexbuffer map of the op's attributes
+    # (max_detections, max_classes_per_detection, nms_score_threshold,
+    # nms_iou_threshold, num_classes, y/x/h/w_scale, as
+    # append_postprocessing_op sets them; detections_per_class and
+    # use_regular_nms as later exporters add; TFLite's
+    # kernels/detection_postprocess.cc reads them).
+    # One 4x4 feature map, 2 anchors a cell (aspect ratios 1 and 2), 2
+    # classes + background: N = 4 x 4 x 2 = 32.
+    # conv0 3x3/2 SAME, 3 -> 8 on 8x8x3: 4x4x8; 128 x 27 = 3,456 MACs, 216 + 8 params.
+    # box head 3x3 SAME, 8 -> 2 x 4: 128 x 72 = 9,216 MACs, 576 + 8 params.
+    # class head 3x3 SAME, 8 -> 2 x 3: 96 x 72 = 6,912 MACs, 432 + 6 params.
+    # MACs 19,584; params 1,246. The anchors (128 floats) are not params:
+    # the anchor generator computes them from the feature map sizes,
+    # scales and aspect ratios of the pipeline config (no variable,
+    # training never changes them) and the exporter freezes them as
+    # tf.constant(name="anchors"), as torchvision's SSD keeps its default
+    # boxes out of parameters(). Ops: biases 128 + 128 + 96, conv0's
+    # RELU6 128, LOGISTIC 96 = 576. TFLite_Detection_PostProcess is
+    # uncosted: decoding is per anchor, but its non-max suppression depends
+    # on how many scores pass the threshold.
+    m = Model()
+    x = m.input("normalized_input_image_tensor", [1, 8, 8, 3])
+
+    def conv(v, name, cout, cin, stride, act=None):
+        w = m.weight(name + "/weights", [cout, 3, 3, cin])
+        b = m.weight(name + "/biases", [cout])
+        h = same(8 if stride == 2 else 4, 3, stride)
+        opts = {"padding": "SAME", "stride_w": stride, "stride_h": stride}
+        if act:
+            opts["fused_activation_function"] = act
+        return m.op("CONV_2D", [v, w, b], [1, h, h, cout], out_name=name + "/BiasAdd", options=("Conv2DOptions", opts))
+
+    f = conv(x, "FeatureExtractor/conv0", 8, 3, 2, "RELU6")
+    box = conv(f, "BoxPredictor_0/BoxEncodingPredictor", 2 * 4, 8, 1)
+    cls = conv(f, "BoxPredictor_0/ClassPredictor", 2 * 3, 8, 1)
+    box = m.op("RESHAPE", [box, m.ints("BoxPredictor_0/Reshape/shape", [1, 32, 4])], [1, 32, 4], out_name="raw_outputs/box_encodings",
+               options=("ReshapeOptions", {"new_shape": [1, 32, 4]}))
+    cls = m.op("RESHAPE", [cls, m.ints("BoxPredictor_0/Reshape_1/shape", [1, 32, 3])], [1, 32, 3], out_name="BoxPredictor_0/Reshape_1",
+               options=("ReshapeOptions", {"new_shape": [1, 32, 3]}))
+    cls = m.op("LOGISTIC", [cls], [1, 32, 3], out_name="raw_outputs/class_predictions")
+    anchors = []
+    for i in range(4):
+        for j in range(4):
+            for ar in (1.0, 2.0):
+                anchors += [(i + 0.5) / 4, (j + 0.5) / 4, 0.2 / ar ** 0.5, 0.2 * ar ** 0.5]
+    a = m.tensor("anchors", [32, 4], "FLOAT32", struct.pack("<128f", *anchors))
+    opts = flexbuffer({"_output_quantized": True, "max_detections": 10, "max_classes_per_detection": 1,
+                       "detections_per_class": 100, "use_regular_nms": False, "nms_score_threshold": 1e-8,
+                       "nms_iou_threshold": 0.6, "num_classes": 2, "y_scale": 10.0, "x_scale": 10.0, "h_scale": 5.0, "w_scale": 5.0})
+    shapes = [[1, 10, 4], [1, 10], [1, 10], [1]]
+    outs = m.op_multi("TFLite_Detection_PostProcess", [box, cls, a], shapes)
+    m.ops[-1]["custom_options"] = list(opts)
+    for k, o in enumerate(outs):
+        m.tensors[o]["name"] = "TFLite_Detection_PostProcess" + (":%d" % k if k else "")
+    return m.doc(outs), shapes, 224 + 584 + 438, 3456 + 9216 + 6912, 256 + 128 + 96 + 96
+
+
 # The ops a fixture leaves uncosted, as netscore names them (domain::op);
 # every other fixture must be costed whole.
-UNCOSTED = {"custom": "tflite.custom::NetscoreTestOp", "while_loop": "tflite::WHILE"}
+UNCOSTED = {"custom": "tflite.custom::NetscoreTestOp", "while_loop": "tflite::WHILE", "vela_ethosu": "tflite.custom::ethos-u",
+            "ssd_postprocess": "tflite.custom::TFLite_Detection_PostProcess"}
 
 
 def free_dims():

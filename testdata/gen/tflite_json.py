@@ -38,3 +38,13 @@ def to_binary(doc, out):
         json.dump(doc, open(src, "w"))
         subprocess.run(["flatc", "-b", "-o", tmp, schema(tmp), src], check=True)
         os.replace(src[:-5] + ".tflite", out)  # the schema's file_extension
+
+
+def flexbuffer(value):
+    """value (a dict, list or scalar) as FlexBuffers bytes: custom ops'
+    options, built by flatc from JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "options.json")
+        json.dump(value, open(src, "w"))
+        subprocess.run(["flatc", "--flexbuffers", "-b", "-o", tmp, src], check=True)
+        return open(os.path.join(tmp, "options.bin"), "rb").read()
