@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,26 +111,42 @@ func (s *Server) deleteModel(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// pendingModel is a model of the leaderboard's filter that is not ranked
+// (yet): queued, running or failed.
+type pendingModel struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	State string `json:"state"`
+	Error string `json:"error,omitempty"`
+}
+
 // leaderboard: the ranked rows (with ids for stored models) of the
-// reference set, order and filters the query names.
+// reference set, order and filters the query names, and the user's models
+// of that filter not ranked yet.
 func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
 	q, err := s.boardQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	board, _, err := s.board.get(r.Context(), q)
+	limit := -1
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			s.apiError(w, r, badRequest("limit %q: want a whole number of rows, 0 or more", v))
+			return
+		}
+		limit = n
+	}
+	board, models, err := s.board.get(r.Context(), q)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	rows := make([]score.RankedRow, 0, len(board.Entries))
-	limit := len(board.Entries)
-	if v := r.URL.Query().Get("limit"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 && n < limit {
-			limit = n
-		}
+	if limit < 0 || limit > len(board.Entries) {
+		limit = len(board.Entries)
 	}
+	rows := make([]score.RankedRow, 0, limit)
 	users := 0
 	for i := range board.Entries {
 		if !board.Entries[i].IsReference() {
@@ -139,8 +156,71 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, board.Entries[i].Row())
 		}
 	}
+	pending := []pendingModel{}
+	for _, m := range sortedModels(models) {
+		if m.State != store.Done {
+			pending = append(pending, pendingModel{ID: m.ID, Name: m.Name, State: m.State, Error: m.Error})
+		}
+	}
+	notes := board.Notes
+	if notes == nil {
+		notes = []string{}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"title": board.Title, "reference": q.Ref, "sort": q.Sort,
-		"tag": q.Tag, "task": q.Task, "models": users, "total": len(board.Entries), "rows": rows, "notes": board.Notes})
+		"tag": q.Tag, "task": q.Task, "models": users, "total": len(board.Entries), "rows": rows, "pending": pending, "notes": notes})
+}
+
+// compare: the rows of the models named by id (and of a reference set when
+// ref is not none), as the compare page shows them; each keeps its rank in
+// the leaderboard of that reference set and every stored model.
+func (s *Server) compare(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	ids := v["id"]
+	if len(ids) == 0 || len(ids) > 50 {
+		s.apiError(w, r, badRequest("name 1 to 50 models: ?id=ID&id=ID…"))
+		return
+	}
+	q := boardQuery{Ref: "none", Sort: score.ByNetScore}
+	if ref := v.Get("ref"); ref != "" {
+		q.Ref = ref
+	}
+	if _, err := s.board.references(q.Ref); err != nil {
+		s.apiError(w, r, badRequest("ref: %v", err))
+		return
+	}
+	if sort := v.Get("sort"); sort != "" {
+		k, err := score.ParseSortKey(sort)
+		if err != nil {
+			s.apiError(w, r, badRequest("sort: %v", err))
+			return
+		}
+		q.Sort = k
+	}
+	board, models, err := s.board.get(r.Context(), q)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	want := map[string]bool{}
+	pending := []pendingModel{}
+	for _, id := range ids {
+		m, ok := models[id]
+		if !store.ValidID(id) || !ok {
+			s.apiError(w, r, &httpError{http.StatusNotFound, fmt.Sprintf("no such model: %q", id)})
+			return
+		}
+		if m.State != store.Done && !want[id] {
+			pending = append(pending, pendingModel{ID: m.ID, Name: m.Name, State: m.State, Error: m.Error})
+		}
+		want[id] = true
+	}
+	rows := []score.RankedRow{}
+	for i := range board.Entries {
+		if e := &board.Entries[i]; e.IsReference() || want[e.ID] {
+			rows = append(rows, e.Row())
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reference": q.Ref, "sort": q.Sort, "rows": rows, "pending": pending})
 }
 
 // boardQuery reads ref, sort, tag and task.

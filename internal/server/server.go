@@ -32,8 +32,15 @@ type Config struct {
 	Workers    int
 	JobTimeout time.Duration
 	// Tokens allow writes; when the address is not loopback, writes need
-	// one (NETSCORE_TOKEN). Only their sha256 is kept.
+	// one (NETSCORE_TOKEN). Only their sha256 is kept, in memory.
 	Tokens []string
+	// RequireToken makes writes need a token even on a loopback address
+	// (behind a local reverse proxy; the tests).
+	RequireToken bool
+	// UploadTimeout bounds reading one upload and answering it (default
+	// 10 minutes: a large model on a slow link); every other request gets
+	// the server's shorter read and write timeouts (httpServer).
+	UploadTimeout time.Duration
 	// Reference is the leaderboard's default reference set (default paper).
 	Reference string
 	Logger    *slog.Logger
@@ -47,8 +54,10 @@ type Server struct {
 	log     *slog.Logger
 	board   *boardCache
 	handler http.Handler
-	// needToken: writes must carry a token (the address is not loopback).
+	// needToken: writes must carry a token (the address is not loopback,
+	// or cfg.RequireToken); tokens holds the sha256 of each.
 	needToken bool
+	tokens    map[string]bool
 	// generation counts the store's changes seen here; caches key on it.
 	generation atomic.Int64
 }
@@ -56,11 +65,59 @@ type Server struct {
 // New opens the store and the queue (applying their migrations) and
 // builds the handler; Start starts the job workers.
 func New(ctx context.Context, cfg Config) (*Server, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DataDir, cfg.DBURL)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewWithStore(ctx, cfg, st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewWithStore is New over a store already open (cfg.DataDir and DBURL are
+// not used); the server closes it on Close.
+func NewWithStore(ctx context.Context, cfg Config, st *store.Store) (*Server, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, st: st, tokens: map[string]bool{}}
+	s.needToken = cfg.RequireToken || !Loopback(cfg.Addr)
+	// Only the tokens' sha256 is kept, and only this process's: a token
+	// taken out of NETSCORE_TOKEN stops working at the next start.
+	for _, t := range cfg.Tokens {
+		if strings.TrimSpace(t) != "" {
+			s.tokens[tokenHash(t)] = true
+		}
+	}
+	s.cfg.Tokens = nil
+	var err error
+	s.queue, err = jobs.New(ctx, st, jobs.Config{Workers: cfg.Workers, Timeout: cfg.JobTimeout, Logger: cfg.Logger,
+		OnDone: func(string) { s.changed() }})
+	if err != nil {
+		return nil, err
+	}
+	s.board = newBoardCache(s)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// defaults fills in what cfg leaves unset and refuses writes without a
+// token off loopback.
+func (cfg *Config) defaults() error {
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8080"
 	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 1 << 30
+	}
+	if cfg.UploadTimeout <= 0 {
+		cfg.UploadTimeout = 10 * time.Minute
 	}
 	if cfg.Reference == "" {
 		cfg.Reference = "paper"
@@ -68,31 +125,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
-	s.needToken = !Loopback(cfg.Addr)
-	if s.needToken && len(cfg.Tokens) == 0 {
-		return nil, fmt.Errorf("address %s is not loopback: set NETSCORE_TOKEN to the token writes must carry (or listen on 127.0.0.1)", cfg.Addr)
-	}
-	st, err := store.Open(ctx, cfg.DataDir, cfg.DBURL)
-	if err != nil {
-		return nil, err
-	}
-	s.st = st
-	for _, t := range cfg.Tokens {
-		if err := st.AddToken(ctx, tokenHash(t)); err != nil {
-			st.Close()
-			return nil, fmt.Errorf("storing token: %w", err)
+	if (cfg.RequireToken || !Loopback(cfg.Addr)) && strings.TrimSpace(strings.Join(cfg.Tokens, "")) == "" {
+		if cfg.RequireToken {
+			return errors.New("writes need a token, and none is set: set NETSCORE_TOKEN")
 		}
+		return fmt.Errorf("address %s is not loopback: set NETSCORE_TOKEN to the token writes must carry (or listen on 127.0.0.1)", cfg.Addr)
 	}
-	s.queue, err = jobs.New(ctx, st, jobs.Config{Workers: cfg.Workers, Timeout: cfg.JobTimeout, Logger: cfg.Logger,
-		OnDone: func(string) { s.changed() }})
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	s.board = newBoardCache(s)
-	s.handler = s.routes()
-	return s, nil
+	return nil
 }
 
 // Handler serves the API and the pages.
@@ -118,15 +157,7 @@ func (s *Server) Run(ctx context.Context, grace time.Duration, ready func(addr s
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       10 * time.Minute, // a large upload on a slow link
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-	}
+	srv := s.httpServer()
 	if err := s.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return err
@@ -146,6 +177,22 @@ func (s *Server) Run(ctx context.Context, grace time.Duration, ready func(addr s
 	defer cancel()
 	err = srv.Shutdown(sctx)
 	return errors.Join(err, s.Close(sctx))
+}
+
+// httpServer is the http.Server Run serves with. Its timeouts cut slow
+// clients: headers must come within ReadHeaderTimeout (slow-loris), a
+// whole request within ReadTimeout and its answer within WriteTimeout;
+// an upload extends its own deadlines to cfg.UploadTimeout (upload.go).
+func (s *Server) httpServer() *http.Server {
+	return &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
 }
 
 func (s *Server) changed() { s.generation.Add(1) }

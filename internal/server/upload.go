@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/netscore/netscore/internal/format"
@@ -33,6 +34,13 @@ func badRequest(format string, args ...any) error {
 // checks the file with the readers before it is kept, stores the model and
 // queues its analysis in one transaction.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*store.Model, error) {
+	// An upload may take longer than the server's read and write timeouts
+	// allow other requests: it gets cfg.UploadTimeout (errors: a server
+	// that cannot set deadlines, like a test's recorder, has none).
+	rc := http.NewResponseController(w)
+	deadline := time.Now().Add(s.cfg.UploadTimeout)
+	rc.SetReadDeadline(deadline)
+	rc.SetWriteDeadline(deadline.Add(time.Minute))
 	// The whole body is bounded: the file plus a little for the fields.
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
 	mr, err := r.MultipartReader()
@@ -69,6 +77,9 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*store.Model, e
 			m.Size = size
 			continue
 		}
+		if !uploadFields[name] {
+			return nil, badRequest("unknown form field %q: want file, top1, top5, name, tags, task, input", name)
+		}
 		v, err := io.ReadAll(io.LimitReader(part, 64<<10))
 		if err != nil {
 			return nil, uploadError(err)
@@ -87,18 +98,48 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*store.Model, e
 	// The readers' own checks, before anything is kept: a file that is not
 	// a model, or a hostile one, goes no further.
 	if _, err := format.Open(tmp); err != nil {
-		return nil, badRequest("%s", strings.ReplaceAll(err.Error(), tmp, m.Name))
+		msg := strings.ReplaceAll(err.Error(), tmp, m.Name)
+		if !strings.HasPrefix(msg, m.Name) {
+			msg = m.Name + ": " + msg
+		}
+		return nil, badRequest("%s", oneLine(msg))
 	}
 	if err := s.st.Blobs.Keep(tmp, m.SHA256); err != nil {
 		return nil, err
 	}
 	tmp = ""
 	if err := s.insert(r.Context(), m); err != nil {
+		s.dropUnused(m.SHA256)
 		return nil, err
 	}
 	s.changed()
 	s.log.Info("model uploaded", "model", m.ID, "name", m.Name, "bytes", m.Size, "sha256", m.SHA256)
 	return m, nil
+}
+
+// uploadFields are the form fields an upload may have besides file: a
+// misspelt one (top_1) is refused rather than silently dropped.
+var uploadFields = map[string]bool{"top1": true, "top5": true, "name": true, "tags": true, "task": true, "input": true}
+
+// oneLine joins the lines of a message.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// dropUnused removes a kept file no row uses (an insert that failed).
+func (s *Server) dropUnused(sum string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	models, err := s.st.List(ctx)
+	if err != nil {
+		return
+	}
+	for _, m := range models {
+		if m.SHA256 == sum {
+			return
+		}
+	}
+	s.st.Blobs.Remove(sum)
 }
 
 // insert stores the row and queues its analysis in one transaction.

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netscore/netscore/internal/store"
+	"github.com/netscore/netscore/internal/store/storetest"
+)
+
+// TestOpenAPIRoutes: openapi.yaml is a valid OpenAPI 3 document and lists
+// exactly the API routes the server has, writes marked as needing the
+// bearer token.
+func TestOpenAPIRoutes(t *testing.T) {
+	doc := loadSpec(t)
+	var spec, served []string
+	for p, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			key := method + " " + p
+			spec = append(spec, key)
+			write := op.Security != nil && slices.ContainsFunc(*op.Security, func(r openapi3.SecurityRequirement) bool { _, ok := r["bearer"]; return ok })
+			if write != (method == "POST" || method == "DELETE") {
+				t.Errorf("%s: needs the token %v in openapi.yaml", key, write)
+			}
+		}
+	}
+	for _, r := range (&Server{}).apiRoutes() {
+		served = append(served, r.method+" "+r.path)
+		if r.write != (r.method == "POST" || r.method == "DELETE") {
+			t.Errorf("%s %s: write %v", r.method, r.path, r.write)
+		}
+	}
+	sort.Strings(spec)
+	sort.Strings(served)
+	if !slices.Equal(spec, served) {
+		t.Errorf("openapi.yaml has\n  %s\nthe server serves\n  %s", strings.Join(spec, "\n  "), strings.Join(served, "\n  "))
+	}
+}
+
+// TestOpenAPILive drives every operation on each store through the
+// answers openapi.yaml documents (all but the server's own failures, 500
+// and 503), each request and answer validated against it by kin-openapi,
+// and checks that the served document is the embedded one.
+func TestOpenAPILive(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		const token = "live-test-token"
+		auth := []string{"Authorization", "Bearer " + token}
+		ts := newTestServer(t, st, Config{RequireToken: true, Tokens: []string{token}, MaxUpload: 64 << 10})
+		data := readFile(t, resnet18)
+		fields := [][2]string{{"top1", "69.758"}, {"top5", "89.078"}, {"tags", "cnn"}, {"task", "imagenet"}, {"input", "input=1x3x224x224"}, {"name", "ResNet-18"}}
+
+		ts.get("/healthz")
+		if r := ts.get("/api/v1/openapi.yaml"); r.Status != http.StatusOK || !bytes.Equal(r.Body, openAPI) {
+			t.Errorf("GET /api/v1/openapi.yaml: %d, %d bytes (want the embedded %d)", r.Status, len(r.Body), len(openAPI))
+		}
+		ts.post(upload{filename: "a.onnx", data: data, fields: fields})                                                   // 401
+		ts.post(upload{filename: "a.onnx", data: data, fields: fields, header: []string{"Authorization", "Bearer nope"}}) // 403
+		ts.post(upload{filename: "a.onnx", data: []byte("not a model"), fields: fields, header: auth})                    // 400
+		ts.post(upload{filename: "a.onnx", data: bytes.Repeat([]byte{1}, 100<<10), fields: fields, header: auth})         // 413
+		id := ts.postModel(upload{filename: "resnet18.onnx", data: data, fields: fields, header: auth})                   // 202
+		ts.get("/api/v1/models/" + id)                                                                                    // queued or running, then done
+		ts.wait(id)
+		ts.get("/api/v1/models/" + store.NewID()) // 404
+		ts.get("/api/v1/models")
+		ts.get("/api/v1/leaderboard?ref=all&sort=density&tag=cnn&task=imagenet&limit=5")
+		ts.get("/api/v1/leaderboard?sort=nope") // 400
+		ts.get("/api/v1/compare?id=" + id + "&ref=paper&sort=macs")
+		ts.get("/api/v1/compare")                     // 400
+		ts.get("/api/v1/compare?id=" + store.NewID()) // 404
+		ts.get("/api/v1/jobs")
+		ts.delete("/api/v1/models/" + id)                             // 401
+		ts.delete("/api/v1/models/"+id, "Authorization", "Bearer no") // 403
+		ts.delete("/api/v1/models/"+id, auth...)                      // 204
+		ts.delete("/api/v1/models/"+id, auth...)                      // 404
+
+		// Every documented answer was seen (and validated).
+		doc := loadSpec(t)
+		for p, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				for status := range op.Responses.Map() {
+					if status == "500" || status == "503" {
+						continue
+					}
+					if !ts.api.seen[method+" "+p+" "+status] {
+						t.Errorf("%s %s %s: documented, never seen", method, p, status)
+					}
+				}
+			}
+		}
+	})
+}
