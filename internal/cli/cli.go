@@ -40,6 +40,9 @@ Usage:
   netscore eval MODEL --data DIR|CSV [flags] top-1/top-5 of an image classifier through ONNX Runtime
   netscore bench MODEL [flags]               latency, throughput, peak RSS and GMAC/s in ONNX Runtime
   netscore serve [flags]                     the leaderboard as a web site and JSON API (SQLite or PostgreSQL)
+  netscore worker --db URL --server URL      run on a device: measure the models submitted to it
+  netscore submit bench MODEL_ID --devices … queue latency measurements on the fleet's devices
+  netscore jobs --db URL                     the fleet's jobs with state, device and result
   netscore ort install|status                install ONNX Runtime for eval and bench; where it is looked for
   netscore version
 
@@ -60,6 +63,7 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
 		"inspect": inspectCmd, "score": scoreCmd, "compare": compareCmd, "zoo": zooCmd,
 		"paper": paperCmd, "check": checkCmd, "eval": evalCmd, "bench": benchCmd, "ort": ortCmd, "serve": serveCmd,
+		"worker": workerCmd, "submit": submitCmd, "jobs": jobsCmd,
 	}
 	if cmd, ok := cmds[args[0]]; ok {
 		if asksHelp(args[1:]) { // help is output asked for: stdout

@@ -5,7 +5,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -65,9 +64,9 @@ func artifactsDir(t *testing.T) string {
 	return dir
 }
 
-// testServer is an in-process server over SQLite in a temporary folder,
+// browserServer is an in-process server over SQLite in a temporary folder,
 // its workers started, behind an httptest listener on 127.0.0.1.
-func testServer(t *testing.T) (*Server, *httptest.Server) {
+func browserServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()
 	ctx := context.Background()
 	s, err := New(ctx, Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Workers: 2, JobTimeout: 2 * time.Minute})
@@ -188,39 +187,6 @@ func (b *browser) screenshot(t *testing.T, dir, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
-// torchFigures reads PyTorch's own counts of a bundled model from
-// testdata/models/manifest.csv: params (BatchNorm folded) and MACs.
-func torchFigures(t *testing.T, file string) (params, macs int64) {
-	t.Helper()
-	f, err := os.Open("../../testdata/models/manifest.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
-	for _, r := range rows[1:] {
-		if r[col["file"]] != file {
-			continue
-		}
-		if params, err = strconv.ParseInt(r[col["torch_params_folded"]], 10, 64); err != nil {
-			t.Fatal(err)
-		}
-		if macs, err = strconv.ParseInt(r[col["torch_macs"]], 10, 64); err != nil {
-			t.Fatal(err)
-		}
-		return params, macs
-	}
-	t.Fatalf("%s is not in testdata/models/manifest.csv", file)
-	return 0, 0
-}
-
 // apiUpload posts a model to the API and waits until it is analysed.
 func apiUpload(t *testing.T, base, path string, fields map[string]string) string {
 	t.Helper()
@@ -285,7 +251,7 @@ var modelURL = regexp.MustCompile(`/models/(m[0-9a-f]{16})$`)
 // ranks both. No page loads anything from elsewhere.
 func TestBrowserEndToEnd(t *testing.T) {
 	needChromium(t)
-	_, hs := testServer(t)
+	_, hs := browserServer(t)
 	base := hs.URL
 	shots := artifactsDir(t)
 	b := newBrowser(t, 3*time.Minute)
@@ -453,7 +419,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 // test's bound generous for a loaded CI machine.
 func TestLeaderboardDrawTime(t *testing.T) {
 	needChromium(t)
-	s, hs := testServer(t)
+	s, hs := browserServer(t)
 	const users = 1000
 	seedModels(t, s, users)
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"sort"
@@ -74,6 +75,12 @@ func TestOpenAPILive(t *testing.T) {
 		ts.get("/api/v1/compare")                     // 400
 		ts.get("/api/v1/compare?id=" + store.NewID()) // 404
 		ts.get("/api/v1/jobs")
+		var rec struct{ SHA256 string }
+		json.Unmarshal(ts.get("/api/v1/models/"+id).Body, &rec)
+		ts.get("/api/v1/blobs/" + rec.SHA256)              // 200: the file workers fetch
+		ts.get("/api/v1/blobs/" + strings.Repeat("0", 64)) // 404
+		ts.get("/api/v1/blobs/nope")                       // 400
+		ts.get("/api/v1/devices")
 		ts.delete("/api/v1/models/" + id)                             // 401
 		ts.delete("/api/v1/models/"+id, "Authorization", "Bearer no") // 403
 		ts.delete("/api/v1/models/"+id, auth...)                      // 204

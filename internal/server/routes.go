@@ -53,6 +53,8 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/api/v1/leaderboard", false, s.leaderboard},
 		{"GET", "/api/v1/compare", false, s.compare},
 		{"GET", "/api/v1/jobs", false, s.listJobs},
+		{"GET", "/api/v1/blobs/{sha256}", false, s.blob},
+		{"GET", "/api/v1/devices", false, s.devices},
 	}
 }
 

@@ -1,0 +1,150 @@
+//go:build ort
+
+package fleet_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netscore/netscore/internal/bench"
+	"github.com/netscore/netscore/internal/fleet"
+	"github.com/netscore/netscore/internal/store"
+	"github.com/netscore/netscore/internal/store/storetest"
+)
+
+// TestRouting: two workers with different names and labels; a bench for a
+// name lands on that device only, one for labels on every device that has
+// them all, and each result is the device's own measurement of the file
+// it fetched and checked.
+func TestRouting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		model := addModel(t, st, filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx"))
+		blobs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, err := st.Blobs.Path(strings.TrimPrefix(r.URL.Path, "/api/v1/blobs/"))
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			http.ServeFile(w, r, p)
+		}))
+		defer blobs.Close()
+
+		start := func(name, labels string) {
+			lbl, err := fleet.ParseLabels(labels)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: name, Labels: lbl, Poll: 50 * time.Millisecond,
+				Fetch: &fleet.Fetcher{Server: blobs.URL, Dir: t.TempDir()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wctx, stop := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { done <- w.Run(wctx, 10*time.Second) }()
+			t.Cleanup(func() { stop(); <-done })
+		}
+		start("alpha", "arch=x86,tier=a")
+		start("beta", "arch=x86")
+
+		runs := 20
+		cfg := bench.Defaults("")
+		cfg.Runs, cfg.Threads = &runs, 1
+		cases := []struct {
+			devices, labels []string
+			want            string
+		}{
+			{devices: []string{"beta"}, want: "beta"},
+			{labels: []string{"tier=a"}, want: "alpha"},
+			{labels: []string{"arch=x86"}, want: "alpha,beta"},
+		}
+		for _, c := range cases {
+			sub, err := fleet.SubmitBench(ctx, st, fleet.BenchRequest{Model: model, Devices: c.devices, Labels: c.labels, Config: cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, id := range sub.Jobs {
+				ids = append(ids, id)
+			}
+			if err := fleet.Wait(ctx, st, ids, 50*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			results, err := st.Results(ctx, "", sub.Batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for i := len(results) - 1; i >= 0; i-- {
+				got = append(got, results[i].Device)
+			}
+			sortStrings(got)
+			if strings.Join(got, ",") != c.want {
+				t.Errorf("devices %v labels %v: measured on %v, want %s", c.devices, c.labels, got, c.want)
+			}
+			for _, r := range results {
+				var br fleet.BenchResult
+				if err := json.Unmarshal([]byte(r.Result), &br); err != nil || br.Bench == nil || br.Bench.Runs != runs || br.Bench.LatencyMs.P50 <= 0 {
+					t.Errorf("result of job %d: %v %+v", r.JobID, err, br.Bench)
+				}
+			}
+		}
+		if _, err := fleet.SubmitBench(ctx, st, fleet.BenchRequest{Model: model, Labels: []string{"arch=arm64"}, Config: cfg}); err == nil {
+			t.Error("a bench for labels no device has was queued")
+		}
+		if _, err := fleet.SubmitBench(ctx, st, fleet.BenchRequest{Model: model, Devices: []string{"gamma"}, Config: cfg}); err == nil {
+			t.Error("a bench for an unknown device was queued")
+		}
+		devs, _ := st.Devices(ctx)
+		if len(devs) != 2 || devs[0].Name != "alpha" || !strings.Contains(devs[0].Fingerprint, `"arch"`) {
+			t.Errorf("devices: %+v", devs)
+		}
+	})
+}
+
+func addModel(t *testing.T, st *store.Store, path string) fleet.ModelRef {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tmp, sum, size, err := st.Blobs.Spool(f, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Blobs.Keep(tmp, sum); err != nil {
+		t.Fatal(err)
+	}
+	m := &store.Model{ID: store.NewID(), Name: filepath.Base(path), SHA256: sum, Size: size, Top1: 90}
+	tx, err := st.DB.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(tx *sql.Tx) { tx.Rollback() }(tx)
+	if err := st.Insert(context.Background(), tx, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: sum}
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}

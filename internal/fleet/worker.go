@@ -1,0 +1,188 @@
+package fleet
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/netscore/netscore/internal/store"
+)
+
+// WorkerConfig is what `netscore worker` takes.
+type WorkerConfig struct {
+	Name   string
+	Labels []string
+	// Fetch gets a model's file onto the device (from the server).
+	Fetch *Fetcher
+	// Heartbeat is how often the device says it is alive (default 5 s).
+	Heartbeat time.Duration
+	// JobTimeout ends a job that runs longer (default 10 minutes); River
+	// rescues a job whose worker died after Rescue (default JobTimeout + 1 minute).
+	JobTimeout, Rescue time.Duration
+	Poll               time.Duration // how often idle queues are polled (default 200 ms)
+	Logger             *slog.Logger
+}
+
+// Worker is a device's worker: registered, heartbeating, working jobs.
+type Worker struct {
+	cfg    WorkerConfig
+	st     *store.Store
+	client *river.Client[*sql.Tx]
+	fp     Fingerprint
+	// device is held while a job measures: one measurement at a time,
+	// whatever queue its job came from.
+	device sync.Mutex
+}
+
+// Driver is River's driver for the store's database.
+func Driver(st *store.Store) riverdriver.Driver[*sql.Tx] {
+	if st.Dialect == store.Postgres {
+		return riverdatabasesql.New(st.DB)
+	}
+	return riversqlite.New(st.DB)
+}
+
+// Migrate applies River's migrations (the server does it too; a worker
+// may start first).
+func Migrate(ctx context.Context, st *store.Store) error {
+	mig, err := rivermigrate.New(Driver(st), nil)
+	if err != nil {
+		return err
+	}
+	_, err = mig.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	return err
+}
+
+// NewWorker registers the device and makes its River client.
+func NewWorker(ctx context.Context, st *store.Store, cfg WorkerConfig) (*Worker, error) {
+	if err := ValidName(cfg.Name); err != nil {
+		return nil, err
+	}
+	if cfg.Fetch == nil {
+		return nil, errors.New("worker: no way to fetch model files (--server)")
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 5 * time.Second
+	}
+	if cfg.JobTimeout <= 0 {
+		cfg.JobTimeout = 10 * time.Minute
+	}
+	if cfg.Rescue <= cfg.JobTimeout {
+		cfg.Rescue = cfg.JobTimeout + time.Minute
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 200 * time.Millisecond
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := Migrate(ctx, st); err != nil {
+		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
+	w := &Worker{cfg: cfg, st: st, fp: ReadFingerprint()}
+	fp, _ := json.Marshal(w.fp)
+	if err := st.RegisterDevice(ctx, &store.Device{Name: cfg.Name, Labels: cfg.Labels, Fingerprint: string(fp)}); err != nil {
+		return nil, fmt.Errorf("registering %s: %w", cfg.Name, err)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &benchWorker{w: w})
+	queues := map[string]river.QueueConfig{}
+	for _, q := range Queues(cfg.Name, cfg.Labels) {
+		queues[q] = river.QueueConfig{MaxWorkers: 1}
+	}
+	client, err := river.NewClient(Driver(st), &river.Config{
+		Queues: queues, Workers: workers,
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.Rescue,
+		FetchPollInterval: cfg.Poll, FetchCooldown: cfg.Poll / 4, PollOnly: true,
+		ID:     cfg.Name + "-" + fmt.Sprint(time.Now().UnixNano()),
+		Logger: cfg.Logger.With("component", "river"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.client = client
+	return w, nil
+}
+
+// Fingerprint is what the worker read of its machine.
+func (w *Worker) Fingerprint() Fingerprint { return w.fp }
+
+// Run works jobs and heartbeats until ctx ends; then it lets the running
+// job finish for up to grace, and cancels it after (it is retried).
+func (w *Worker) Run(ctx context.Context, grace time.Duration) error {
+	if err := w.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	w.cfg.Logger.Info("worker ready", "device", w.cfg.Name, "labels", w.cfg.Labels, "arch", runtime.GOARCH, "emulated", w.fp.Emulated)
+	tick := time.NewTicker(w.cfg.Heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			if err := w.st.Heartbeat(ctx, w.cfg.Name); err != nil && ctx.Err() == nil {
+				w.cfg.Logger.Warn("heartbeat failed", "error", err)
+			}
+		case <-ctx.Done():
+			sctx, cancel := context.WithTimeout(context.Background(), grace)
+			defer cancel()
+			err := w.client.Stop(sctx)
+			if err != nil && errors.Is(err, context.DeadlineExceeded) {
+				cctx, c2 := context.WithTimeout(context.Background(), 5*time.Second)
+				defer c2()
+				return w.client.StopAndCancel(cctx)
+			}
+			return err
+		}
+	}
+}
+
+type benchWorker struct {
+	river.WorkerDefaults[BenchArgs]
+	w *Worker
+}
+
+// Timeout: a bench may take as long as the worker allows.
+func (b *benchWorker) Timeout(*river.Job[BenchArgs]) time.Duration { return b.w.cfg.JobTimeout }
+
+func (b *benchWorker) Work(ctx context.Context, job *river.Job[BenchArgs]) error {
+	w := b.w
+	path, err := w.cfg.Fetch.Get(ctx, job.Args.Model.SHA256)
+	if err != nil {
+		return err
+	}
+	w.device.Lock()
+	defer w.device.Unlock()
+	cfg := job.Args.Config
+	cfg.Model = path
+	res, err := measureBench(ctx, cfg, job.Args.MaxCIWidthPct, w.fp)
+	if err != nil {
+		if ctx.Err() == nil && !retryable(err) {
+			return river.JobCancel(fmt.Errorf("%s: %w", job.Args.Model.Name, err))
+		}
+		return err
+	}
+	res.Bench.Model = job.Args.Model.Name
+	js, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	kept, err := w.st.PutResult(ctx, &store.Result{JobID: job.ID, Kind: "bench", ModelID: job.Args.Model.ID, Device: w.cfg.Name,
+		Batch: job.Args.Batch, Shards: 1, Result: string(js)})
+	if err != nil {
+		return err
+	}
+	w.cfg.Logger.Info("bench done", "job", job.ID, "model", job.Args.Model.Name, "p50_ms", res.Bench.LatencyMs.P50, "kept", kept)
+	return nil
+}
