@@ -214,7 +214,6 @@ func (h *Heatmap) draw(c canvas) {
 	// The colour bar, bottom (lo) to top (hi).
 	bx := area.x1 + 24
 	const steps = 64
-	c.beginGroup("colorbar", style{})
 	sh := (area.y1 - area.y0) / steps
 	for i := 0; i < steps; i++ {
 		c.rect(bx, area.y1-float64(i+1)*sh, 16, sh+0.3, style{Fill: Viridis((float64(i) + 0.5) / steps)}, nil)
@@ -224,7 +223,6 @@ func (h *Heatmap) draw(c canvas) {
 		y := area.y1 - float64(i)*(area.y1-area.y0)/2
 		c.text(bx+20, y+4, s, textStyle{Size: 11, Color: colMuted})
 	}
-	c.endGroup()
 	if h.ValueLabel != "" {
 		c.text(bx, area.y0-8, h.ValueLabel, textStyle{Size: 11, Color: colMuted})
 	}

@@ -260,10 +260,13 @@ type Sensitivity struct {
 	Flips     []Flip       `json:"first_place_flips"`
 	TopThree  []PlaceCheck `json:"top_three"`
 	Statement string       `json:"statement"`
-	Heat      Heat         `json:"heat"`
-	Path      BumpPath     `json:"path"`
-	Notes     []string     `json:"notes"`
-	Log       []Message    `json:"-"`
+	// Published is true when the top three are the NetScore paper's
+	// published top three (the paper's set at its exponents).
+	Published bool      `json:"top_three_published,omitempty"`
+	Heat      Heat      `json:"heat"`
+	Path      BumpPath  `json:"path"`
+	Notes     []string  `json:"notes"`
+	Log       []Message `json:"-"`
 }
 
 // GridSize is the number of grid points.
@@ -456,6 +459,7 @@ func SensitivityOf(ctx context.Context, rows []zoo.Row, req SensitivityRequest) 
 		}
 		return pos
 	})
+	s.Published = publishedTopThree(ranked)
 	s.Statement = s.topThreeStatement()
 	s.Title = fmt.Sprintf("Rank sensitivity of %d networks to NetScore's exponents, %d grid points", n, np)
 	s.Notes = s.notes(ps)
@@ -589,18 +593,38 @@ func (s *Sensitivity) topThreeStatement() string {
 		}
 	}
 	grid := s.GridLabel()
+	top := fmt.Sprintf("the top %d at the baseline", len(s.TopThree))
+	if s.Published {
+		top += " (the paper's published top three)"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Across the %d grid points (%s), ", np, grid)
 	switch {
 	case len(moved) == 0:
-		fmt.Fprintf(&b, "all of the top %d at the baseline keep their places: %s.", len(kept), strings.Join(kept, ", "))
+		fmt.Fprintf(&b, "all of %s keep their places: %s.", top, strings.Join(kept, ", "))
 	case len(kept) == 0:
-		fmt.Fprintf(&b, "none of the top %d at the baseline keeps its place: %s.", len(moved), strings.Join(moved, "; "))
+		fmt.Fprintf(&b, "none of %s keeps its place: %s.", top, strings.Join(moved, "; "))
 	default:
-		fmt.Fprintf(&b, "of the top %d at the baseline, %s %s; %s %s.", len(s.TopThree),
+		fmt.Fprintf(&b, "of %s, %s %s; %s %s.", top,
 			strings.Join(kept, ", "), keeps(len(kept)), strings.Join(moved, "; "), doesNot(len(moved)))
 	}
 	return b.String()
+}
+
+// publishedTopThree reports whether the first three rows are the paper's
+// networks its published NetScore ranking puts first, second and third.
+func publishedTopThree(ranked []Scored) bool {
+	order := strings.Split(publishedOrderings()[ByNetScore], ",")
+	if len(ranked) < 3 || len(order) < 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		name := strings.TrimSpace(order[i])
+		if ranked[i].Source != zoo.Paper || name == "" || !strings.HasPrefix(ranked[i].Name, name) {
+			return false
+		}
+	}
+	return true
 }
 
 func keeps(n int) string {

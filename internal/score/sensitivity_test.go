@@ -212,7 +212,7 @@ func TestSensitivityPaperTopThree(t *testing.T) {
 	if !strings.HasPrefix(s.TopThree[0].Name, "SqueezeNext") || !strings.HasPrefix(s.TopThree[1].Name, "CondenseNet") || !strings.HasPrefix(s.TopThree[2].Name, "MobileNetV2") {
 		t.Errorf("top three %v are not the paper's published SqueezeNext, CondenseNet, MobileNetV2", s.TopThree)
 	}
-	if !strings.Contains(s.Statement, "121 grid points") {
+	if !strings.Contains(s.Statement, "121 grid points") || !s.Published || !strings.Contains(s.Statement, "published top three") {
 		t.Errorf("statement: %s", s.Statement)
 	}
 }
