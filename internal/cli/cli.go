@@ -36,6 +36,7 @@ Usage:
   netscore compare [flags] MODEL|DIR|GLOB... rank many models (accuracies from --manifest), HTML report
   netscore zoo [flags]                       published reference networks, ranked
   netscore paper [flags]                     the NetScore paper's rankings, reproduced
+  netscore sensitivity [flags] [MODEL...]    how stable a NetScore ranking is under other exponents
   netscore check MODEL [budgets]             exit 1 when a model breaks a budget (for CI)
   netscore eval MODEL --data DIR|CSV [flags] top-1/top-5 of an image classifier through ONNX Runtime
   netscore bench MODEL [flags]               latency, throughput, peak RSS and GMAC/s in ONNX Runtime
@@ -63,7 +64,7 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
 		"inspect": inspectCmd, "score": scoreCmd, "compare": compareCmd, "zoo": zooCmd,
 		"paper": paperCmd, "check": checkCmd, "eval": evalCmd, "bench": benchCmd, "ort": ortCmd, "serve": serveCmd,
-		"worker": workerCmd, "submit": submitCmd, "jobs": jobsCmd,
+		"worker": workerCmd, "submit": submitCmd, "jobs": jobsCmd, "sensitivity": sensitivityCmd,
 	}
 	if cmd, ok := cmds[args[0]]; ok {
 		if asksHelp(args[1:]) { // help is output asked for: stdout

@@ -52,7 +52,13 @@ func goldenCases() []goldenCase {
 		add("compare_manifest_"+f, "compare", "--format", f, "--manifest", "testdata/golden/acc.csv", m18, m50, mv2)
 		add("compare_ref_"+f, "compare", "--format", f, "--ref", "paper", "--manifest", "testdata/golden/acc.csv", m18, mv2)
 		add("paper_"+f, "paper", "--format", f)
+		add("sensitivity_paper_"+f, "sensitivity", "--format", f)
 	}
+	add("sensitivity_models", "sensitivity", "--manifest", "testdata/golden/acc.csv", "--beta-range", "0.3:0.7:0.1", "--gamma-range", "0.3:0.7:0.1", "--alpha-range", "1.5:2.5:0.5", "--top", "3", m18, mv2)
+	add("sensitivity_mmacs", "sensitivity", "--mmacs", "--beta-range", "0.4:0.6:0.1", "--gamma-range", "0.5")
+	add("sensitivity_bad_step", "sensitivity", "--beta-range", "0.25:0.75:0")
+	add("sensitivity_bad_range", "sensitivity", "--gamma-range", "0.25:0.75")
+	add("sensitivity_too_big", "sensitivity", "--alpha-range", "0:100:0.01")
 	add("inspect_macs_all", "inspect", "--macs", "all", m50)
 	add("inspect_input", "inspect", "--input", "input=2x3x160x160", "--format", "json", mv2)
 	add("inspect_dim", "inspect", "--dim", "batch_size=4", mv2)
@@ -133,6 +139,7 @@ func goldenCases() []goldenCase {
 	add("help", "help")
 	cs = append(cs,
 		goldenCase{name: "compare_html", args: []string{"compare", "--manifest", "testdata/golden/acc.csv", "--ref", "paper", "--html", "$TMP/r.html", m18, m50, mv2}, files: []string{"r.html"}},
+		goldenCase{name: "sensitivity_html", args: []string{"sensitivity", "--beta-range", "0.4:0.6:0.1", "--gamma-range", "0.4:0.6:0.1", "--html", "$TMP/s.html"}, files: []string{"s.html"}},
 		goldenCase{name: "paper_html", args: []string{"paper", "--top", "5", "--html", "$TMP/p.html", "--plots", "$TMP/plots"}, files: []string{"p.html", "plots/netscore_vs_top1.svg", "plots/top1_vs_gmacs.svg", "plots/density_ranking.svg"}},
 	)
 	return append(cs, runtimeGoldenCases()...)
