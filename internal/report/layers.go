@@ -69,6 +69,9 @@ func newLayerBreakdown(e *score.Ranked, idx int) (layerBreakdown, []any, error) 
 		lb.Unit, modelCost = "FLOPs", s.FLOPs
 	}
 	lb.Totals = fmt.Sprintf("%d layers; %s %s, %s params", len(s.Layers), countText(float64(modelCost)), lb.Unit, countText(float64(s.Params)))
+	if s.Quantization != nil {
+		lb.Totals += "; quantization " + quantText(s.Quantization)
+	}
 
 	shown := order[:min(len(order), layerRows)]
 	data := make([]any, 0, len(shown))
