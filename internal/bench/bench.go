@@ -16,6 +16,7 @@ import (
 	"github.com/netscore/netscore/internal/graph"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/manifest"
+	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/units"
@@ -77,27 +78,31 @@ func (c Config) Validate() error {
 // Result is the record of one bench (its JSON is `netscore bench --format
 // json`, documented in the command's help and bench/ort.md).
 type Result struct {
-	Model             string           `json:"model"`
-	Runtime           string           `json:"runtime"`
-	RuntimeVersion    string           `json:"runtime_version"`
-	RuntimeLibrary    string           `json:"runtime_library"`
-	Threads           int              `json:"threads"`
-	Batch             int64            `json:"batch"`
-	Seed              uint64           `json:"seed"`
-	Inputs            []inspect.Tensor `json:"inputs"`
-	RuntimeLoadMs     float64          `json:"runtime_load_ms"`
-	SessionCreateMs   float64          `json:"session_create_ms"`
-	Warmup            int              `json:"warmup"`
-	Runs              int              `json:"runs"`
-	MeasuredS         float64          `json:"measured_s"`
-	LatencyMs         Latency          `json:"latency_ms"`
-	ThroughputPerS    float64          `json:"throughput_per_s"`
-	PeakRSSBytes      int64            `json:"peak_rss_bytes"`
-	MACsConvention    string           `json:"macs_convention"`
-	Params            *int64           `json:"params"`
-	MACs              *int64           `json:"macs"`
-	FLOPs             *int64           `json:"flops"`
-	AchievedGMACsPerS *float64         `json:"achieved_gmacs_per_s"`
+	Model           string           `json:"model"`
+	Runtime         string           `json:"runtime"`
+	RuntimeVersion  string           `json:"runtime_version"`
+	RuntimeLibrary  string           `json:"runtime_library"`
+	Threads         int              `json:"threads"`
+	Batch           int64            `json:"batch"`
+	Seed            uint64           `json:"seed"`
+	Inputs          []inspect.Tensor `json:"inputs"`
+	RuntimeLoadMs   float64          `json:"runtime_load_ms"`
+	SessionCreateMs float64          `json:"session_create_ms"`
+	Warmup          int              `json:"warmup"`
+	Runs            int              `json:"runs"`
+	MeasuredS       float64          `json:"measured_s"`
+	LatencyMs       Latency          `json:"latency_ms"`
+	// LatencyP50CI is the 95 % percentile-bootstrap interval of the median
+	// latency (MedianCI: BootstrapResamples resamples, fixed seed), in ms;
+	// nil with fewer than two runs.
+	LatencyP50CI      *metrics.Interval `json:"latency_p50_ci_ms,omitempty"`
+	ThroughputPerS    float64           `json:"throughput_per_s"`
+	PeakRSSBytes      int64             `json:"peak_rss_bytes"`
+	MACsConvention    string            `json:"macs_convention"`
+	Params            *int64            `json:"params"`
+	MACs              *int64            `json:"macs"`
+	FLOPs             *int64            `json:"flops"`
+	AchievedGMACsPerS *float64          `json:"achieved_gmacs_per_s"`
 	// MACsComplete is false when some node could not be costed: MACs,
 	// FLOPs and the achieved GMAC/s are then lower bounds.
 	MACsComplete *bool    `json:"macs_complete"`
@@ -182,6 +187,7 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 	res.Runs = len(lat)
 	res.MeasuredS = wall.Seconds()
 	res.LatencyMs = Summarize(lat)
+	res.LatencyP50CI = medianInterval(lat)
 	if wall > 0 {
 		res.ThroughputPerS = round(float64(res.Batch)*float64(res.Runs)/wall.Seconds(), 1e3)
 	}
@@ -321,7 +327,26 @@ func count(ctx context.Context, res *Result, bind analyze.Options) {
 // ManifestRow is what a benchmark records for the model: its median
 // latency, leaving any accuracy in the row as it is.
 func (r *Result) ManifestRow() manifest.Row {
-	return manifest.Row{Model: r.Model, LatencyMS: r.LatencyMs.P50}
+	row := manifest.Row{Model: r.Model, LatencyMS: r.LatencyMs.P50}
+	if ci := r.LatencyP50CI; ci != nil {
+		row.LatencyCILow, row.LatencyCIHigh = ci.Low, ci.High
+	}
+	return row
+}
+
+// medianInterval is the bootstrap interval of the runs' median, in ms
+// rounded to whole nanoseconds as Summarize rounds; nil with fewer than
+// two runs.
+func medianInterval(runs []time.Duration) *metrics.Interval {
+	v := make([]float64, len(runs))
+	for i, d := range runs {
+		v[i] = units.DurationMillis(d)
+	}
+	lo, hi, ok := MedianCI(v, BootstrapResamples, BootstrapSeed, BootstrapLevel)
+	if !ok {
+		return nil
+	}
+	return &metrics.Interval{Low: round(lo, 1e6), High: round(hi, 1e6)}
 }
 
 // valueShapes sizes the inputs --value sets: a free rank-0 or rank-1 input

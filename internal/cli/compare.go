@@ -39,6 +39,9 @@ func compareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return usageErr(stderr, "compare", err)
 	}
+	if err := checkScoreExpr(fs, settings); err != nil {
+		return usageErr(stderr, "compare", err)
+	}
 	if !contains(report.Formats, *format) {
 		return usageErr(stderr, "compare", fmt.Errorf("unknown --format %q", *format))
 	}

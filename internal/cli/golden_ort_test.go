@@ -12,7 +12,7 @@ func runtimeGoldenCases() []goldenCase {
 	digits := "../../testdata/digits/digits_cnn.onnx"
 	evalFlags := []string{"--preset", "none", "--resize", "0", "--threads", "1", "-j", "1"}
 	benchMask := maskNumbers(`"runtime_load_ms": `, `"session_create_ms": `, `"measured_s": `, `"min": `, `"p50": `, `"p90": `, `"p99": `, `"max": `,
-		`"mean": `, `"stdev": `, `"throughput_per_s": `, `"peak_rss_bytes": `, `"achieved_gmacs_per_s": `)
+		`"mean": `, `"stdev": `, `"throughput_per_s": `, `"peak_rss_bytes": `, `"achieved_gmacs_per_s": `, `"low": `, `"high": `)
 	benchMask = chain(benchMask, maskStrings(`"runtime_version"`, `"runtime_library"`))
 	tableMask := func(s string) string { return maskRuntimeTable(s) }
 	evalMask := chain(maskNumbers(`"images_per_sec": `, `"seconds": `, `"inference_seconds": `), maskStrings(`"runtime"`))

@@ -84,6 +84,24 @@ func goldenCases() []goldenCase {
 	add("compare_yaml", "compare", "--manifest", "testdata/golden/acc.yaml", m18, mv2)
 	add("compare_sort_macs", "compare", "--sort", "macs", "--manifest", "testdata/golden/acc.csv", m18, m50, mv2)
 	add("compare_bad_sort", "compare", "--sort", "foo", m18)
+	// Intervals (n images, bench's median interval) and --score expressions.
+	const unc = "testdata/golden/acc_uncertainty.csv"
+	for _, f := range []string{"table", "json", "csv", "md"} {
+		add("compare_uncertainty_"+f, "compare", "--format", f, "--manifest", unc, m18, m50, mv2)
+	}
+	add("score_uncertainty", "score", m18, "--manifest", unc, "--ref", "timm")
+	add("score_uncertainty_json", "score", m18, "--manifest", unc, "--ref", "timm", "--format", "json")
+	add("compare_score_expr", "compare", "--manifest", unc, "--score", "20*log10(top1^2 / (params_m^0.5 * latency_ms^0.5))", m18, m50, mv2)
+	add("compare_score_expr_md", "compare", "--format", "md", "--manifest", "testdata/golden/acc.csv", "--ref", "paper", "--score", "top1 - 2*gmacs", m18, mv2)
+	add("compare_score_expr_csv", "compare", "--format", "csv", "--manifest", "testdata/golden/acc.csv", "--score", "top1 * 1e6 / flops", m18, mv2)
+	add("score_score_expr", "score", m50, "--top1", "76.13", "--score", "top1 / sqrt(gmacs)")
+	add("zoo_score_expr", "zoo", "--top", "8", "--score", "top1^2 / params_m")
+	add("compare_score_unknown", "compare", "--score", "top1 / latncy_ms", m18)
+	add("compare_score_zero", "compare", "--score", "top1 / peak_activation_bytes", m18)
+	add("compare_score_ref_latency", "compare", "--manifest", unc, "--ref", "paper", "--score", "top1 / latency_ms", m18)
+	add("compare_score_no_latency", "compare", "--manifest", "testdata/golden/acc.csv", "--score", "top1 / latency_ms", m18, m50)
+	add("compare_score_and_sort", "compare", "--score", "top1", "--sort", "top1", m18)
+	add("score_n_bad", "score", m18, "--top1", "70", "--n", "0")
 	// Guessed shapes, partial coverage and input values (testdata/gen/make_gate_fixtures.py).
 	const free, sr = "../../testdata/extra/free_hw_custom.onnx", "../../testdata/extra/sr_branches.onnx"
 	add("inspect_guessed", "inspect", free)
@@ -140,6 +158,7 @@ func goldenCases() []goldenCase {
 	cs = append(cs,
 		goldenCase{name: "compare_html", args: []string{"compare", "--manifest", "testdata/golden/acc.csv", "--ref", "paper", "--html", "$TMP/r.html", m18, m50, mv2}, files: []string{"r.html"}},
 		goldenCase{name: "sensitivity_html", args: []string{"sensitivity", "--beta-range", "0.4:0.6:0.1", "--gamma-range", "0.4:0.6:0.1", "--html", "$TMP/s.html"}, files: []string{"s.html"}},
+		goldenCase{name: "compare_html_uncertainty", args: []string{"compare", "--manifest", "testdata/golden/acc_uncertainty.csv", "--score", "netscore - latency_ms", "--html", "$TMP/r.html", m18, m50, mv2}, files: []string{"r.html"}},
 		goldenCase{name: "paper_html", args: []string{"paper", "--top", "5", "--html", "$TMP/p.html", "--plots", "$TMP/plots"}, files: []string{"p.html", "plots/netscore_vs_top1.svg", "plots/top1_vs_gmacs.svg", "plots/density_ranking.svg"}},
 	)
 	return append(cs, runtimeGoldenCases()...)

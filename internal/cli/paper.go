@@ -26,6 +26,9 @@ func paperCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if !contains(report.Formats, *format) {
 		return usageErr(stderr, "paper", fmt.Errorf("unknown --format %q", *format))
 	}
+	if settings.Score != "" {
+		return usageErr(stderr, "paper", fmt.Errorf("--score: the paper's rankings are its own; use netscore zoo --source paper --score EXPR"))
+	}
 	p, err := score.PaperRankings(score.PaperRequest{Top: *top, Settings: *settings})
 	if err != nil {
 		fmt.Fprintf(stderr, "netscore paper: %v\n", err)

@@ -26,7 +26,21 @@ func registerScoring(fs *flag.FlagSet) *score.Settings {
 	fs.Float64Var(&s.Gamma, "gamma", metrics.DefaultGamma, "NetScore exponent of MACs")
 	fs.BoolVar(&s.MMACs, "mmacs", false, "take m in millions of MACs instead of billions (shifts every score by -30 at gamma 0.5; ranks stay)")
 	fs.BoolVar(&s.Fraction, "fraction", false, "accuracies are fractions in (0, 1] rather than percent")
+	fs.StringVar(&s.Score, "score", "", "rank by this `EXPR` instead (e.g. '20*log10(top1^2 / (params_m^0.5 * latency_ms^0.5))'); fields: "+score.ExprFieldNames())
 	return &s
+}
+
+// checkScoreExpr validates --score before any work; with it, an explicit
+// --sort is refused (the expression is the order).
+func checkScoreExpr(fs *flag.FlagSet, s *score.Settings) error {
+	if s.Score == "" {
+		return nil
+	}
+	if isSet(fs, "sort") {
+		return errors.New("--score and --sort exclude each other: the expression is the order")
+	}
+	_, err := s.Expr()
+	return err
 }
 
 // failed prints a library error and returns its exit code: the request's
@@ -56,6 +70,9 @@ func zooCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr(stderr, "zoo", err)
 	}
+	if err := checkScoreExpr(fs, settings); err != nil {
+		return usageErr(stderr, "zoo", err)
+	}
 	c, st, err := score.Zoo(score.ZooRequest{Source: *source, SortBy: key, Top: *top, Settings: *settings})
 	if err != nil {
 		if request.Is(err) {
@@ -81,7 +98,8 @@ func scoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	ref := fs.String("ref", "paper", "reference set to rank against: "+strings.Join(zoo.SourceNames(), ", ")+", or all")
 	format := fs.String("format", "table", "output format: table or json")
 	latency := fs.Float64("latency-ms", 0, "measured median latency in ms (netscore bench): adds the latency score Λ")
-	manifestPath := fs.String("manifest", "", "take --top1 (and latency_ms) for MODEL from this accuracy manifest (as netscore eval writes it)")
+	manifestPath := fs.String("manifest", "", "take --top1 (and latency_ms, n) for MODEL from this accuracy manifest (as netscore eval writes it)")
+	images := fs.Int("n", 0, "images the top-1 was measured on: gives it a 95% Wilson interval, carried to Ω and density")
 	settings := registerScoring(fs)
 	var shapes shapeFlags
 	shapes.register(fs)
@@ -97,12 +115,17 @@ func scoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return usageErr(stderr, "score", fmt.Errorf("unknown --format %q (want table or json)", *format))
 	case isSet(fs, "top1") && *top1 == 0:
 		return usageErr(stderr, "score", fmt.Errorf("top-1 0 is outside (0, 100] percent"))
+	case *images < 0 || isSet(fs, "n") && *images == 0:
+		return usageErr(stderr, "score", fmt.Errorf("--n %d: want the number of images the top-1 was measured on", *images))
+	}
+	if err := checkScoreExpr(fs, settings); err != nil {
+		return usageErr(stderr, "score", err)
 	}
 	bind, err := shapes.options()
 	if err != nil {
 		return usageErr(stderr, "score", err)
 	}
-	req := score.CardRequest{Model: paths[0], Top1: *top1, LatencyMS: *latency, Reference: *ref, Bind: bind, Settings: *settings}
+	req := score.CardRequest{Model: paths[0], Top1: *top1, LatencyMS: *latency, N: *images, Reference: *ref, Bind: bind, Settings: *settings}
 	if *manifestPath != "" {
 		req.Manifest, req.ManifestName = manifest.File(*manifestPath), *manifestPath
 	}

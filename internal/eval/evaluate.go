@@ -570,9 +570,11 @@ func TripleText(v [3]float32) string {
 }
 
 // ManifestRow is what an evaluation records for the model: top-1, top-5
-// (when the model scores at least five classes) and where they came from.
+// (when the model scores at least five classes), the number of images
+// evaluated (n, which gives the top-1 its interval) and where they came
+// from.
 func (r *Report) ManifestRow() manifest.Row {
-	row := manifest.Row{Model: r.Model, Top1: r.Outcome.Top1, HasTop1: true, Notes: r.ManifestNote}
+	row := manifest.Row{Model: r.Model, Top1: r.Outcome.Top1, HasTop1: true, N: r.Outcome.Images, Notes: r.ManifestNote}
 	if r.Outcome.TopK == 5 {
 		row.Top5 = r.Outcome.Top5
 	}

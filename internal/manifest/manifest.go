@@ -28,8 +28,15 @@ type Row struct {
 	Top1    float64 `json:"top1,omitempty"`
 	HasTop1 bool    `json:"has_top1"`
 	Top5    float64 `json:"top5,omitempty"`
+	// N is how many images the top-1 was measured on (netscore eval), 0
+	// when not known: it gives the top-1 its binomial interval.
+	N int `json:"n,omitempty"`
 	// LatencyMS is a measured median latency (netscore bench), 0 when none.
 	LatencyMS float64 `json:"latency_ms,omitempty"`
+	// LatencyCILow and LatencyCIHigh are the 95 % bootstrap interval of
+	// that median (netscore bench), both 0 when not known.
+	LatencyCILow  float64 `json:"latency_ci_low_ms,omitempty"`
+	LatencyCIHigh float64 `json:"latency_ci_high_ms,omitempty"`
 	// Input sets the model's input shapes and values, as --input and
 	// --value do: x=1x3x640x640 or input=1x512;sr=16000 (ParseInput).
 	Input string `json:"input,omitempty"`

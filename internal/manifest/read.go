@@ -14,7 +14,8 @@ import (
 )
 
 // Read reads a CSV (columns model|path|name|file, top1, top5, notes,
-// latency_ms) or YAML (a list of {model, top1, top5, notes, latency_ms})
+// latency_ms, and optionally n, latency_ci_low_ms, latency_ci_high_ms,
+// input) or YAML (a list of {model, top1, top5, notes, latency_ms, ...})
 // manifest. Bad rows are returned as errors naming the row; the good rows
 // are still returned.
 func Read(path string) ([]Row, []error, error) {
@@ -65,6 +66,10 @@ func Read(path string) ([]Row, []error, error) {
 		}
 		if row.LatencyMS, err = accuracyField(r, "latency_ms", false); err != nil || row.LatencyMS < 0 {
 			rowErr(line, "%s: latency_ms %q is not a positive number", model, r["latency_ms"])
+			continue
+		}
+		if err := readUncertainty(r, &row); err != nil {
+			rowErr(line, "%s: %v", model, err)
 			continue
 		}
 		row.Input = strings.TrimSpace(r["input"])
@@ -188,4 +193,38 @@ func yamlList(doc *yaml.Node) (*yaml.Node, error) {
 		return nil, errors.New("want a list of {model, top1, top5, notes}")
 	}
 	return list, nil
+}
+
+// readUncertainty reads the optional n (images the top-1 was measured on)
+// and latency_ci_low_ms/latency_ci_high_ms (the median latency's interval)
+// cells.
+func readUncertainty(r map[string]string, row *Row) error {
+	if s := strings.TrimSpace(r["n"]); s != "" {
+		n, err := strconv.Atoi(s)
+		switch {
+		case err != nil || n < 1:
+			return fmt.Errorf("n %q is not a positive whole number of images", r["n"])
+		case !row.HasTop1:
+			return errors.New("n without a top-1")
+		}
+		row.N = n
+	}
+	lo, err := accuracyField(r, "latency_ci_low_ms", false)
+	if err != nil {
+		return err
+	}
+	hi, err := accuracyField(r, "latency_ci_high_ms", false)
+	if err != nil {
+		return err
+	}
+	switch {
+	case lo == 0 && hi == 0:
+		return nil
+	case row.LatencyMS == 0:
+		return errors.New("a latency interval without latency_ms")
+	case !(lo > 0 && lo <= row.LatencyMS && row.LatencyMS <= hi):
+		return fmt.Errorf("latency interval [%v, %v] does not hold latency_ms %v", lo, hi, row.LatencyMS)
+	}
+	row.LatencyCILow, row.LatencyCIHigh = lo, hi
+	return nil
 }

@@ -21,12 +21,25 @@ func (r Row) values() map[string]string {
 	v := map[string]string{}
 	if r.HasTop1 {
 		v["top1"], v["top5"], v["notes"] = formatAccuracy(r.Top1), formatAccuracy(r.Top5), r.Notes
+		v["n"] = "" // a new top-1 replaces the old one's n
+		if r.N > 0 {
+			v["n"] = strconv.Itoa(r.N)
+		}
 	}
 	if r.LatencyMS > 0 {
 		v["latency_ms"] = strconv.FormatFloat(r.LatencyMS, 'g', 6, 64)
+		v["latency_ci_low_ms"], v["latency_ci_high_ms"] = "", ""
+		if r.LatencyCIHigh > 0 {
+			v["latency_ci_low_ms"] = strconv.FormatFloat(r.LatencyCILow, 'g', 6, 64)
+			v["latency_ci_high_ms"] = strconv.FormatFloat(r.LatencyCIHigh, 'g', 6, 64)
+		}
 	}
 	return v
 }
+
+// addedColumns are the optional columns a row's values add to a CSV
+// header that lacks them, in this order.
+var addedColumns = []string{"latency_ms", "n", "latency_ci_low_ms", "latency_ci_high_ms"}
 
 // Update writes row into the manifest at path: it replaces the top1, top5
 // and notes of the model's row (only its latency_ms when the row has no
@@ -107,11 +120,13 @@ func formatAccuracy(v float64) string {
 func updateCSV(data []byte, dir string, row Row) ([]byte, bool, error) {
 	values := row.values()
 	if len(bytes.TrimSpace(data)) == 0 {
-		header, rec := "model,top1,top5,notes", []string{row.Model, values["top1"], values["top5"], values["notes"]}
-		if v, ok := values["latency_ms"]; ok {
-			header, rec = header+",latency_ms", append(rec, v)
+		header, rec := []string{"model", "top1", "top5", "notes"}, []string{row.Model, values["top1"], values["top5"], values["notes"]}
+		for _, k := range addedColumns {
+			if v := values[k]; v != "" {
+				header, rec = append(header, k), append(rec, v)
+			}
 		}
-		return encodeCSV(rec, header+"\n", "\n"), false, nil
+		return encodeCSV(rec, string(encodeCSV(header, "", "\n")), "\n"), false, nil
 	}
 	nl := "\n"
 	if bytes.Contains(data, []byte("\r\n")) {
@@ -156,12 +171,12 @@ func updateCSV(data []byte, dir string, row Row) ([]byte, bool, error) {
 			if _, ok := col["top1"]; !ok {
 				return nil, false, fmt.Errorf("line %d: the header has no top1 column (want model,top1,top5,notes)", i+1)
 			}
-			// A latency needs its column; a manifest without top5 or notes
-			// columns is left without them.
-			if _, ok := values["latency_ms"]; ok {
-				if _, have := col["latency_ms"]; !have {
-					col["latency_ms"] = len(header)
-					header = append(header, "latency_ms")
+			// A latency, an n or an interval needs its column; a manifest
+			// without top5 or notes columns is left without them.
+			for _, k := range addedColumns {
+				if _, have := col[k]; !have && values[k] != "" {
+					col[k] = len(header)
+					header = append(header, k)
 					lines[i] = strings.TrimSuffix(string(encodeCSV(header, "", "\n")), "\n")
 				}
 			}
@@ -251,7 +266,7 @@ func updateYAML(data []byte, dir string, row Row) ([]byte, bool, error) {
 	}
 	values := row.values()
 	fill := func(item *yaml.Node) {
-		for _, k := range []string{"top1", "top5", "notes", "latency_ms"} {
+		for _, k := range []string{"top1", "top5", "notes", "latency_ms", "n", "latency_ci_low_ms", "latency_ci_high_ms"} {
 			v, ok := values[k]
 			if !ok {
 				continue

@@ -51,7 +51,7 @@ func writeBenchTable(w io.Writer, r *bench.Result) error {
 		{"inputs", strings.Join(ins, "; ") + fmt.Sprintf("  (batch %d, seed %d)", r.Batch, r.Seed)},
 		{"session", fmt.Sprintf("created in %s (library loaded in %s)", ms(r.SessionCreateMs), ms(r.RuntimeLoadMs))},
 		{"runs", fmt.Sprintf("%d timed in %s, after %d warm-up", r.Runs, ms(r.MeasuredS*1e3), r.Warmup)},
-		{"latency", fmt.Sprintf("p50 %s   p90 %s   p99 %s", ms(l.P50), ms(l.P90), ms(l.P99))},
+		{"latency", fmt.Sprintf("p50 %s%s   p90 %s   p99 %s", ms(l.P50), p50Interval(r), ms(l.P90), ms(l.P99))},
 		{"", fmt.Sprintf("min %s   max %s   mean %s ± %s", ms(l.Min), ms(l.Max), ms(l.Mean), ms(l.Stdev))},
 		{"throughput", throughput},
 		{"peak RSS", units.Bytes(r.PeakRSSBytes)},
@@ -86,4 +86,13 @@ func benchRate(v float64) string {
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	}
 	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+// p50Interval is the median's bootstrap interval after the p50, "" when
+// there is none.
+func p50Interval(r *bench.Result) string {
+	if r.LatencyP50CI == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (95%% %s–%s)", units.Millis(r.LatencyP50CI.Low), units.Millis(r.LatencyP50CI.High))
 }

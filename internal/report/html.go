@@ -95,6 +95,9 @@ func WriteHTML(w io.Writer, c *score.Comparison) error {
 func newPage(c *score.Comparison) (*page, error) {
 	p := &page{Title: c.Title, Networks: len(c.Entries), SortLabel: sortLabel(c.SortBy), Notes: c.Notes,
 		CSS: pageCSS, JS: pageJS}
+	if c.ScoreExpr != "" {
+		p.SortLabel = c.ScoreExpr
+	}
 	if p.Title == "" {
 		p.Title = "netscore comparison"
 	}

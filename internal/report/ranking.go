@@ -28,6 +28,11 @@ const (
 	colLatencyScore // Λ, from it
 	colCoverage     // share of an analysed model's nodes costed; null for references
 	colShapes       // "guessed" when an analysed model's input sizes were guessed
+	colScore        // the --score expression's value; null when ranked by a named key
+	colNetScoreLow  // low end of Ω's 95 % interval; null when unknown
+	colNetScoreHigh // its high end
+	colIndistinct   // ranks whose Ω intervals overlap this row's
+	colN            // images behind the top-1; null when unknown
 )
 
 // ranking is the page's ranked table.
@@ -78,13 +83,20 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 	// The table is laid out only when scrolled near (content-visibility): a
 	// thousand rows would otherwise hold up the first paint.
 	t := ranking{Height: 26 + 22*len(c.Entries)}
-	t.Columns = []column{{"#", colRank, false, true}, {"name", colName, false, false}, {"source", colSource, false, false},
-		{"top-1 %", colTop1, true, true}}
+	custom, intervals := c.ScoreExpr != "", c.HasIntervals()
+	t.Columns = []column{{"#", colRank, false, true}, {"name", colName, false, false}, {"source", colSource, false, false}}
+	if custom {
+		t.Columns = append(t.Columns, column{"score", colScore, true, true})
+	}
+	t.Columns = append(t.Columns, column{"top-1 %", colTop1, true, true})
 	if anyTop5 {
 		t.Columns = append(t.Columns, column{"top-5 %", colTop5, true, true})
 	}
 	t.Columns = append(t.Columns, column{"params", colParams, false, true}, column{"MACs", colGMACs, false, true},
 		column{"NetScore Ω", colNetScore, true, true}, column{"D %/M", colDensity, true, true})
+	if intervals {
+		t.Columns = append(t.Columns, column{"Ω 95%", colNetScoreLow, true, false}, column{"≈ Ω (not distinguishable)", colIndistinct, false, false})
+	}
 	if latency {
 		t.Columns = append(t.Columns, column{"p50 ms", colLatency, false, true}, column{"Λ (latency)", colLatencyScore, true, true})
 	}
@@ -120,16 +132,42 @@ func newRanking(c *score.Comparison) (ranking, [][]any) {
 		data[i] = []any{e.Name, sourceLabel(e.Source), jsonNum(e.Top1), jsonNum(e.ParamsM), jsonNum(e.GMACs),
 			jsonNum(e.NetScore), jsonNum(e.Density), e.Rank, user, pareto, jsonNum(e.Top5), model,
 			optNum(e.LatencyMS), optNum(e.LatencyScore), coverage, shapes}
+		if custom || intervals { // the columns after colShapes, only when shown
+			data[i] = append(data[i], nil, nil, nil, score.RankList(e.CI.Indistinct), optNum(float64(e.CI.N)))
+		}
+		if e.Custom != nil {
+			data[i][colScore] = jsonNum(*e.Custom)
+		}
+		if iv := e.CI.NetScore; iv != nil {
+			data[i][colNetScoreLow], data[i][colNetScoreHigh] = jsonNum(iv.Low), jsonNum(iv.High)
+		}
 
 		r := rankingRow{Key: i, User: !e.IsReference(), Source: string(e.Source), SourceLabel: sourceLabel(e.Source),
 			Rank: e.Rank, Name: e.Name, Link: e.Link, Model: model, ParetoMACs: e.ParetoMACs, ParetoParams: e.ParetoParams}
+		if custom {
+			r.Figures = append(r.Figures, scoreText(e.Custom))
+		}
 		r.Figures = append(r.Figures, cell(e.Top1, "%.2f"))
 		if anyTop5 {
 			r.Figures = append(r.Figures, cell(e.Top5, "%.2f"))
 		}
 		r.Figures = append(r.Figures, countCell(e.ParamsM, 1e6), macs, cell(e.NetScore, "%.2f"), cell(e.Density, ""))
+		if intervals {
+			ind := "–"
+			if len(e.CI.Indistinct) > 0 {
+				ind = "≈ " + score.RankList(e.CI.Indistinct)
+			}
+			r.Figures = append(r.Figures, pick(e.CI.NetScore != nil, ivText(e.CI.NetScore, 2), "–"), ind)
+		}
 		if latency {
-			r.Figures = append(r.Figures, cell(e.LatencyMS, "%.3f"), cell(e.LatencyScore, "%.2f"))
+			lat, ls := cell(e.LatencyMS, "%.3f"), cell(e.LatencyScore, "%.2f")
+			if iv := e.CI.Latency; iv != nil {
+				lat += " " + ivText(iv, 3)
+			}
+			if iv := e.CI.LatencyScore; iv != nil {
+				ls += " " + ivText(iv, 2)
+			}
+			r.Figures = append(r.Figures, lat, ls)
 		}
 		if analysed {
 			r.Figures = append(r.Figures, "–")

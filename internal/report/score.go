@@ -27,11 +27,20 @@ func WriteScorecard(w io.Writer, format string, c *score.Card) error {
 		upTo, atLeast = "≤ ", "≥ "
 	}
 	fmt.Fprintf(w, "model       %s\n", c.Model)
+	if c.Score != nil {
+		fmt.Fprintf(w, "score       %s   (ranked by %s)\n", scoreText(c.Score), c.RankedBy)
+	}
 	fmt.Fprintf(w, "NetScore    %s%.2f   (top-1 %.2f%%, %s params, %s%s MACs)\n", upTo, c.NetScore, c.Top1, units.Count(c.Params), atLeast, units.Count(c.MACs))
 	fmt.Fprintf(w, "density     %.2f %% per M params\n", c.Density)
 	fmt.Fprintf(w, "acc/GMAC    %.2f %% per GMAC\n", c.AccPerGMAC)
+	if c.Top1CI != nil {
+		fmt.Fprintf(w, "95%%         top-1 %s on %s images (Wilson), Ω %s, density %s\n", ivText(c.Top1CI, 2), units.Grouped(int64(c.N)), ivText(c.NetScoreCI, 2), ivText(c.DensityCI, 2))
+	}
 	if c.LatencyMS > 0 {
 		fmt.Fprintf(w, "latency Λ   %.2f   (p50 %.3f ms in place of MACs; compare only with models measured the same way)\n", c.LatencyScore, c.LatencyMS)
+		if c.LatencyScoreCI != nil {
+			fmt.Fprintf(w, "95%%         Λ %s, p50 %s ms (bootstrap of the median)\n", ivText(c.LatencyScoreCI, 2), ivText(c.LatencyCI, 3))
+		}
 	}
 	if !c.Complete {
 		fmt.Fprintf(w, "coverage    %s of nodes costed (uncosted: %s): MACs are a lower bound, NetScore an upper one\n", units.Percent(c.Coverage), opList(c.Uncosted, " "))
@@ -48,12 +57,24 @@ func WriteScorecard(w io.Writer, format string, c *score.Card) error {
 		label := "neighbours"
 		neighbour := func(where string, r *score.RankedRow) {
 			if r != nil {
-				fmt.Fprintf(w, "%-11s ranked just %s you: %s  Ω %.2f  (top-1 %.2f, %.2f M, %s GMACs)\n", label, where, r.Name, r.NetScore, r.Top1, r.ParamsM, gmacsText(r.GMACs))
+				by := ""
+				if r.Score != nil {
+					by = "score " + scoreText(r.Score) + "  "
+				}
+				fmt.Fprintf(w, "%-11s ranked just %s you: %s  %sΩ %.2f  (top-1 %.2f, %.2f M, %s GMACs)\n", label, where, r.Name, by, r.NetScore, r.Top1, r.ParamsM, gmacsText(r.GMACs))
 				label = ""
 			}
 		}
 		neighbour("above", c.Above)
 		neighbour("below", c.Below)
+		if len(c.Indistinct) > 0 {
+			names := c.Indistinct
+			more := ""
+			if len(names) > 5 {
+				names, more = names[:5], fmt.Sprintf(" and %d more", len(c.Indistinct)-5)
+			}
+			fmt.Fprintf(w, "≈           not distinguishable (Ω intervals overlap) from %s%s\n", strings.Join(names, ", "), more)
+		}
 		fmt.Fprintf(w, "Pareto      %s on top-1 vs MACs, %s on top-1 vs params\n", optimal(c.ParetoMACs), optimal(c.ParetoParams))
 	}
 	for i, wn := range c.Warnings {

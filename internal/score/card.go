@@ -22,6 +22,9 @@ type CardRequest struct {
 	// LatencyMS adds the latency score Λ; 0 takes it from Manifest when
 	// the top-1 comes from there.
 	LatencyMS float64 `json:"latency_ms,omitempty"`
+	// N is the number of images Top1 was measured on (its interval); 0
+	// takes it from Manifest when the top-1 comes from there.
+	N int `json:"n,omitempty"`
 	// Manifest, with ManifestName naming it in messages, supplies what
 	// the request leaves out.
 	Manifest     manifest.Store  `json:"-"`
@@ -51,6 +54,21 @@ type Card struct {
 	ParetoParams bool       `json:"pareto_params"`
 	LatencyMS    float64    `json:"latency_ms,omitempty"`
 	LatencyScore float64    `json:"latency_score,omitempty"`
+	// 95 % intervals where known (as RankedRow's), and the reference
+	// networks whose Ω intervals overlap the model's: not distinguishable
+	// from it.
+	N              int               `json:"n,omitempty"`
+	Top1CI         *metrics.Interval `json:"top1_ci,omitempty"`
+	NetScoreCI     *metrics.Interval `json:"netscore_ci,omitempty"`
+	DensityCI      *metrics.Interval `json:"density_ci,omitempty"`
+	LatencyCI      *metrics.Interval `json:"latency_ci_ms,omitempty"`
+	LatencyScoreCI *metrics.Interval `json:"latency_score_ci,omitempty"`
+	Indistinct     []string          `json:"indistinct,omitempty"`
+	// Score is the --score expression's value and RankedBy the expression
+	// when the model is ranked by one (rank, neighbours and percentile
+	// then follow it).
+	Score    *float64 `json:"score,omitempty"`
+	RankedBy string   `json:"ranked_by,omitempty"`
 	// Complete is false when some node could not be costed: MACs are then
 	// a lower bound and NetScore an upper one. Coverage is the share of
 	// nodes costed.
@@ -74,7 +92,12 @@ type Card struct {
 
 // Score analyses a model and scores it against the reference set.
 func Score(ctx context.Context, req CardRequest) (*Card, error) {
-	top1, latency, bind := req.Top1, req.LatencyMS, req.Bind
+	top1, latency, bind, n := req.Top1, req.LatencyMS, req.Bind, req.N
+	var latencyCI *metrics.Interval
+	custom, err := req.Settings.Expr()
+	if err != nil {
+		return nil, err
+	}
 	var row manifest.Row
 	rowErr := errors.New("no manifest")
 	if req.Manifest != nil {
@@ -95,9 +118,18 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 		return nil, request.Wrap(fmt.Errorf("%s has a latency but no top-1 for %s: run netscore eval --manifest, or pass --top1", req.ManifestName, req.Model))
 	default:
 		top1 = row.Top1
+		if n == 0 {
+			n = row.N
+		}
 		if latency == 0 {
 			latency = row.LatencyMS
+			if row.LatencyCIHigh > 0 {
+				latencyCI = &metrics.Interval{Low: row.LatencyCILow, High: row.LatencyCIHigh}
+			}
 		}
+	}
+	if n < 0 {
+		return nil, request.Errorf("--n %d: want the number of images the top-1 was measured on", n)
 	}
 	a, err := req.Settings.Accuracy(top1)
 	if err != nil {
@@ -111,6 +143,14 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	if err != nil {
 		return nil, request.Wrap(err)
 	}
+	if custom != nil { // before the model is analysed
+		if err := custom.CheckReferences(refs, req.Reference); err != nil {
+			return nil, err
+		}
+		if err := custom.CheckGiven(req.Model, 0, latency, n); err != nil {
+			return nil, err
+		}
+	}
 	s, err := inspect.File(ctx, req.Model, inspect.Request{Bind: bind, ExactShapes: true})
 	if err != nil {
 		return nil, err
@@ -122,6 +162,20 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", req.Model, err)
 	}
+	for i := range ranked {
+		if ranked[i].Source == UserSource {
+			ranked[i].LatencyMS = latency
+		}
+	}
+	if err := AddIntervals(ranked, ps, map[string]UncertaintyInput{req.Model: {N: n, Latency: latencyCI}}); err != nil {
+		return nil, request.Wrap(err)
+	}
+	if custom != nil {
+		var errs []error
+		if ranked, errs = RankByExpr(ranked, custom); len(errs) > 0 {
+			return nil, request.Wrap(errs[0])
+		}
+	}
 	card := &Card{Model: req.Model, Top1: a, Params: s.Params, MACs: s.MACs, Reference: req.Reference, Of: len(ranked),
 		Warnings: s.Warnings, References: len(refs), Hints: hints, Complete: s.Complete, Coverage: s.Coverage.NodeShare,
 		Shapes: s.Shapes, GuessedDims: s.GuessedDims, InputHints: s.InputHints, Uncosted: s.Uncosted,
@@ -132,6 +186,14 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 		}
 		card.NetScore, card.Density, card.AccPerGMAC = r.NetScore, r.Density, r.AccPerGMAC
 		card.Rank, card.ParetoMACs, card.ParetoParams = r.Rank, r.ParetoMACs, r.ParetoParams
+		card.N, card.Top1CI, card.NetScoreCI, card.DensityCI = r.CI.N, r.CI.Top1, r.CI.NetScore, r.CI.Density
+		card.LatencyCI, card.LatencyScoreCI, card.Score = r.CI.Latency, r.CI.LatencyScore, r.Custom
+		for _, k := range r.CI.Indistinct {
+			card.Indistinct = append(card.Indistinct, ranked[k-1].Name)
+		}
+		if custom != nil {
+			card.RankedBy = custom.Source
+		}
 		if i > 0 {
 			row := ranked[i-1].Row()
 			card.Above = &row
@@ -149,12 +211,20 @@ func Score(ctx context.Context, req CardRequest) (*Card, error) {
 	}
 	if len(refs) > 0 {
 		var ns []float64
+		mine := card.NetScore
+		if card.Score != nil {
+			mine = *card.Score
+		}
 		for _, r := range ranked {
-			if r.Source != UserSource {
+			switch {
+			case r.Source == UserSource:
+			case r.Custom != nil:
+				ns = append(ns, *r.Custom)
+			default:
 				ns = append(ns, r.NetScore)
 			}
 		}
-		if st, err := metrics.Rank(card.NetScore, ns, true); err == nil {
+		if st, err := metrics.Rank(mine, ns, true); err == nil {
 			card.Percentile = st.Percentile
 		}
 	}

@@ -67,6 +67,15 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	if err != nil {
 		return nil, request.Wrap(err)
 	}
+	custom, err := req.Settings.Expr()
+	if err != nil {
+		return nil, err
+	}
+	if custom != nil {
+		if err := custom.CheckReferences(refs, req.Reference); err != nil {
+			return nil, err
+		}
+	}
 	out := &Compared{}
 	fail := func(err error) { out.Log = append(out.Log, Message{Text: err.Error(), Problem: true}) }
 	note := func(format string, a ...any) { out.Log = append(out.Log, Message{Text: fmt.Sprintf(format, a...)}) }
@@ -81,6 +90,15 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	if len(paths) == 0 {
 		return out, ErrNoModels
 	}
+	if custom != nil { // before any model is analysed
+		for _, p := range paths {
+			if row, ok := rowFor(acc, p); ok && row.HasTop1 {
+				if err := custom.CheckGiven(p, row.Top5, row.LatencyMS, row.N); err != nil {
+					return out, err
+				}
+			}
+		}
+	}
 	// One set of flags over many models: each takes the inputs it has.
 	req.Inspect.Bind.SkipUnknownInputs = len(paths) > 1
 	req.Inspect.PerModel = perModelBindings(acc, paths, fail)
@@ -90,6 +108,7 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	var users []zoo.Row
 	summaries := map[string]*inspect.Summary{}
 	top5, latency := map[string]float64{}, map[string]float64{}
+	uncertain := map[string]UncertaintyInput{}
 	var unscored []string
 	skipped := map[string][]string{} // model -> --input names it lacks
 	for i, r := range results {
@@ -136,6 +155,11 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 		summaries[paths[i]] = r.Summary
 		top5[paths[i]] = a5
 		latency[paths[i]] = row.LatencyMS
+		u := UncertaintyInput{N: row.N}
+		if row.LatencyCIHigh > 0 {
+			u.Latency = &metrics.Interval{Low: row.LatencyCILow, High: row.LatencyCIHigh}
+		}
+		uncertain[paths[i]] = u
 	}
 	if len(unscored) > 0 {
 		note("not ranked, no top-1 in the manifest: %s", strings.Join(unscored, ", "))
@@ -157,7 +181,21 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 			}
 		}
 	}
-	c := &Comparison{Title: fmt.Sprintf("%d %s by %s", len(users), plural(len(users), "model", "models"), req.SortBy), SortBy: req.SortBy, Metric: ps, Entries: ranked}
+	if err := AddIntervals(ranked, ps, uncertain); err != nil {
+		fail(err)
+		return out, err
+	}
+	if custom != nil {
+		var errs []error
+		ranked, errs = RankByExpr(ranked, custom)
+		for _, e := range errs {
+			fail(e)
+		}
+	}
+	c := &Comparison{Title: fmt.Sprintf("%d %s %s", len(users), plural(len(users), "model", "models"), orderLabel(req.SortBy, custom)), SortBy: req.SortBy, Metric: ps, Entries: ranked}
+	if custom != nil {
+		c.ScoreExpr = custom.Source
+	}
 	if len(refs) > 0 {
 		c.Title += fmt.Sprintf(", among %d reference networks (%s)", len(refs), req.Reference)
 	}
@@ -165,6 +203,7 @@ func Compare(ctx context.Context, req CompareRequest, progress inspect.Progress)
 	if c.HasLatency() {
 		c.Notes = append(c.Notes, "Λ (latency) = 20·log10(a^α / (p^β·t^γ)) with t = measured median latency in ms (netscore bench): a companion to NetScore, comparable only between models measured on the same device, runtime and threads.")
 	}
+	c.Notes = append(c.Notes, IntervalNotes(ranked)...)
 	if len(unscored) > 0 {
 		c.Notes = append(c.Notes, fmt.Sprintf("Not ranked (no top-1 in the manifest): %s", strings.Join(unscored, ", ")))
 	}

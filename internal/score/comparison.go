@@ -25,6 +25,11 @@ type Ranked struct {
 	// ID and Link name a stored model in a served leaderboard (its id and
 	// its page); empty elsewhere.
 	ID, Link string
+	// CI are the row's 95 % intervals (AddIntervals), where known.
+	CI Intervals
+	// Custom is the row's value of the --score expression; nil when the
+	// comparison is ranked by a named key.
+	Custom *float64
 }
 
 // IsReference reports whether the row comes from a published table.
@@ -39,6 +44,9 @@ type Comparison struct {
 	Entries []Ranked
 	// Notes are shown under the table: sources, conventions, caveats.
 	Notes []string
+	// ScoreExpr is the --score expression the rows are ranked by, "" when
+	// ranked by SortBy.
+	ScoreExpr string
 }
 
 // Users returns the user's models of the comparison.
@@ -79,6 +87,21 @@ type RankedRow struct {
 	Complete *bool    `json:"complete,omitempty"`
 	Shapes   string   `json:"shapes,omitempty"`
 	ID       string   `json:"id,omitempty"` // a stored model's id (served leaderboard)
+	// 95 % intervals where known (docs/output.md): n images behind the
+	// top-1, its Wilson interval, Ω and density over it, the median
+	// latency's bootstrap interval and Λ over both; Indistinct lists the
+	// ranks whose Ω intervals overlap this row's.
+	N              int               `json:"n,omitempty"`
+	Top1CI         *metrics.Interval `json:"top1_ci,omitempty"`
+	NetScoreCI     *metrics.Interval `json:"netscore_ci,omitempty"`
+	DensityCI      *metrics.Interval `json:"density_ci,omitempty"`
+	LatencyCI      *metrics.Interval `json:"latency_ci_ms,omitempty"`
+	LatencyScoreCI *metrics.Interval `json:"latency_score_ci,omitempty"`
+	Indistinct     []int             `json:"indistinct,omitempty"`
+	// Score is the --score expression's value and RankedBy the expression,
+	// when the comparison is ranked by one.
+	Score    *float64 `json:"score,omitempty"`
+	RankedBy string   `json:"ranked_by,omitempty"`
 }
 
 // Row returns the machine-readable form of r.
@@ -88,6 +111,8 @@ func (r *Ranked) Row() RankedRow {
 		ParamsM: r.ParamsM, GMACs: r.GMACs, NetScore: r.NetScore, Density: r.Density,
 		AccPerGMAC: r.AccPerGMAC, ParetoMACs: r.ParetoMACs, ParetoParams: r.ParetoParams,
 		ImageSize: r.ImageSize, Note: r.Note, LatencyMS: r.LatencyMS, LatencyScore: r.LatencyScore, ID: r.ID,
+		N: r.CI.N, Top1CI: r.CI.Top1, NetScoreCI: r.CI.NetScore, DensityCI: r.CI.Density, LatencyCI: r.CI.Latency,
+		LatencyScoreCI: r.CI.LatencyScore, Indistinct: r.CI.Indistinct, Score: r.Custom,
 	}
 	if r.Summary != nil {
 		row.Params, row.MACs = r.Summary.Params, r.Summary.MACs

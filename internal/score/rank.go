@@ -80,14 +80,36 @@ func Zoo(req ZooRequest) (*Comparison, zoo.Stats, error) {
 	if err != nil {
 		return nil, st, request.Wrap(err)
 	}
+	custom, err := req.Settings.Expr()
+	if err != nil {
+		return nil, st, err
+	}
+	if custom != nil {
+		if err := custom.CheckReferences(rows, req.Source); err != nil {
+			return nil, st, err
+		}
+	}
 	ps := req.Settings.Params()
 	ranked, err := RankAll(nil, nil, rows, req.SortBy, ps)
 	if err != nil {
 		return nil, st, err
 	}
+	if err := AddIntervals(ranked, ps, nil); err != nil {
+		return nil, st, err
+	}
+	if custom != nil {
+		var errs []error
+		if ranked, errs = RankByExpr(ranked, custom); len(errs) > 0 {
+			return nil, st, request.Wrap(errs[0])
+		}
+	}
 	if req.Top > 0 && req.Top < len(ranked) {
 		ranked = ranked[:req.Top]
 	}
-	title := fmt.Sprintf("Reference networks: %s, by %s", ReferenceLabel(req.Source), req.SortBy)
-	return &Comparison{Title: title, SortBy: req.SortBy, Metric: ps, Entries: ranked, Notes: ReferenceNotes(rows, ps)}, st, nil
+	title := fmt.Sprintf("Reference networks: %s, %s", ReferenceLabel(req.Source), orderLabel(req.SortBy, custom))
+	c := &Comparison{Title: title, SortBy: req.SortBy, Metric: ps, Entries: ranked, Notes: append(ReferenceNotes(rows, ps), IntervalNotes(ranked)...)}
+	if custom != nil {
+		c.ScoreExpr = custom.Source
+	}
+	return c, st, nil
 }

@@ -18,6 +18,17 @@ type Settings struct {
 	MMACs bool `json:"mmacs,omitempty"`
 	// Fraction says accuracies are fractions in (0, 1] rather than percent.
 	Fraction bool `json:"fraction,omitempty"`
+	// Score is an expression to rank by instead of the sort key
+	// (CompileExpr; docs/scoring.md), "" for the named orders.
+	Score string `json:"score,omitempty"`
+}
+
+// Expr compiles Score; nil when there is none.
+func (s Settings) Expr() (*Expr, error) {
+	if s.Score == "" {
+		return nil, nil
+	}
+	return CompileExpr(s.Score)
 }
 
 // DefaultSettings are the paper's exponents with m in GMACs.
