@@ -72,11 +72,11 @@ func main() {
 	flag.StringVar(&c.models, "models", "testdata/models", "folder of .onnx files to upload")
 	flag.IntVar(&c.seed, "seed", 1000, "user models uploaded (and analysed) before the load")
 	flag.IntVar(&c.seedConc, "seed-clients", 8, "clients that upload the seed models")
-	flag.DurationVar(&c.think, "think", 250*time.Millisecond, "mean pause of a client between requests (uniform in 0..2×think; 0: none)")
+	flag.DurationVar(&c.think, "think", time.Second, "mean pause of a client between requests (uniform in 0..2×think; 0: none)")
 	flag.StringVar(&c.ref, "ref", "all", "reference set of the leaderboard reads")
 	flag.StringVar(&c.mix, "mix", "leaderboard=40,model=30,page=20,upload=10", "weights of the operations")
 	flag.DurationVar(&c.wait, "wait", 120*time.Second, "longest wait, after the load, for every upload to be analysed")
-	flag.DurationVar(&c.poll, "poll", 10*time.Millisecond, "how often an uploader polls its model until ranked")
+	flag.DurationVar(&c.poll, "poll", 20*time.Millisecond, "an uploader's first pause between polls of its model until ranked (each next pause a quarter longer, up to 10×)")
 	flag.DurationVar(&c.rankWait, "rank-wait", 60*time.Second, "longest an uploader polls its model")
 	flag.StringVar(&c.tag, "tag", "", "name prefix of this run's uploads (default: a random one)")
 	flag.StringVar(&c.jsonOut, "json", "", "also write the results as JSON to `FILE`")
@@ -426,6 +426,7 @@ func (s *state) upload(ctx context.Context, rank bool) {
 	}
 	s.record(opUpload, d)
 	deadline := start.Add(s.c.rankWait)
+	wait := s.c.poll // growing by a quarter each poll, up to 10×
 	for {
 		var m struct {
 			State string `json:"state"`
@@ -448,7 +449,8 @@ func (s *state) upload(ctx context.Context, rank bool) {
 			s.fail("model %s (%s) not ranked %s after its upload (state %s)", ack.ID, name, s.c.rankWait, m.State)
 			return
 		}
-		time.Sleep(s.c.poll)
+		time.Sleep(wait)
+		wait = min(wait*5/4, 10*s.c.poll)
 	}
 }
 
