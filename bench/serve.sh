@@ -45,6 +45,7 @@ postgres)
 esac
 
 log="$OUT/serve-$STORE-server.log"
+: >"$log"
 "$OUT/netscore" serve --data "$data" --addr 127.0.0.1:0 "${db[@]}" 2>"$log" &
 pid=$!
 cleanup() {
