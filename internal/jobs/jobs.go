@@ -34,7 +34,8 @@ type Config struct {
 	Workers int
 	// Timeout ends an analysis that runs longer (default 2 minutes);
 	// a job left running by a process that died is rescued after Rescue
-	// (default Timeout + 30 s) and run again.
+	// (default Timeout + a quarter of it, 5 to 30 s: 2m30s by default) and
+	// run again. On SQLite, Start makes such jobs available at once.
 	Timeout, Rescue time.Duration
 	// Poll is how often idle workers look for jobs (default 50 ms).
 	Poll   time.Duration
@@ -47,6 +48,7 @@ type Config struct {
 type Queue struct {
 	client *river.Client[*sql.Tx]
 	st     *store.Store
+	log    *slog.Logger
 }
 
 // AnalyzeArgs is the job that analyses one uploaded model.
@@ -85,7 +87,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Queue, error) {
 		cfg.Timeout = 2 * time.Minute
 	}
 	if cfg.Rescue <= cfg.Timeout {
-		cfg.Rescue = cfg.Timeout + 30*time.Second
+		cfg.Rescue = cfg.Timeout + rescueMargin(cfg.Timeout)
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 50 * time.Millisecond
@@ -110,11 +112,37 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Queue{client: client, st: st}, nil
+	return &Queue{client: client, st: st, log: cfg.Logger}, nil
+}
+
+// rescueMargin is how long past its timeout a running job is taken for
+// abandoned: a quarter of the timeout, at least 5 s and at most 30 s. A
+// rescued job that was in fact still running costs a second analysis's
+// time, never a second count: Store.Finish only records a running model.
+func rescueMargin(timeout time.Duration) time.Duration {
+	return min(max(timeout/4, 5*time.Second), 30*time.Second)
 }
 
 // Start starts working jobs; the workers stop when ctx ends or Stop is called.
-func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+//
+// On SQLite one process owns the database, so a job marked running when it
+// starts was left by a process that died (kill -9, power loss): it is made
+// available again now, instead of waiting for River's rescuer (which runs
+// on the elected leader, after the dead one's 15 s lease, every 30 s, for
+// jobs running longer than Rescue). The model's row says running, which
+// Store.Start accepts; its analysis count only moves when an analysis ends.
+func (q *Queue) Start(ctx context.Context) error {
+	if q.st.Dialect == store.SQLite {
+		res, err := q.st.DB.ExecContext(ctx, "UPDATE river_job SET state = 'available' WHERE state = 'running'")
+		if err != nil {
+			return fmt.Errorf("requeueing the jobs of a previous run: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			q.log.Info("requeued jobs left running by a previous run", "jobs", n)
+		}
+	}
+	return q.client.Start(ctx)
+}
 
 // Stop waits for running jobs to finish, until ctx ends; then it cancels
 // them (they go back to the queue and run again after a restart).
