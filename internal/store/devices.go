@@ -37,7 +37,7 @@ func (s *Store) Heartbeat(ctx context.Context, name string) error {
 
 // Devices lists the registered devices by name.
 func (s *Store) Devices(ctx context.Context) ([]*Device, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT name, labels, fingerprint, registered_ms, heartbeat_ms FROM ns_devices ORDER BY name")
+	rows, err := s.read.QueryContext(ctx, "SELECT name, labels, fingerprint, registered_ms, heartbeat_ms FROM ns_devices ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (s *Store) Results(ctx context.Context, model, batch string) ([]*Result, er
 		q += " AND batch = ?"
 		args = append(args, batch)
 	}
-	rows, err := s.DB.QueryContext(ctx, s.q(q+" ORDER BY created_ms DESC, job_id DESC"), args...)
+	rows, err := s.read.QueryContext(ctx, s.q(q+" ORDER BY created_ms DESC, job_id DESC"), args...)
 	if err != nil {
 		return nil, err
 	}

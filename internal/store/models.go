@@ -82,7 +82,7 @@ func (s *Store) Insert(ctx context.Context, tx *sql.Tx, m *Model) error {
 
 // Get reads one model with its summary.
 func (s *Store) Get(ctx context.Context, id string) (*Model, error) {
-	row := s.DB.QueryRowContext(ctx, s.q("SELECT "+listColumns+", summary FROM ns_models WHERE id = ?"), id)
+	row := s.read.QueryRowContext(ctx, s.q("SELECT "+listColumns+", COALESCE((SELECT summary FROM ns_summaries WHERE ns_summaries.id = ns_models.id), '') FROM ns_models WHERE id = ?"), id)
 	m, err := scanModel(row.Scan, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -92,7 +92,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Model, error) {
 
 // List reads every model without summaries, newest first.
 func (s *Store) List(ctx context.Context) ([]*Model, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+listColumns+" FROM ns_models ORDER BY created_ms DESC, id")
+	rows, err := s.read.QueryContext(ctx, "SELECT "+listColumns+" FROM ns_models ORDER BY created_ms DESC, id")
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (s *Store) List(ctx context.Context) ([]*Model, error) {
 
 // Count is the number of models by state.
 func (s *Store) Count(ctx context.Context) (map[string]int, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT state, COUNT(*) FROM ns_models GROUP BY state")
+	rows, err := s.read.QueryContext(ctx, "SELECT state, COUNT(*) FROM ns_models GROUP BY state")
 	if err != nil {
 		return nil, err
 	}
@@ -150,12 +150,27 @@ type Analysis struct {
 	Summary  string // JSON
 }
 
-// Finish records an analysis of a running model.
+// Finish records an analysis of a running model: its figures in the
+// model's row and the summary beside it, in one transaction.
 func (s *Store) Finish(ctx context.Context, id string, a Analysis) error {
-	_, err := s.DB.ExecContext(ctx, s.q(`UPDATE ns_models SET state = ?, error = '', format = ?, params = ?, macs = ?, complete = ?,
-		coverage = ?, shapes = ?, summary = ?, analyses = analyses + 1, analysed_ms = ? WHERE id = ? AND state = ?`),
-		Done, a.Format, a.Params, a.MACs, boolInt(a.Complete), a.Coverage, a.Shapes, a.Summary, time.Now().UnixMilli(), id, Running)
-	return err
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE ns_models SET state = ?, error = '', format = ?, params = ?, macs = ?, complete = ?,
+		coverage = ?, shapes = ?, analyses = analyses + 1, analysed_ms = ? WHERE id = ? AND state = ?`),
+		Done, a.Format, a.Params, a.MACs, boolInt(a.Complete), a.Coverage, a.Shapes, time.Now().UnixMilli(), id, Running)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // not running (done by an earlier run of the job, or gone): nothing to record
+	}
+	if _, err := tx.ExecContext(ctx, s.q("INSERT INTO ns_summaries (id, summary) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET summary = excluded.summary"), id, a.Summary); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Fail records why a model could not be analysed.
@@ -175,8 +190,10 @@ func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if _, err := s.DB.ExecContext(ctx, s.q("DELETE FROM ns_models WHERE id = ?"), id); err != nil {
-		return false, err
+	for _, table := range []string{"ns_summaries", "ns_models"} {
+		if _, err := s.DB.ExecContext(ctx, s.q("DELETE FROM "+table+" WHERE id = ?"), id); err != nil {
+			return false, err
+		}
 	}
 	var others int
 	if err := s.DB.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM ns_models WHERE sha256 = ?"), m.SHA256).Scan(&others); err != nil {

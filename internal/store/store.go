@@ -38,7 +38,11 @@ const (
 
 // Store is an open database and blob folder.
 type Store struct {
-	DB      *sql.DB
+	DB *sql.DB
+	// read is where reads go: on SQLite a pool of read-only connections
+	// beside DB's one writer (WAL lets them read while it writes); on
+	// PostgreSQL, DB itself.
+	read    *sql.DB
 	Dialect Dialect
 	Blobs   *Blobs
 	// Where tells people where the rows are (never a password).
@@ -77,28 +81,39 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 		// SQLite writes one at a time; River's SQLite driver asks for one
 		// connection (its docs), and so do we.
 		s.DB.SetMaxOpenConns(1)
+		if s.read, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)"); err != nil {
+			s.DB.Close()
+			return nil, err
+		}
+		s.read.SetMaxOpenConns(4)
 	case strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://"):
 		s.Dialect, s.Where = Postgres, redact(dbURL)
 		if s.DB, err = sql.Open("pgx", dbURL); err != nil {
 			return nil, err
 		}
 		s.DB.SetMaxOpenConns(20)
+		s.read = s.DB
 	default:
 		return nil, fmt.Errorf("database %q: want a postgres:// URL, or none for SQLite in the data folder", redact(dbURL))
 	}
 	if err := s.DB.PingContext(ctx); err != nil {
-		s.DB.Close()
+		s.Close()
 		return nil, fmt.Errorf("database %s: %w", s.Where, err)
 	}
 	if err := s.migrate(ctx); err != nil {
-		s.DB.Close()
+		s.Close()
 		return nil, fmt.Errorf("database %s: migrations: %w", s.Where, err)
 	}
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error {
+	if s.read != s.DB {
+		s.read.Close()
+	}
+	return s.DB.Close()
+}
 
 func (s *Store) migrate(ctx context.Context) error {
 	fsys, err := fs.Sub(migrations, "migrations")
