@@ -28,8 +28,9 @@ const workerUsage = `Usage: netscore worker --db URL --server URL [--name NAME] 
 Runs on a device: registers it (name, labels and a fingerprint read from the
 machine: CPU, cores, memory, OS, architecture, ONNX Runtime), heartbeats, and
 measures the models submitted to it (netscore submit) one at a time, fetching
-each file from the server and checking its sha256. Stops on SIGTERM or Ctrl-C
-after the measurement in flight (--grace).
+each file from the server and checking its sha256; eval shards read their
+images on this device (a relative --data under --data-root). Stops on SIGTERM
+or Ctrl-C after the measurement in flight (--grace).
 
 Environment: NETSCORE_DB, NETSCORE_SERVER (for --db, --server).
 
@@ -60,6 +61,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	host, _ := os.Hostname()
 	name := fs.String("name", strings.ToLower(host), "this device's `NAME` (lower-case letters, digits, - and _)")
 	labels := fs.String("labels", "", "`k=v,...` labels jobs can ask for (arch=arm64,board=pi5)")
+	dataRoot := fs.String("data-root", "", "`DIR` where a relative eval --data is found on this device (default: the working folder)")
 	cache := fs.String("cache", filepath.Join(os.TempDir(), "netscore-worker"), "`DIR` for fetched model files")
 	heartbeat := fs.Duration("heartbeat", 5*time.Second, "how often the device says it is alive")
 	jobTimeout := fs.Duration("job-timeout", 10*time.Minute, "a measurement running longer is stopped and retried")
@@ -87,7 +89,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer st.Close()
 	w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: *name, Labels: lbl, Heartbeat: *heartbeat, JobTimeout: *jobTimeout,
-		Fetch: &fleet.Fetcher{Server: *server, Dir: *cache}, Logger: log})
+		Fetch: &fleet.Fetcher{Server: *server, Dir: *cache}, DataRoot: *dataRoot, Logger: log})
 	if err != nil {
 		return fail(stderr, "worker", err)
 	}
@@ -98,6 +100,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 const submitUsage = `Usage: netscore submit bench MODEL_ID --devices a,b | --labels k=v [flags]
+       netscore submit eval MODEL_ID --data DIR --shards N [flags] (netscore submit eval -h)
 
 Queues a latency measurement of a model stored on the server (its id, as
 POST /api/v1/models answered it) on every live device named or having all the
@@ -108,12 +111,15 @@ Flags:
 `
 
 func submitCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "eval" {
+		return submitEvalCmd(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "bench" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprint(stderr, submitUsage)
 			return ExitOK
 		}
-		return usageErr(stderr, "submit", errors.New("want: netscore submit bench MODEL_ID --devices … (eval: not yet)"))
+		return usageErr(stderr, "submit", errors.New("want: netscore submit bench MODEL_ID --devices … or netscore submit eval MODEL_ID --data DIR --shards N"))
 	}
 	fs := newFlags("submit bench", submitUsage, stderr)
 	db := fs.String("db", os.Getenv("NETSCORE_DB"), "the shared database `URL`")
@@ -189,9 +195,10 @@ func submitCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 func jobsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("jobs", "Usage: netscore jobs --db URL [--format json]\n\nLists the fleet's jobs, newest first, with state, device and result.\n\nFlags:\n", stderr)
+	fs := newFlags("jobs", "Usage: netscore jobs --db URL [--format json] [--eval BATCH]\n\nLists the fleet's jobs (bench, eval shard), newest first, with state, device and\nresult; --eval prints an eval batch's merged report as 'netscore eval' does\n(an error names the shards without a result).\n\nFlags:\n", stderr)
 	db := fs.String("db", os.Getenv("NETSCORE_DB"), "the shared database `URL`")
 	format := fs.String("format", "table", "output: table or json")
+	evalBatch := fs.String("eval", "", "print the merged report of the eval `BATCH` (netscore submit eval's id)")
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return flagExit(err)
 	}
@@ -200,6 +207,9 @@ func jobsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "jobs", err)
 	}
 	defer st.Close()
+	if *evalBatch != "" {
+		return printEvalBatch(ctx, st, *evalBatch, *format, stdout, stderr)
+	}
 	return printJobs(ctx, st, stdout, stderr, *format, nil)
 }
 
@@ -235,6 +245,9 @@ func printJobs(ctx context.Context, st *store.Store, stdout, stderr io.Writer, f
 
 // resultText is a job's result in a few words.
 func resultText(j fleet.Job) string {
+	if s, ok := evalResultText(j); ok {
+		return s
+	}
 	if len(j.Result) > 0 {
 		var r fleet.BenchResult
 		if json.Unmarshal(j.Result, &r) == nil && r.Bench != nil {

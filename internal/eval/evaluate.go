@@ -45,6 +45,11 @@ type Config struct {
 	// Values feed a model's inputs other than the image (a flag, a
 	// temperature) the same values on every run (--value).
 	Values map[string][]float64 `json:"values,omitempty"`
+	// Shard of Shards (Shards 0: the whole set) evaluates the images whose
+	// index i in the listing (after Limit) has i mod Shards == Shard; see
+	// shard.go and EvaluateShard.
+	Shard  int `json:"shard,omitempty"`
+	Shards int `json:"shards,omitempty"`
 }
 
 // Defaults is the configuration of a plain `netscore eval MODEL --data DATA`.
@@ -61,6 +66,9 @@ func (c Config) Validate() error {
 		return request.Errorf("--batch must be at least 1")
 	case c.Limit < 0, c.Threads < 0, c.Workers < 1, c.Confused < 0:
 		return request.Errorf("--limit, --threads and --confused must be >= 0, -j >= 1")
+	}
+	if err := c.validateShard(); err != nil {
+		return err
 	}
 	_, _, err := c.preprocessing()
 	return err
@@ -149,7 +157,8 @@ type Report struct {
 	// Warnings are the notes a person should see even without the report.
 	Warnings []string `json:"-"`
 	// ManifestNote says, for a manifest row, where the accuracy came from.
-	ManifestNote string `json:"-"`
+	ManifestNote string     `json:"-"`
+	shard        *shardInfo // a shard's place in the whole set (Config.Shards > 0)
 }
 
 // Preprocess is the preprocessing applied, after fitting to the model.
@@ -258,6 +267,11 @@ func Evaluate(ctx context.Context, cfg Config, progress func(done, total int)) (
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d file(s) without an image extension (%s) ignored", ds.Ignored, strings.Join(Extensions, " ")))
 	}
 	rep.Notes = append(rep.Notes, ds.Notes...)
+	if cfg.Shards > 0 { // after the notes: they are the whole set's
+		if rep.shard, err = ds.shard(cfg.Shard, cfg.Shards, total); err != nil {
+			return nil, err
+		}
+	}
 
 	// The runtime.
 	sess, err := ort.Open(model, ort.Options{Threads: cfg.Threads})
@@ -295,11 +309,11 @@ func Evaluate(ctx context.Context, cfg Config, progress func(done, total int)) (
 		Progress: progress,
 		Confused: cfg.Confused,
 	}
-	if cfg.Confused == 0 {
-		runner.Confused = -1 // keep none: trimmed below
+	if cfg.Confused == 0 || cfg.Shards > 0 {
+		runner.Confused = -1 // keep all: a shard's pairs are merged (Merge cuts), or none: trimmed below
 	}
 	outcome, err := runner.Run(ds)
-	if outcome != nil && cfg.Confused == 0 {
+	if outcome != nil && cfg.Confused == 0 && cfg.Shards == 0 {
 		outcome.Confused = []Confusion{}
 	}
 	if err != nil {

@@ -132,6 +132,8 @@ type Job struct {
 	Model    string          `json:"model,omitempty"`
 	ModelID  string          `json:"model_id,omitempty"`
 	Batch    string          `json:"batch,omitempty"`
+	Shard    *int            `json:"shard,omitempty"`  // an eval shard's
+	Shards   int             `json:"shards,omitempty"` // of this many
 	State    string          `json:"state"`
 	Attempt  int             `json:"attempt"`
 	Errors   []string        `json:"errors,omitempty"`
@@ -146,9 +148,8 @@ func ListJobs(ctx context.Context, st *store.Store, limit int) ([]Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.JobList(ctx, river.NewJobListParams().Kinds(KindBench).First(limit).OrderBy(river.JobListOrderByID, river.SortOrderDesc).
-		States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-			rivertype.JobStateCompleted, rivertype.JobStateDiscarded, rivertype.JobStateCancelled, rivertype.JobStatePending))
+	res, err := c.JobList(ctx, river.NewJobListParams().Kinds(KindBench, KindEvalShard).First(limit).OrderBy(river.JobListOrderByID, river.SortOrderDesc).
+		States(allStates...))
 	if err != nil {
 		return nil, err
 	}
@@ -163,15 +164,25 @@ func ListJobs(ctx context.Context, st *store.Store, limit int) ([]Job, error) {
 	out := make([]Job, 0, len(res.Jobs))
 	for _, j := range res.Jobs {
 		job := Job{ID: j.ID, Kind: j.Kind, Queue: j.Queue, State: string(j.State), Attempt: j.Attempt, Created: j.CreatedAt, Finished: j.FinalizedAt}
-		var args BenchArgs
+		var args struct {
+			BenchArgs
+			Config struct {
+				Shard  int `json:"shard"`
+				Shards int `json:"shards"`
+			} `json:"config"`
+		}
 		if err := json.Unmarshal(j.EncodedArgs, &args); err == nil {
 			job.Device, job.Model, job.ModelID, job.Batch = args.Device, args.Model.Name, args.Model.ID, args.Batch
+			if j.Kind == KindEvalShard {
+				job.Shard, job.Shards = &args.Config.Shard, args.Config.Shards
+			}
 		}
 		for _, e := range j.Errors {
 			job.Errors = append(job.Errors, e.Error)
 		}
 		if r := byJob[j.ID]; r != nil {
 			job.Result = json.RawMessage(r.Result)
+			job.Device = r.Device // an eval shard's device is the one that took it
 		}
 		out = append(out, job)
 	}

@@ -26,6 +26,9 @@ type WorkerConfig struct {
 	Labels []string
 	// Fetch gets a model's file onto the device (from the server).
 	Fetch *Fetcher
+	// DataRoot is where a relative eval --data is found on this device
+	// ("": the worker's working folder); an absolute one is taken as is.
+	DataRoot string
 	// Heartbeat is how often the device says it is alive (default 5 s).
 	Heartbeat time.Duration
 	// JobTimeout ends a job that runs longer (default 10 minutes); River
@@ -98,6 +101,7 @@ func NewWorker(ctx context.Context, st *store.Store, cfg WorkerConfig) (*Worker,
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &benchWorker{w: w})
+	river.AddWorker(workers, &evalWorker{w: w})
 	queues := map[string]river.QueueConfig{}
 	for _, q := range Queues(cfg.Name, cfg.Labels) {
 		queues[q] = river.QueueConfig{MaxWorkers: 1}

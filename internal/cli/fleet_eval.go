@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/netscore/netscore/internal/eval"
+	"github.com/netscore/netscore/internal/fleet"
+	"github.com/netscore/netscore/internal/report"
+	"github.com/netscore/netscore/internal/store"
+)
+
+const submitEvalUsage = `Usage: netscore submit eval MODEL_ID --data DIR|LIST.csv --shards N [--labels k=v,... | --devices a,b] [--wait] [eval flags]
+
+Measures a stored model's accuracy on the fleet: the labelled set is split
+into N shards by index (image i of the listing in shard i mod N), one job per
+shard. With --labels (or neither), any live device with all the labels takes
+the next shard; with --devices, shard i goes to the i mod len-th device named.
+--data is a path on the devices, not here: every device must have the set at
+that path (a shared mount or the same copy; a relative path is taken under
+each worker's --data-root). Each shard's exact counts are kept; --wait blocks
+until every shard has ended and prints the merged report as 'netscore eval'
+does: its top-1, top-5, per-class table and confusions are the single-machine
+figures exactly. 'netscore jobs' lists the shards.
+
+Flags:
+`
+
+// submitEvalCmd is `netscore submit eval`.
+func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("submit eval", submitEvalUsage, stderr)
+	def := eval.Defaults("", "")
+	db := fs.String("db", os.Getenv("NETSCORE_DB"), "the shared database `URL`")
+	devices := fs.String("devices", "", "device `NAMES`, comma-separated: shard i on the (i mod count)-th")
+	labels := fs.String("labels", "", "`k=v,...`: any live device with all of them takes a shard (default: any device)")
+	shards := fs.Int("shards", 0, "split the set into `N` shards, one job each")
+	wait := fs.Bool("wait", false, "wait until every shard has ended and print the merged report")
+	timeout := fs.Duration("timeout", 2*time.Hour, "with --wait, give up after this long")
+	data := fs.String("data", "", "labelled images on the devices: an ImageFolder `dir` or a CSV list (path,label)")
+	classNames := fs.String("class-names", "", "class names `file` on the devices, one per line (eval's --labels)")
+	preset := fs.String("preset", def.Preset, "preprocessing preset: imagenet (256/224), inception (342/299), none (no normalisation), gray, nhwc")
+	resize := fs.Int("resize", 0, "resize the short side to `N` pixels before the crop; 0: none (default: the preset's, scaled to the model's input size)")
+	crop := fs.String("crop", "", "centre crop `N` or HxW; 0: none (default: the model's fixed input size, else the preset's)")
+	mean := fs.String("mean", "", "per-channel mean `r,g,b` subtracted after scaling (one value for all channels)")
+	std := fs.String("std", "", "per-channel std `r,g,b` divided by (one value for all channels)")
+	scale := fs.Float64("scale", 0, "pixel scale before mean/std (preset's, usually 1/255)")
+	gray := fs.Bool("gray", false, "read images as one greyscale channel")
+	layout := fs.String("layout", "", "tensor layout nchw or nhwc (default: the preset's, or what the model's input shape says)")
+	batch := fs.Int("batch", def.Batch, "images per inference run (a model with a fixed batch dim uses that)")
+	limit := fs.Int("limit", 0, "evaluate `N` images spread evenly over the list, then shard them (0: all)")
+	threads := fs.Int("threads", 0, "ONNX Runtime intra-op threads (0: its default)")
+	jobs := fs.Int("j", 0, "images decoded in parallel on a device (0: its cores)")
+	confused := fs.Int("confused", def.Confused, "most confused class pairs listed (after the merge)")
+	outputName := fs.String("output", "", "the scores output (default: the model's first output)")
+	format := fs.String("format", "table", "output: table or json")
+	var values shapeFlags
+	fs.Var(&values.values, "value", "feed an input other than the image a value, `NAME=V` or NAME=V1,V2,... (repeatable)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 {
+		return usageErr(stderr, "submit eval", errors.New("name one model id"))
+	}
+	if *format != "table" && *format != "json" {
+		return usageErr(stderr, "submit eval", fmt.Errorf("unknown --format %q (want table or json)", *format))
+	}
+	lbl, err := fleet.ParseLabels(*labels)
+	if err != nil {
+		return usageErr(stderr, "submit eval", err)
+	}
+	cfg := eval.Config{Data: *data, Labels: *classNames, Preset: *preset, Output: *outputName,
+		Batch: *batch, Limit: *limit, Threads: *threads, Workers: *jobs, Confused: *confused}
+	set := setFlags(fs)
+	if set["resize"] {
+		cfg.Resize = resize
+	}
+	if set["scale"] {
+		cfg.Scale = scale
+	}
+	if set["gray"] {
+		cfg.Gray = gray
+	}
+	cfg.Crop, cfg.Mean, cfg.Std, cfg.Layout = *crop, *mean, *std, *layout
+	bind, err := values.options()
+	if err != nil {
+		return usageErr(stderr, "submit eval", err)
+	}
+	cfg.Values = bind.Values
+	if *shards < 1 {
+		return usageErr(stderr, "submit eval", errors.New("--shards N is required (at least 1)"))
+	}
+	st, err := fleetStore(ctx, *db)
+	if err != nil {
+		return fail(stderr, "submit eval", err)
+	}
+	defer st.Close()
+	m, err := st.Get(ctx, pos[0])
+	if err != nil {
+		return fail(stderr, "submit eval", fmt.Errorf("model %s: %w", pos[0], err))
+	}
+	var names []string
+	for _, d := range strings.Split(*devices, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			names = append(names, d)
+		}
+	}
+	sub, err := fleet.SubmitEval(ctx, st, fleet.EvalRequest{Model: fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: m.SHA256},
+		Devices: names, Labels: lbl, Shards: *shards, Config: cfg})
+	if err != nil {
+		return fail(stderr, "submit eval", err)
+	}
+	if !*wait {
+		return printJSONOr(stdout, *format, sub, func(w io.Writer) {
+			fmt.Fprintf(w, "submitted %s: %d shards of %s on %s (jobs %d-%d); merged report: netscore jobs --eval %s\n",
+				sub.Batch, sub.Shards, *data, sub.Queue, sub.Jobs[0], sub.Jobs[len(sub.Jobs)-1], sub.Batch)
+		})
+	}
+	wctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	if err := fleet.Wait(wctx, st, sub.Jobs, 200*time.Millisecond); err != nil {
+		return fail(stderr, "submit eval", err)
+	}
+	return printEvalBatch(ctx, st, sub.Batch, *format, stdout, stderr)
+}
+
+// printEvalBatch prints a batch's merged report as `netscore eval` does.
+func printEvalBatch(ctx context.Context, st *store.Store, batch, format string, stdout, stderr io.Writer) int {
+	rep, err := fleet.EvalReport(ctx, st, batch)
+	if err != nil {
+		if rep != nil && rep.Outcome != nil {
+			evalListFailed(stderr, rep.Outcome.Failed)
+		}
+		return fail(stderr, "submit eval", err)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stderr, "netscore submit eval: warning: %s\n", w)
+	}
+	code := ExitOK
+	if len(rep.Outcome.Failed) > 0 {
+		evalListFailed(stderr, rep.Outcome.Failed)
+		code = ExitFailed
+	}
+	if err := report.WriteEval(stdout, format, rep); err != nil {
+		return fail(stderr, "submit eval", err)
+	}
+	if n := len(rep.Outcome.Failed); n > 0 {
+		fmt.Fprintf(stderr, "netscore submit eval: %d of %d images could not be read and were skipped; the accuracy is over the other %d\n",
+			n, rep.Listed, rep.Outcome.Images)
+	}
+	return code
+}
+
+// evalResultText is an eval shard's result in a few words.
+func evalResultText(j fleet.Job) (string, bool) {
+	if j.Kind != fleet.KindEvalShard || j.Shard == nil {
+		return "", false
+	}
+	s := fmt.Sprintf("shard %d/%d", *j.Shard, j.Shards)
+	var r fleet.EvalShardResult
+	if len(j.Result) > 0 && json.Unmarshal(j.Result, &r) == nil && r.Part != nil && r.Part.Outcome != nil {
+		o := r.Part.Outcome
+		s += fmt.Sprintf(": top-1 %d/%d (%.2f %%)", o.Top1Correct, o.Images, o.Top1)
+		if len(o.Failed) > 0 {
+			s += fmt.Sprintf(", %d unreadable", len(o.Failed))
+		}
+		return s, true
+	}
+	if len(j.Errors) > 0 {
+		return s + ": " + j.Errors[len(j.Errors)-1], true
+	}
+	return s, true
+}

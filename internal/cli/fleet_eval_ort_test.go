@@ -1,0 +1,129 @@
+//go:build ort
+
+package cli_test
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netscore/netscore/internal/fleet"
+	"github.com/netscore/netscore/internal/store"
+	"github.com/netscore/netscore/internal/store/storetest"
+)
+
+// TestSubmitEvalWait: `netscore submit eval --wait` over three workers
+// prints what `netscore eval` prints, but for the timings and a note on
+// the shards; `netscore jobs` lists the shards and `jobs --eval` the report.
+func TestSubmitEvalWait(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	st := storetest.Open(t, "")
+	db := "sqlite:" + st.Where
+	modelPath := filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx")
+	val, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "digits", "val"))
+
+	f, err := os.Open(modelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, sum, size, err := st.Blobs.Spool(f, 1<<30)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Blobs.Keep(tmp, sum); err != nil {
+		t.Fatal(err)
+	}
+	m := &store.Model{ID: store.NewID(), Name: "digits_cnn.onnx", SHA256: sum, Size: size, Top1: 90}
+	tx, err := st.DB.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(tx *sql.Tx) { tx.Rollback() }(tx)
+	if err := st.Insert(ctx, tx, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	blobs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := st.Blobs.Path(strings.TrimPrefix(r.URL.Path, "/api/v1/blobs/"))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		http.ServeFile(w, r, p)
+	}))
+	defer blobs.Close()
+	for _, name := range []string{"alpha", "beta", "gamma"} {
+		w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: name, Labels: []string{"pool=digits"}, Poll: 50 * time.Millisecond,
+			Fetch: &fleet.Fetcher{Server: blobs.URL, Dir: t.TempDir()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wctx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- w.Run(wctx, 10*time.Second) }()
+		t.Cleanup(func() { stop(); <-done })
+	}
+
+	flags := []string{"--preset", "none", "--resize", "0", "--threads", "1", "--confused", "4"}
+	code, single, errs := run(t, append([]string{"eval", modelPath, "--data", val}, flags...)...)
+	if code != 0 {
+		t.Fatalf("eval: %d %s", code, errs)
+	}
+	code, merged, errs := run(t, append([]string{"submit", "eval", m.ID, "--db", db, "--data", val, "--shards", "7", "--labels", "pool=digits", "--wait"}, flags...)...)
+	if code != 0 {
+		t.Fatalf("submit eval: %d %s", code, errs)
+	}
+	// The timings differ (and so the table's padding), the model is named
+	// by its stored name, and a note says how it was sharded.
+	norm := func(s string) string {
+		s = regexp.MustCompile(`(?m)^speed.*\n`).ReplaceAllString(s, "")
+		s = regexp.MustCompile(`(?m)^note: evaluated in 7 shards .*\n`).ReplaceAllString(s, "")
+		s = strings.ReplaceAll(s, modelPath, "digits_cnn.onnx")
+		return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
+	}
+	if !strings.Contains(merged, "note: evaluated in 7 shards (image i in shard i mod 7) on ") || !strings.Contains(norm(merged), "top-1 96.94 % (349/360)") {
+		t.Errorf("submit eval --wait:\n%s", merged)
+	}
+	t.Logf("submit eval --wait:\n%s", merged)
+	if norm(merged) != norm(single) {
+		t.Errorf("submit eval --wait:\n%s\nnetscore eval:\n%s", merged, single)
+	}
+
+	code, jobs, errs := run(t, "jobs", "--db", db)
+	if code != 0 || strings.Count(jobs, "eval_shard") != 7 || !strings.Contains(jobs, "shard 6/7: top-1 ") {
+		t.Errorf("jobs: %d %s\n%s", code, errs, jobs)
+	}
+	batch := regexp.MustCompile(`"batch": "(e[^"]+)"`).FindStringSubmatch(runJSON(t, db))
+	if batch == nil {
+		t.Fatal("no eval batch in jobs --format json")
+	}
+	code, again, errs := run(t, "jobs", "--db", db, "--eval", batch[1])
+	if code != 0 || norm(again) != norm(merged) {
+		t.Errorf("jobs --eval: %d %s\n%s", code, errs, again)
+	}
+	code, _, errs = run(t, "jobs", "--db", db, "--eval", "enope")
+	if code == 0 || !strings.Contains(errs, `no eval batch "enope"`) {
+		t.Errorf("jobs --eval of no batch: %d %s", code, errs)
+	}
+	code, _, errs = run(t, "submit", "eval", m.ID, "--db", db, "--data", val)
+	if code != 2 || !strings.Contains(errs, "--shards N is required") {
+		t.Errorf("submit eval without --shards: %d %s", code, errs)
+	}
+}
+
+func runJSON(t *testing.T, db string) string {
+	t.Helper()
+	_, out, _ := run(t, "jobs", "--db", db, "--format", "json")
+	return out
+}
