@@ -20,7 +20,7 @@ var webTemplate = template.Must(template.ParseFS(assets, "assets/*.html.tmpl")).
 // WebPage is one page of the server. Fields left empty are not shown.
 type WebPage struct {
 	Title string
-	Nav   string // the active nav item: leaderboard, compare, upload, jobs
+	Nav   string // the active nav item: leaderboard, compare, upload, jobs, devices
 	// Refresh reloads the page after that many seconds (a model being
 	// analysed); 0 never.
 	Refresh int
@@ -38,6 +38,17 @@ type WebPage struct {
 	// OpenLayers unfolds the layer breakdowns (a model's page, a
 	// comparison of a few models).
 	OpenLayers bool
+	// SortLabel, when set, is the ranking's order as the page names it
+	// (a device's latency), in place of the comparison's.
+	SortLabel string
+
+	// The fleet: a model's newest measurement on each device and the form
+	// that asks for more; a device's page; the list of devices.
+	Latency   []WebMeasurement
+	Bench     *WebBenchForm
+	BenchJobs []WebJob // the jobs of a measurement just asked for
+	Device    *WebDevice
+	Devices   []WebDeviceRow
 
 	report *page
 	CSS    template.CSS
@@ -52,6 +63,10 @@ type WebFilters struct {
 	// filters' choices.
 	Tags, Tasks    []string
 	Queued, Failed int
+	// Device adds that device's measured latency and Λ to the rows;
+	// Devices are the registered ones to choose from.
+	Device  string
+	Devices []string
 }
 
 // WebPicker is the compare page's form: models to tick, a reference set.
@@ -108,6 +123,58 @@ type WebJob struct {
 	ModelName                    string // "" when the model is gone
 	Attempt                      int
 	Created, Finished, Took      string
+	Device, Result               string // a fleet job's device and result
+}
+
+// WebMeasurement is one measurement of a model on a device, its figures
+// written out: a row of a model's latency table, of a device's models or
+// of its history.
+type WebMeasurement struct {
+	JobID                  int64
+	Device, ModelID, Model string // Model "" when the model is gone
+	Batch, When            string
+	P50, P99, Score, Rate  string // ms, ms, Λ, GMAC/s; "–" when unknown
+	MACs                   string
+	Runs, Threads          int
+	Measurements           int // on a device's models: how many there
+	Noisy, Emulated, Stale bool
+	Notes                  string
+}
+
+// WebDevice is a device's page.
+type WebDevice struct {
+	Name   string
+	Stale  bool
+	Labels []string
+	Facts  [][2]string // the fingerprint and the registration
+	// Chart is measured latency vs MACs of the models measured there
+	// (LatencyChart); empty when none is.
+	Chart     template.HTML
+	ChartNote string
+	Models    []WebMeasurement // newest per model, fastest first
+	History   []WebMeasurement // newest first
+	APIURL    string
+}
+
+// WebDeviceRow is a device in the devices list.
+type WebDeviceRow struct {
+	Name, Labels, Arch, CPU, Runtime, Heartbeat string
+	Cores, Results                              int
+	Stale, Emulated                             bool
+}
+
+// WebBenchForm is a model page's "measure on…" form.
+type WebBenchForm struct {
+	ModelID               string
+	Devices, Labels       []WebChoice
+	NeedToken             bool
+	Threads, Runs, Warmup int
+}
+
+// WebChoice is a checkbox of a form.
+type WebChoice struct {
+	Value, Title string
+	Checked      bool
 }
 
 // WriteWeb writes a server page; c, when not nil, is the comparison whose
@@ -119,6 +186,9 @@ func WriteWeb(w io.Writer, p WebPage, c *score.Comparison) error {
 			return err
 		}
 		p.report = rp
+		if p.SortLabel != "" {
+			rp.SortLabel = p.SortLabel
+		}
 	}
 	p.CSS, p.JS = pageCSS, pageJS
 	bw := bufio.NewWriterSize(w, 64<<10)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netscore/netscore/internal/fleet"
 	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/store"
@@ -124,7 +125,7 @@ type pendingModel struct {
 // reference set, order and filters the query names, and the user's models
 // of that filter not ranked yet.
 func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
-	q, err := s.boardQuery(r)
+	q, err := s.viewQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -138,11 +139,12 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	board, models, err := s.board.get(r.Context(), q)
+	view, err := s.view(r.Context(), q)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
+	board, models := view.Board, view.Models
 	if limit < 0 || limit > len(board.Entries) {
 		limit = len(board.Entries)
 	}
@@ -166,8 +168,9 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
 	if notes == nil {
 		notes = []string{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"title": board.Title, "reference": q.Ref, "sort": q.Sort,
-		"tag": q.Tag, "task": q.Task, "models": users, "total": len(board.Entries), "rows": rows, "pending": pending, "notes": notes})
+	writeJSON(w, http.StatusOK, map[string]any{"title": board.Title, "reference": q.Ref, "sort": q.sortName(), "device": q.Device,
+		"tag": q.Tag, "task": q.Task, "models": users, "total": len(board.Entries), "rows": rows, "pending": pending,
+		"unmeasured": view.Unmeasured, "notes": notes})
 }
 
 // compare: the rows of the models named by id (and of a reference set when
@@ -223,30 +226,49 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"reference": q.Ref, "sort": q.Sort, "rows": rows, "pending": pending})
 }
 
-// boardQuery reads ref, sort, tag and task.
-func (s *Server) boardQuery(r *http.Request) (boardQuery, error) {
+// viewQuery reads ref, sort, tag, task and device. Sorting by latency
+// or latency_score needs a device.
+func (s *Server) viewQuery(r *http.Request) (viewQuery, error) {
 	v := r.URL.Query()
-	q := boardQuery{Ref: v.Get("ref"), Tag: strings.ToLower(strings.TrimSpace(v.Get("tag"))), Task: strings.ToLower(strings.TrimSpace(v.Get("task")))}
+	q := viewQuery{boardQuery: boardQuery{Ref: v.Get("ref"), Tag: strings.ToLower(strings.TrimSpace(v.Get("tag"))), Task: strings.ToLower(strings.TrimSpace(v.Get("task")))}}
 	if q.Ref == "" {
 		q.Ref = s.cfg.Reference
 	}
 	if _, err := s.board.references(q.Ref); err != nil {
 		return q, badRequest("ref: %v", err)
 	}
-	sort := v.Get("sort")
-	if sort == "" {
-		sort = string(score.ByNetScore)
+	sort := strings.ToLower(strings.TrimSpace(v.Get("sort")))
+	switch sort {
+	case "":
+		q.Sort = score.ByNetScore
+	case byLatency, byLatencyScore:
+		q.Sort, q.Order = score.ByNetScore, sort
+	default:
+		k, err := score.ParseSortKey(sort)
+		if err != nil {
+			return q, badRequest("sort: %v, latency or latency_score (with device)", err)
+		}
+		q.Sort = k
 	}
-	k, err := score.ParseSortKey(sort)
-	if err != nil {
-		return q, badRequest("sort: %v", err)
+	if dev := strings.TrimSpace(v.Get("device")); dev != "" {
+		if fleet.ValidName(dev) != nil {
+			return q, badRequest("device %s: not a device name", quoteShort(dev))
+		}
+		if _, err := s.st.Device(r.Context(), dev); errors.Is(err, store.ErrNoDevice) {
+			return q, badRequest("device %s: no such device is registered (GET /api/v1/devices lists them)", quoteShort(dev))
+		} else if err != nil {
+			return q, err
+		}
+		q.Device = dev
 	}
-	q.Sort = k
+	if q.Order != "" && q.Device == "" {
+		return q, badRequest("sort=%s ranks by a device's measurements: name the device (device=NAME)", q.Order)
+	}
 	return q, nil
 }
 
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
-	list, err := s.queue.List(r.Context(), 200)
+	list, err := s.jobList(r.Context(), 200)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -1,13 +1,17 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/netscore/netscore/internal/inspect"
+	"github.com/netscore/netscore/internal/metrics"
 	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/store"
@@ -209,4 +213,126 @@ func (b *boardCache) rendered(ctx context.Context, q boardQuery, key string,
 		r.b, r.err = render(board, models)
 	})
 	return r.b, r.err
+}
+
+// The leaderboard's orders by a device's measurements: its measured
+// median latency (fastest first) and Λ (highest first).
+const (
+	byLatency      = "latency"
+	byLatencyScore = "latency_score"
+)
+
+// viewQuery is a leaderboard as asked for: a board, and a device whose
+// measured latency and Λ are added to the rows (and may order them).
+type viewQuery struct {
+	boardQuery
+	Device string
+	Order  string // "", byLatency or byLatencyScore; then boardQuery.Sort is netscore
+}
+
+// sortName is the order as the API names it.
+func (q viewQuery) sortName() string {
+	if q.Order != "" {
+		return q.Order
+	}
+	return string(q.Sort)
+}
+
+// unmeasured is a ranked stored model with no measurement on the chosen
+// device.
+type unmeasured struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// boardView is a leaderboard with a device's latencies: the rows, the
+// models of the filter, and the ranked models not measured there. Ranked
+// by latency, only the models measured there are rows (reference networks
+// and unmeasured models are left out, the latter listed in Unmeasured).
+type boardView struct {
+	Board      *score.Comparison
+	Models     map[string]*store.Model
+	Unmeasured []unmeasured
+}
+
+// view builds the leaderboard for q. The latencies are read on every
+// call, not cached: workers write results without the server knowing.
+func (s *Server) view(ctx context.Context, q viewQuery) (*boardView, error) {
+	board, models, err := s.board.get(ctx, q.boardQuery)
+	if err != nil {
+		return nil, err
+	}
+	v := &boardView{Board: board, Models: models, Unmeasured: []unmeasured{}}
+	if q.Device == "" {
+		return v, nil
+	}
+	lat, err := s.deviceLatency(ctx, q.Device)
+	if err != nil {
+		return nil, err
+	}
+	c := *board
+	c.Entries = make([]score.Ranked, 0, len(board.Entries))
+	ps := c.Metric
+	if ps == (metrics.Params{}) {
+		ps = latencyParams()
+	}
+	for _, e := range board.Entries {
+		if e.IsReference() {
+			if q.Order == "" {
+				c.Entries = append(c.Entries, e)
+			}
+			continue
+		}
+		mm, ok := lat[e.ID]
+		if !ok {
+			v.Unmeasured = append(v.Unmeasured, unmeasured{ID: e.ID, Name: e.Name})
+			if q.Order == "" {
+				c.Entries = append(c.Entries, e)
+			}
+			continue
+		}
+		e.LatencyMS = mm.P50
+		if ls, err := ps.LatencyScore(e.Top1, e.ParamsM, mm.P50); err == nil {
+			e.LatencyScore = ls
+		}
+		c.Entries = append(c.Entries, e)
+	}
+	if q.Order != "" {
+		slices.SortStableFunc(c.Entries, func(a, b score.Ranked) int {
+			lat, ls := cmp.Compare(a.LatencyMS, b.LatencyMS), cmp.Compare(b.LatencyScore, a.LatencyScore)
+			if q.Order == byLatencyScore {
+				lat, ls = ls, lat
+			}
+			return cmp.Or(lat, ls, cmp.Compare(b.NetScore, a.NetScore), strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+		})
+		for i := range c.Entries {
+			c.Entries[i].Rank = i + 1
+		}
+		what := "measured median latency"
+		if q.Order == byLatencyScore {
+			what = "Λ"
+		}
+		c.Title = fmt.Sprintf("%d %s measured on %s, by %s", len(c.Entries), plural(len(c.Entries), "model", "models"), q.Device, what)
+	}
+	c.Notes = append(slices.Clone(board.Notes), fmt.Sprintf("Latency: the median (p50) of the newest measurement on device %s (netscore worker); Λ (latency) = 20·log10(a^α / (p^β·t^γ)) with t that median in ms: comparable only between models measured on the same device, runtime and threads.", q.Device))
+	if len(v.Unmeasured) > 0 {
+		c.Notes = append(c.Notes, fmt.Sprintf("%d %s not measured on %s%s.", len(v.Unmeasured), plural(len(v.Unmeasured), "model is", "models are"), q.Device,
+			pick(q.Order != "", ": left out of this ranking", "")))
+	}
+	v.Board = &c
+	return v, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/netscore/netscore/internal/fleet"
 	"github.com/netscore/netscore/internal/store"
 	"github.com/netscore/netscore/internal/units"
 )
@@ -520,4 +521,127 @@ func seedModels(t *testing.T, s *Server, n int) {
 		}
 	}
 	s.changed()
+}
+
+// TestBrowserFleet: results kept as the fleet's workers keep them show in
+// chromium on a device's page (fingerprint, stale badge, a drawn chart of
+// latency vs MACs, history), on the leaderboard ranked by latency on that
+// device, and on a model's page, whose measure-on form queues a bench and
+// follows its job. No page loads anything from elsewhere.
+func TestBrowserFleet(t *testing.T) {
+	needChromium(t)
+	s, hs := browserServer(t)
+	base := hs.URL
+	shots := artifactsDir(t)
+	st := s.Store()
+
+	resnet := apiUpload(t, base, "../../testdata/models/resnet18_op13_dyn.onnx", map[string]string{"top1": "69.758"})
+	mobilenet := apiUpload(t, base, "../../testdata/models/mobilenet_v2_op13_dyn.onnx", map[string]string{"top1": "71.878"})
+	wide := seedAnalysed(t, s, "wide-net", 76.1, 25_600_000, 4_100_000_000)
+	tiny := seedAnalysed(t, s, "tiny-net", 58, 1_200_000, 60_000_000)
+	unmeasuredID := seedAnalysed(t, s, "not-measured-net", 65, 3_000_000, 300_000_000)
+	fp := fleet.ReadFingerprint()
+	registerDevice(t, st, "lab-x86", "arch=x86,tier=a", fp, false)
+	registerDevice(t, st, "pi5", "arch=arm64", fleet.Fingerprint{CPU: "Cortex-A76", Cores: 4, Arch: "arm64", OS: "linux", Emulated: true}, true)
+	job := int64(100)
+	for _, r := range []struct {
+		device, model string
+		p50, p99      float64
+		noisy, emu    bool
+	}{
+		{"lab-x86", resnet, 9.1, 10.2, false, false},
+		{"lab-x86", mobilenet, 3.2, 7.9, true, false},
+		{"lab-x86", wide, 21.5, 24, false, false},
+		{"lab-x86", tiny, 0.41, 0.5, false, false},
+		{"lab-x86", resnet, 8.7, 9.5, false, false},
+		{"pi5", resnet, 96, 110, false, true},
+	} {
+		job++
+		putBench(t, st, job, r.device, r.model, "bseed", r.p50, r.p99, r.noisy, r.emu)
+	}
+	b := newBrowser(t, 2*time.Minute)
+
+	b.run(t, "the device's page", chromedp.Navigate(base+"/devices/lab-x86"), chromedp.WaitVisible(chromedp.CSS(`#device`)))
+	facts := get(t, b, "fingerprint", chromedp.Text(chromedp.CSS(`#fingerprint`)))
+	marks := get(t, b, "chart marks", chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#latency_vs_macs circle.pt")).filter(c => {const r = c.getBoundingClientRect(); return r.width > 0 && r.height > 0}).length`))
+	models := get(t, b, "models measured", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#device-models tbody tr")).map(r => r.cells[0].textContent + " " + r.cells[2].textContent)`))
+	history := get(t, b, "history rows", chromedp.Evaluate[int](`document.querySelectorAll("#device-history tbody tr").length`))
+	b.screenshot(t, shots, "07-device")
+	if !strings.Contains(facts, fp.Arch) || !strings.Contains(facts, "arch=x86, tier=a") {
+		t.Errorf("the fingerprint table lacks the arch or labels:\n%s", facts)
+	}
+	if marks != 4 {
+		t.Errorf("the latency chart draws %d marks, want 4 (one per model measured)", marks)
+	}
+	if want := []string{"tiny-net 0.410", "mobilenet_v2_op13_dyn.onnx 3.200", "resnet18_op13_dyn.onnx 8.700", "wide-net 21.500"}; strings.Join(models, "|") != strings.Join(want, "|") {
+		t.Errorf("models measured (fastest first, newest measurement): %q, want %q", models, want)
+	}
+	if history != 5 {
+		t.Errorf("history has %d rows, want 5", history)
+	}
+
+	b.run(t, "a stale device", chromedp.Navigate(base+"/devices/pi5"), chromedp.WaitVisible(chromedp.CSS(`#stale`)))
+	b.screenshot(t, shots, "07b-device-stale")
+
+	b.run(t, "the devices", chromedp.Navigate(base+"/devices"), chromedp.WaitVisible(chromedp.CSS(`#devices-table`)))
+	devRows := get(t, b, "device rows", chromedp.Evaluate[int](`document.querySelectorAll("#devices-table tbody tr").length`))
+	b.screenshot(t, shots, "07c-devices")
+	if devRows != 2 {
+		t.Errorf("the devices page lists %d devices, want 2", devRows)
+	}
+
+	// The leaderboard for the device, ranked by latency: the models
+	// measured there, fastest first, with their p50 and Λ.
+	b.run(t, "leaderboard by latency",
+		chromedp.Navigate(base+"/?device=lab-x86&sort=latency"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`)),
+	)
+	rows := get(t, b, "ranked rows", chromedp.Evaluate[[][]string](`(() => {
+		const head = Array.from(document.querySelectorAll("#ranking-table thead th")).map(th => th.textContent);
+		const p50 = head.indexOf("p50 ms"), ls = head.indexOf("Λ (latency)");
+		return Array.from(document.querySelectorAll("#ranking-table tbody tr")).map(r => [r.cells[0].textContent, r.cells[1].textContent, p50 < 0 ? "" : r.cells[p50].textContent, ls < 0 ? "" : r.cells[ls].textContent]);
+	})()`))
+	meta := get(t, b, "board meta", chromedp.Text(chromedp.CSS(`#board-meta`)))
+	notice := get(t, b, "notice", chromedp.Text(chromedp.CSS(`p.msg.note`)))
+	b.screenshot(t, shots, "08-leaderboard-latency")
+	var got []string
+	for _, r := range rows {
+		got = append(got, strings.Join(r, " "))
+	}
+	if len(rows) != 4 || rows[0][1] != "tiny-net" || rows[0][2] != "0.410" || rows[3][1] != "wide-net" || rows[1][3] == "–" || rows[1][3] == "" {
+		t.Errorf("the leaderboard by latency on lab-x86: %q", got)
+	}
+	if !strings.Contains(meta, "measured median latency on lab-x86") || !strings.Contains(notice, "not-measured-net") {
+		t.Errorf("the ranking says %q, the notice %q", meta, notice)
+	}
+	// The same board by NetScore with the device's columns: every model,
+	// the unmeasured one without a latency.
+	b.run(t, "leaderboard with the device", chromedp.Navigate(base+"/?device=lab-x86&ref=none"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`)))
+	all := get(t, b, "rows", chromedp.Evaluate[int](`document.querySelectorAll("#ranking-table tbody tr").length`))
+	if all != 5 {
+		t.Errorf("the leaderboard with lab-x86's latency has %d rows, want 5", all)
+	}
+	b.screenshot(t, shots, "08b-leaderboard-device")
+
+	// The model's page: its latency per device; measure it on the live device.
+	b.run(t, "the model's page", chromedp.Navigate(base+"/models/"+unmeasuredID), chromedp.WaitVisible(chromedp.CSS(`#bench-form`)))
+	b.run(t, "measure on…",
+		chromedp.Click(chromedp.CSS(`#bench-form input[value="lab-x86"]`)),
+		chromedp.Click(chromedp.CSS(`#bench-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#jobs-table`)),
+	)
+	jobText := get(t, b, "the batch's jobs", chromedp.Text(chromedp.CSS(`#jobs-table`)))
+	b.screenshot(t, shots, "09-measure-on")
+	if !strings.Contains(jobText, "fleet_bench") || !strings.Contains(jobText, "lab-x86") {
+		t.Errorf("after measure-on, the page's jobs: %s", jobText)
+	}
+	b.run(t, "a measured model's page", chromedp.Navigate(base+"/models/"+resnet), chromedp.WaitVisible(chromedp.CSS(`#latency-table`)))
+	lat := get(t, b, "latency rows", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#latency-table tbody tr")).map(r => r.textContent)`))
+	b.screenshot(t, shots, "10-model-latency")
+	if len(lat) != 2 || !strings.Contains(lat[0], "8.700") || !strings.Contains(lat[1], "emulated") || !strings.Contains(lat[1], "stale") {
+		t.Errorf("resnet18's latency per device: %q", lat)
+	}
+	if off := b.offsite(base); len(off) > 0 {
+		t.Errorf("the pages loaded from elsewhere: %q", off)
+	}
 }

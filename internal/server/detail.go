@@ -18,6 +18,8 @@ type detail struct {
 	Ranked    *score.Ranked    // its row in the leaderboard
 	Reference string
 	Total     int // rows of that leaderboard
+	// Latency is its newest measurement on each device, by device name.
+	Latency []measurement
 }
 
 func (s *Server) modelDetail(ctx context.Context, id string) (*detail, error) {
@@ -29,6 +31,9 @@ func (s *Server) modelDetail(ctx context.Context, id string) (*detail, error) {
 		return nil, err
 	}
 	d := &detail{Model: m, Reference: s.cfg.Reference}
+	if d.Latency, err = s.modelLatency(ctx, m); err != nil {
+		return nil, err
+	}
 	if m.State != store.Done || m.Summary == "" {
 		return d, nil
 	}
@@ -65,6 +70,7 @@ func (d *detail) record() map[string]any {
 	m := d.Model
 	out["id"], out["name"], out["state"], out["sha256"], out["size"] = m.ID, m.Name, m.State, m.SHA256, m.Size
 	out["top1"], out["tags"], out["created"] = m.Top1, m.Tags, m.Created
+	out["latency"] = d.Latency
 	if m.Top5 != 0 {
 		out["top5"] = m.Top5
 	}

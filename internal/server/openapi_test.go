@@ -11,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/netscore/netscore/internal/fleet"
 	"github.com/netscore/netscore/internal/store"
 	"github.com/netscore/netscore/internal/store/storetest"
 )
@@ -81,6 +82,24 @@ func TestOpenAPILive(t *testing.T) {
 		ts.get("/api/v1/blobs/" + strings.Repeat("0", 64)) // 404
 		ts.get("/api/v1/blobs/nope")                       // 400
 		ts.get("/api/v1/devices")
+		// The fleet: a device registered as a worker would, a bench asked
+		// of it, its result kept as the worker would keep it.
+		registerDevice(t, st, "alpha", "arch=x86", fleet.ReadFingerprint(), false)
+		benchPath := "/api/v1/models/" + id + "/bench"
+		ts.postJSON(benchPath, `{"devices": ["alpha"]}`)                                         // 401
+		ts.postJSON(benchPath, `{"devices": ["alpha"]}`, "Authorization", "Bearer nope")         // 403
+		ts.postJSON(benchPath, `{"devices": ["gamma"]}`, auth...)                                // 400
+		ts.postJSON("/api/v1/models/"+store.NewID()+"/bench", `{"devices": ["alpha"]}`, auth...) // 404
+		var sub struct{ Jobs map[string]int64 }
+		ts.postJSON(benchPath, `{"devices": ["alpha"], "labels": ["arch=x86"], "threads": 1, "runs": 10, "warmup": 1}`, auth...).Decode(t, &sub) // 202
+		putBench(t, st, sub.Jobs["alpha"], "alpha", id, "", 3.5, 4, false, false)
+		ts.get("/api/v1/devices/alpha")
+		ts.get("/api/v1/devices/gamma") // 404
+		ts.get("/api/v1/models/" + id)  // with its latency on alpha
+		ts.get("/api/v1/leaderboard?device=alpha&sort=latency_score")
+		ts.get("/api/v1/leaderboard?device=alpha&ref=none")
+		ts.get("/api/v1/leaderboard?sort=latency")                    // 400: no device
+		ts.get("/api/v1/jobs")                                        // the bench job, its result
 		ts.delete("/api/v1/models/" + id)                             // 401
 		ts.delete("/api/v1/models/"+id, "Authorization", "Bearer no") // 403
 		ts.delete("/api/v1/models/"+id, auth...)                      // 204

@@ -50,11 +50,13 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/api/v1/models", false, s.listModels},
 		{"GET", "/api/v1/models/{id}", false, s.getModel},
 		{"DELETE", "/api/v1/models/{id}", true, s.deleteModel},
+		{"POST", "/api/v1/models/{id}/bench", true, s.postBench},
 		{"GET", "/api/v1/leaderboard", false, s.leaderboard},
 		{"GET", "/api/v1/compare", false, s.compare},
 		{"GET", "/api/v1/jobs", false, s.listJobs},
 		{"GET", "/api/v1/blobs/{sha256}", false, s.blob},
 		{"GET", "/api/v1/devices", false, s.devices},
+		{"GET", "/api/v1/devices/{name}", false, s.getDevice},
 	}
 }
 
