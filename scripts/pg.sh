@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL for the tests: scripts/pg.sh start|stop|url
+# A throwaway PostgreSQL for the tests: scripts/pg.sh start|stop|url|restart
 #
 #   start  installs Debian's postgresql when missing, runs initdb into a new
 #          temporary folder (as the unprivileged user netscore-pg when run as
@@ -9,6 +9,10 @@
 #          and prints its URL. A second start reuses a server that is running.
 #   url    prints the URL of the running server (exit 1 when none runs).
 #   stop   stops it and removes the temporary folder.
+#   restart [SECONDS]
+#          stops the running server (fast: open connections are cut, as a
+#          crash or a failover would), waits SECONDS (default 0) and starts it
+#          again on the same port with the same data: for the fault tests.
 #
 # The server is recorded in a state file, one per checkout: $NETSCORE_PG_STATE,
 # or .cache/pg/<checkout>.env by default. The data is disposable: fsync is off.
@@ -115,6 +119,28 @@ lock() {   # one start or stop at a time per state file
   command -v flock >/dev/null && flock -w $(( TIMEOUT + 15 )) 9 || true
 }
 
+server_opts() {
+  local opts="-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DIR"
+  opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+  echo "$opts"
+}
+
+restart() {
+  local down="${1:-0}"
+  load_state && [ -d "$DIR/data" ] || die "no PostgreSQL recorded for this checkout (scripts/pg.sh start)"
+  as "$BIN/pg_ctl" stop -D "$DIR/data" -m fast -w -t "$TIMEOUT" >"$DIR/pg_ctl.out" 2>&1 ||
+    die "could not stop PostgreSQL on 127.0.0.1:$PORT: $(tail -n 1 "$DIR/pg_ctl.out")"
+  sleep "$down"
+  as "$BIN/pg_ctl" start -D "$DIR/data" -l "$DIR/postgres.log" -o "$(server_opts)" -w -t "$TIMEOUT" >"$DIR/pg_ctl.out" 2>&1 ||
+    die "PostgreSQL did not start again on 127.0.0.1:$PORT: $(grep -h 'FATAL\|PANIC' "$DIR/postgres.log" | tail -n 1)"
+  local deadline=$(( SECONDS + TIMEOUT ))
+  until "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" -U "$PGUSER_NAME" -d "$DB" -t 1; do
+    [ "$SECONDS" -lt "$deadline" ] || die "PostgreSQL did not accept connections within ${TIMEOUT} s after the restart"
+    sleep 0.1
+  done
+  echo "$URL"
+}
+
 start() {
   if running; then echo "$URL"; return 0; fi
   stop_server   # a stale record: whatever is left of it goes
@@ -139,8 +165,8 @@ start() {
     PORT="$(free_port)"
     URL="postgres://$PGUSER_NAME@127.0.0.1:$PORT/$DB?sslmode=disable"
     printf 'DIR=%s\nPORT=%s\nBIN=%s\nRUNAS=%s\nURL=%s\n' "$DIR" "$PORT" "$BIN" "$RUNAS" "$URL" >"$state"
-    local opts="-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DIR"
-    opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    local opts
+    opts="$(server_opts)"
     if as "$BIN/pg_ctl" start -D "$DIR/data" -l "$DIR/postgres.log" -o "$opts" -w -t "$TIMEOUT" >"$DIR/pg_ctl.out" 2>&1; then
       break
     fi
@@ -171,6 +197,7 @@ start() {
 case "${1:-}" in
   start) lock; start ;;
   stop) lock; stop_server ;;
+  restart) lock; restart "${2:-0}" ;;
   url) running || die "no PostgreSQL running for this checkout (scripts/pg.sh start)"; echo "$URL" ;;
-  *) echo "usage: scripts/pg.sh start|stop|url" >&2; exit 2 ;;
+  *) echo "usage: scripts/pg.sh start|stop|url|restart [SECONDS]" >&2; exit 2 ;;
 esac

@@ -107,6 +107,10 @@ type Result struct {
 	// FLOPs and the achieved GMAC/s are then lower bounds.
 	MACsComplete *bool    `json:"macs_complete"`
 	Warnings     []string `json:"warnings"`
+	// Samples are the timed runs' latencies in the order they ran, for
+	// callers that judge the run (a trend, an interval of the median);
+	// not in the JSON.
+	Samples []time.Duration `json:"-"`
 }
 
 // Run benches cfg.Model. progress, when not nil, hears of the warm-up runs
@@ -185,6 +189,7 @@ func Run(ctx context.Context, cfg Config, progress func(done, total int)) (*Resu
 	}
 	res.PeakRSSBytes = ort.PeakRSS() // before the analysis below, which is not the model's
 	res.Runs = len(lat)
+	res.Samples = lat
 	res.MeasuredS = wall.Seconds()
 	res.LatencyMs = Summarize(lat)
 	res.LatencyP50CI = medianInterval(lat)

@@ -64,7 +64,8 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	dataRoot := fs.String("data-root", "", "`DIR` where a relative eval --data is found on this device (default: the working folder)")
 	cache := fs.String("cache", filepath.Join(os.TempDir(), "netscore-worker"), "`DIR` for fetched model files")
 	heartbeat := fs.Duration("heartbeat", 5*time.Second, "how often the device says it is alive")
-	jobTimeout := fs.Duration("job-timeout", 10*time.Minute, "a measurement running longer is stopped and retried")
+	jobTimeout := fs.Duration("job-timeout", 10*time.Minute, "a measurement running longer is stopped and retried (when its job sets no --job-timeout)")
+	rescue := fs.Duration("rescue-after", 0, "as River's leader, retry a job still running this long whose timeout has passed: its worker died (default: --job-timeout + 1m)")
 	grace := fs.Duration("grace", time.Minute, "on SIGTERM, time left to the measurement in flight")
 	logFormat := fs.String("log", "text", "log format: text or json")
 	if _, err := parseInterleaved(fs, args); err != nil {
@@ -88,7 +89,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(stderr, "worker", err)
 	}
 	defer st.Close()
-	w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: *name, Labels: lbl, Heartbeat: *heartbeat, JobTimeout: *jobTimeout,
+	w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: *name, Labels: lbl, Heartbeat: *heartbeat, JobTimeout: *jobTimeout, Rescue: *rescue,
 		Fetch: &fleet.Fetcher{Server: *server, Dir: *cache}, DataRoot: *dataRoot, Logger: log})
 	if err != nil {
 		return fail(stderr, "worker", err)
@@ -99,13 +100,19 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return ExitOK
 }
 
-const submitUsage = `Usage: netscore submit bench MODEL_ID --devices a,b | --labels k=v [flags]
+const submitUsage = `Usage: netscore submit bench MODEL_ID --devices a,b | --labels k=v [--any] [flags]
        netscore submit eval MODEL_ID --data DIR --shards N [flags] (netscore submit eval -h)
 
 Queues a latency measurement of a model stored on the server (its id, as
 POST /api/v1/models answered it) on every live device named or having all the
-labels: one job per device, each measured alone on its device. --wait blocks
-until they end and prints their results.
+labels: one job per device, each measured alone on its device. With --any,
+one job that the first free live device with all the labels takes (a pool of
+alike devices). --max-ci repeats the timed runs until the median's 95%
+interval is narrower than that share of the median (at most 10 rounds).
+--wait blocks until they end and prints their results.
+
+Environment: NETSCORE_DB; NETSCORE_STALE_AFTER (default 30s: a device
+not heard of for this long is stale and gets no jobs).
 
 Flags:
 `
@@ -128,6 +135,9 @@ func submitCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	threads := fs.Int("threads", 0, "ONNX Runtime intra-op threads (0: its default)")
 	runs := fs.Int("runs", 0, "timed runs (default: bench's)")
 	warmup := fs.Int("warmup", 5, "untimed runs first")
+	anyDev := fs.Bool("any", false, "one job for any one live device with the labels")
+	maxCI := fs.Float64("max-ci", 0, "repeat until the median's 95% interval is narrower than `PCT` percent of it (0: measure once)")
+	jobTimeout := fs.Duration("job-timeout", 0, "stop an attempt running longer, and retry it (0: the worker's --job-timeout)")
 	wait := fs.Bool("wait", false, "wait until the jobs end and print their results")
 	timeout := fs.Duration("timeout", 30*time.Minute, "with --wait, give up after this long")
 	format := fs.String("format", "table", "output: table or json")
@@ -168,8 +178,16 @@ func submitCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			names = append(names, d)
 		}
 	}
-	sub, err := fleet.SubmitBench(ctx, st, fleet.BenchRequest{Model: fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: m.SHA256},
-		Devices: names, Labels: lbl, Config: cfg})
+	if *maxCI < 0 || *jobTimeout < 0 {
+		return usageErr(stderr, "submit", errors.New("--max-ci and --job-timeout must be >= 0"))
+	}
+	req := fleet.BenchRequest{Model: fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: m.SHA256},
+		Devices: names, Labels: lbl, Config: cfg, MaxCIWidthPct: *maxCI, Timeout: *jobTimeout}
+	submit := fleet.SubmitBench
+	if *anyDev {
+		submit = fleet.SubmitBenchAny
+	}
+	sub, err := submit(ctx, st, req)
 	if err != nil {
 		return fail(stderr, "submit", err)
 	}
@@ -182,6 +200,10 @@ func submitCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return printJSONOr(stdout, *format, sub, func(w io.Writer) {
 			fmt.Fprintf(w, "submitted %s: %d jobs\n", sub.Batch, len(ids))
 			for _, d := range slices.Sorted(maps.Keys(sub.Jobs)) {
+				if d == "" {
+					fmt.Fprintf(w, "  job %d on any device with labels %s\n", sub.Jobs[d], strings.Join(lbl, ","))
+					continue
+				}
 				fmt.Fprintf(w, "  job %d on %s\n", sub.Jobs[d], d)
 			}
 		})

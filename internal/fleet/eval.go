@@ -300,8 +300,11 @@ func (e *evalWorker) Work(ctx context.Context, job *river.Job[EvalShardArgs]) er
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.NumCPU()
 	}
-	w.device.Lock()
-	defer w.device.Unlock()
+	release, err := w.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	part, err := eval.EvaluateShard(ctx, cfg, nil)
 	if err != nil {
 		if ctx.Err() == nil && !retryable(err) {

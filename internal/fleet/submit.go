@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -18,8 +19,17 @@ import (
 )
 
 // StaleAfter: a device not heard of for this long is stale; it gets no
-// new jobs of its own.
-const StaleAfter = 30 * time.Second
+// new jobs of its own, and the API shows it stale. 30 s, or the duration
+// in NETSCORE_STALE_AFTER (read at start; the multi-process tests shorten
+// it in the commands they start, which are separate processes).
+var StaleAfter = staleAfter(os.Getenv("NETSCORE_STALE_AFTER"))
+
+func staleAfter(env string) time.Duration {
+	if d, err := time.ParseDuration(env); err == nil && d > 0 {
+		return d
+	}
+	return 30 * time.Second
+}
 
 // BenchRequest asks for a model's latency on devices named or matching
 // labels (live ones only).
@@ -29,6 +39,8 @@ type BenchRequest struct {
 	Labels        []string     `json:"labels,omitempty"`
 	Config        bench.Config `json:"config"`
 	MaxCIWidthPct float64      `json:"max_ci_width_pct,omitempty"`
+	// Timeout bounds each attempt (0: the worker's --job-timeout).
+	Timeout time.Duration `json:"timeout_ns,omitempty"`
 }
 
 // Submitted is a submission: its id and one job per device.
@@ -65,13 +77,45 @@ func SubmitBench(ctx context.Context, st *store.Store, req BenchRequest) (*Submi
 	}
 	defer tx.Rollback()
 	for _, d := range targets {
-		res, err := c.InsertTx(ctx, tx, BenchArgs{Model: req.Model, Device: d, Batch: out.Batch, Config: req.Config, MaxCIWidthPct: req.MaxCIWidthPct}, nil)
+		res, err := c.InsertTx(ctx, tx, BenchArgs{Model: req.Model, Device: d, Batch: out.Batch, Config: req.Config,
+			MaxCIWidthPct: req.MaxCIWidthPct, Timeout: req.Timeout}, nil)
 		if err != nil {
 			return nil, err
 		}
 		out.Jobs[d] = res.Job.ID
 	}
 	return out, tx.Commit()
+}
+
+// SubmitBenchAny queues one bench that any one live device with all of
+// req.Labels may take (no labels: any device), on the labels' queue: the
+// first such worker free takes it, and if that worker dies mid-run the job
+// is rescued and taken by another. It is for spreading many measurements
+// over a pool of alike devices (and for the fault tests); comparing
+// devices needs SubmitBench, one job per device. Submitted.Jobs has the one
+// job under "" (no device yet).
+func SubmitBenchAny(ctx context.Context, st *store.Store, req BenchRequest) (*Submitted, error) {
+	if err := req.Config.Validate(); err != nil {
+		return nil, err
+	}
+	if len(req.Devices) > 0 {
+		return nil, request.Errorf("a bench for any device names no devices (labels only)")
+	}
+	if _, err := pickDevices(ctx, st, nil, req.Labels); err != nil {
+		return nil, err
+	}
+	c, err := client(st)
+	if err != nil {
+		return nil, err
+	}
+	out := &Submitted{Batch: "b" + store.NewID()[1:], Jobs: map[string]int64{}}
+	res, err := c.Insert(ctx, BenchArgs{Model: req.Model, Labels: req.Labels, Batch: out.Batch, Config: req.Config,
+		MaxCIWidthPct: req.MaxCIWidthPct, Timeout: req.Timeout}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out.Jobs[""] = res.Job.ID
+	return out, nil
 }
 
 // pickDevices resolves names and labels to live registered devices.
@@ -125,21 +169,24 @@ func deviceNames(devs []*store.Device) string {
 
 // Job is a fleet job as `netscore jobs` lists it.
 type Job struct {
-	ID       int64           `json:"id"`
-	Kind     string          `json:"kind"`
-	Queue    string          `json:"queue"`
-	Device   string          `json:"device,omitempty"`
-	Model    string          `json:"model,omitempty"`
-	ModelID  string          `json:"model_id,omitempty"`
-	Batch    string          `json:"batch,omitempty"`
-	Shard    *int            `json:"shard,omitempty"`  // an eval shard's
-	Shards   int             `json:"shards,omitempty"` // of this many
-	State    string          `json:"state"`
-	Attempt  int             `json:"attempt"`
-	Errors   []string        `json:"errors,omitempty"`
-	Created  time.Time       `json:"created"`
-	Finished *time.Time      `json:"finished,omitempty"`
-	Result   json.RawMessage `json:"result,omitempty"`
+	ID     int64    `json:"id"`
+	Kind   string   `json:"kind"`
+	Queue  string   `json:"queue"`
+	Device string   `json:"device,omitempty"`
+	Labels []string `json:"labels,omitempty"` // a job for any device with them
+	// MeasuredOn is the device whose result was kept.
+	MeasuredOn string          `json:"measured_on,omitempty"`
+	Model      string          `json:"model,omitempty"`
+	ModelID    string          `json:"model_id,omitempty"`
+	Batch      string          `json:"batch,omitempty"`
+	Shard      *int            `json:"shard,omitempty"`  // an eval shard's
+	Shards     int             `json:"shards,omitempty"` // of this many
+	State      string          `json:"state"`
+	Attempt    int             `json:"attempt"`
+	Errors     []string        `json:"errors,omitempty"`
+	Created    time.Time       `json:"created"`
+	Finished   *time.Time      `json:"finished,omitempty"`
+	Result     json.RawMessage `json:"result,omitempty"`
 }
 
 // ListJobs lists the newest fleet jobs with their results.
@@ -172,7 +219,7 @@ func ListJobs(ctx context.Context, st *store.Store, limit int) ([]Job, error) {
 			} `json:"config"`
 		}
 		if err := json.Unmarshal(j.EncodedArgs, &args); err == nil {
-			job.Device, job.Model, job.ModelID, job.Batch = args.Device, args.Model.Name, args.Model.ID, args.Batch
+			job.Device, job.Model, job.ModelID, job.Batch, job.Labels = args.Device, args.Model.Name, args.Model.ID, args.Batch, args.Labels
 			if j.Kind == KindEvalShard {
 				job.Shard, job.Shards = &args.Config.Shard, args.Config.Shards
 			}
@@ -182,7 +229,10 @@ func ListJobs(ctx context.Context, st *store.Store, limit int) ([]Job, error) {
 		}
 		if r := byJob[j.ID]; r != nil {
 			job.Result = json.RawMessage(r.Result)
-			job.Device = r.Device // an eval shard's device is the one that took it
+			job.MeasuredOn = r.Device
+			if job.Device == "" || j.Kind == KindEvalShard { // a job for any device: the one that took it
+				job.Device = r.Device
+			}
 		}
 		out = append(out, job)
 	}

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -8,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -31,8 +31,11 @@ type WorkerConfig struct {
 	DataRoot string
 	// Heartbeat is how often the device says it is alive (default 5 s).
 	Heartbeat time.Duration
-	// JobTimeout ends a job that runs longer (default 10 minutes); River
-	// rescues a job whose worker died after Rescue (default JobTimeout + 1 minute).
+	// JobTimeout ends a job that runs longer when the job sets no timeout
+	// of its own (default 10 minutes). Rescue: when this worker's River
+	// client leads, a job still running after this long whose own timeout
+	// has also passed (its worker died) is retried (default JobTimeout +
+	// 1 minute; at least JobTimeout). River's rescuer looks every 30 s.
 	JobTimeout, Rescue time.Duration
 	Poll               time.Duration // how often idle queues are polled (default 200 ms)
 	Logger             *slog.Logger
@@ -45,8 +48,9 @@ type Worker struct {
 	client *river.Client[*sql.Tx]
 	fp     Fingerprint
 	// device is held while a job measures: one measurement at a time,
-	// whatever queue its job came from.
-	device sync.Mutex
+	// whatever queue its job came from. A channel, so that a job waiting
+	// for the device gives up when its context ends.
+	device chan struct{}
 }
 
 // Driver is River's driver for the store's database.
@@ -82,9 +86,10 @@ func NewWorker(ctx context.Context, st *store.Store, cfg WorkerConfig) (*Worker,
 	if cfg.JobTimeout <= 0 {
 		cfg.JobTimeout = 10 * time.Minute
 	}
-	if cfg.Rescue <= cfg.JobTimeout {
+	if cfg.Rescue <= 0 {
 		cfg.Rescue = cfg.JobTimeout + time.Minute
 	}
+	cfg.Rescue = max(cfg.Rescue, cfg.JobTimeout) // River refuses less
 	if cfg.Poll <= 0 {
 		cfg.Poll = 200 * time.Millisecond
 	}
@@ -94,7 +99,7 @@ func NewWorker(ctx context.Context, st *store.Store, cfg WorkerConfig) (*Worker,
 	if err := Migrate(ctx, st); err != nil {
 		return nil, fmt.Errorf("job queue migrations: %w", err)
 	}
-	w := &Worker{cfg: cfg, st: st, fp: ReadFingerprint()}
+	w := &Worker{cfg: cfg, st: st, fp: ReadFingerprint(), device: make(chan struct{}, 1)}
 	fp, _ := json.Marshal(w.fp)
 	if err := st.RegisterDevice(ctx, &store.Device{Name: cfg.Name, Labels: cfg.Labels, Fingerprint: string(fp)}); err != nil {
 		return nil, fmt.Errorf("registering %s: %w", cfg.Name, err)
@@ -102,6 +107,7 @@ func NewWorker(ctx context.Context, st *store.Store, cfg WorkerConfig) (*Worker,
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &benchWorker{w: w})
 	river.AddWorker(workers, &evalWorker{w: w})
+	river.AddWorker(workers, rescueAnalyze{})
 	queues := map[string]river.QueueConfig{}
 	for _, q := range Queues(cfg.Name, cfg.Labels) {
 		queues[q] = river.QueueConfig{MaxWorkers: 1}
@@ -157,8 +163,10 @@ type benchWorker struct {
 	w *Worker
 }
 
-// Timeout: a bench may take as long as the worker allows.
-func (b *benchWorker) Timeout(*river.Job[BenchArgs]) time.Duration { return b.w.cfg.JobTimeout }
+// Timeout: a bench may take as long as its job allows, or else the worker.
+func (b *benchWorker) Timeout(job *river.Job[BenchArgs]) time.Duration {
+	return cmp.Or(job.Args.Timeout, b.w.cfg.JobTimeout)
+}
 
 func (b *benchWorker) Work(ctx context.Context, job *river.Job[BenchArgs]) error {
 	w := b.w
@@ -166,8 +174,11 @@ func (b *benchWorker) Work(ctx context.Context, job *river.Job[BenchArgs]) error
 	if err != nil {
 		return err
 	}
-	w.device.Lock()
-	defer w.device.Unlock()
+	release, err := w.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	cfg := job.Args.Config
 	cfg.Model = path
 	res, err := measureBench(ctx, cfg, job.Args.MaxCIWidthPct, w.fp)
@@ -189,4 +200,67 @@ func (b *benchWorker) Work(ctx context.Context, job *river.Job[BenchArgs]) error
 	}
 	w.cfg.Logger.Info("bench done", "job", job.ID, "model", job.Args.Model.Name, "p50_ms", res.Bench.LatencyMs.P50, "kept", kept)
 	return nil
+}
+
+// River's rescuer runs on whichever client leads, and it discards a stuck
+// job of a kind that client has no worker for ("unhandled job kind"). The
+// server's client and the devices' clients share the database, so each
+// registers the other's kinds: these workers are never given a job (no
+// queue of theirs holds one); they tell the rescuer the job's timeout.
+
+// acquire takes the device for one measurement, waiting at most until
+// ctx ends (the job's timeout).
+func (w *Worker) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case w.device <- struct{}{}:
+		return func() { <-w.device }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the device: %w", ctx.Err())
+	}
+}
+
+// AddRescuers registers the fleet's job kinds on a River client that does
+// not work them (the server's), so that as leader it retries a bench whose
+// worker died instead of discarding it, once the job's timeout has passed.
+func AddRescuers(workers *river.Workers) {
+	river.AddWorker(workers, rescueBench{})
+	river.AddWorker(workers, rescueEval{})
+}
+
+type rescueEval struct {
+	river.WorkerDefaults[EvalShardArgs]
+}
+
+func (rescueEval) Timeout(*river.Job[EvalShardArgs]) time.Duration { return DefaultJobTimeout }
+
+func (rescueEval) Work(context.Context, *river.Job[EvalShardArgs]) error {
+	return errors.New("fleet jobs are worked by netscore worker on a device, not here")
+}
+
+type rescueBench struct {
+	river.WorkerDefaults[BenchArgs]
+}
+
+func (rescueBench) Timeout(job *river.Job[BenchArgs]) time.Duration {
+	return cmp.Or(job.Args.Timeout, DefaultJobTimeout)
+}
+
+func (rescueBench) Work(context.Context, *river.Job[BenchArgs]) error {
+	return errors.New("fleet jobs are worked by netscore worker on a device, not here")
+}
+
+// analyzeKind is the server's analysis job (internal/jobs.AnalyzeArgs; a
+// test checks the kind), known here for the rescuer only.
+type analyzeKind struct {
+	ModelID string `json:"model_id"`
+}
+
+func (analyzeKind) Kind() string { return "analyze" }
+
+type rescueAnalyze struct {
+	river.WorkerDefaults[analyzeKind]
+}
+
+func (rescueAnalyze) Work(context.Context, *river.Job[analyzeKind]) error {
+	return errors.New("analyses are worked by netscore serve, not by a device")
 }

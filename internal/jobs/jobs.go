@@ -23,6 +23,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/netscore/netscore/internal/fleet"
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/manifest"
 	"github.com/netscore/netscore/internal/store"
@@ -97,6 +98,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Queue, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &analyzeWorker{st: st, onDone: cfg.OnDone, log: cfg.Logger})
+	// The fleet's jobs share River's tables: as leader, this client's rescuer
+	// must retry a device's stuck bench, not discard it as an unknown kind.
+	fleet.AddRescuers(workers)
 	client, err := river.NewClient(driver, &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,

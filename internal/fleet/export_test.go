@@ -1,0 +1,4 @@
+package fleet
+
+// AnalyzeKind is the kind the workers' rescuer knows as the server's.
+var AnalyzeKind = analyzeKind{}.Kind()
