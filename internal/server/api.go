@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,23 @@ import (
 	"github.com/netscore/netscore/internal/score"
 	"github.com/netscore/netscore/internal/store"
 )
+
+// encodeJSON is v as writeJSON writes it.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(v)
+	return b.Bytes(), err
+}
+
+// writeRaw answers with a body already encoded.
+func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(body)
+}
 
 // writeJSON answers with v as JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -89,7 +107,13 @@ func (s *Server) getModel(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d.record())
+	rec := d.record()
+	// ?layers=false leaves out the layer table (most of a large model's
+	// record): what a client polling for the state wants.
+	if v := r.URL.Query().Get("layers"); v == "false" || v == "0" {
+		delete(rec, "layers")
+	}
+	writeJSON(w, http.StatusOK, rec)
 }
 
 func (s *Server) deleteModel(w http.ResponseWriter, r *http.Request) {
@@ -139,38 +163,54 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	view, err := s.view(r.Context(), q)
+	render := func(view *boardView) ([]byte, error) {
+		board, models := view.Board, view.Models
+		n := limit
+		if n < 0 || n > len(board.Entries) {
+			n = len(board.Entries)
+		}
+		rows := make([]score.RankedRow, 0, n)
+		users := 0
+		for i := range board.Entries {
+			if !board.Entries[i].IsReference() {
+				users++
+			}
+			if len(rows) < n {
+				rows = append(rows, board.Entries[i].Row())
+			}
+		}
+		pending := []pendingModel{}
+		for _, m := range sortedModels(models) {
+			if m.State != store.Done {
+				pending = append(pending, pendingModel{ID: m.ID, Name: m.Name, State: m.State, Error: m.Error})
+			}
+		}
+		notes := board.Notes
+		if notes == nil {
+			notes = []string{}
+		}
+		return encodeJSON(map[string]any{"title": board.Title, "reference": q.Ref, "sort": q.sortName(), "device": q.Device,
+			"tag": q.Tag, "task": q.Task, "models": users, "total": len(board.Entries), "rows": rows, "pending": pending,
+			"unmeasured": view.Unmeasured, "notes": notes})
+	}
+	var body []byte
+	if q.Device == "" {
+		// Without a device the answer depends on the board alone: encoded
+		// once per change of the store (1 MB at ref=all), not per request.
+		body, err = s.board.rendered(r.Context(), q.boardQuery, "json:"+strconv.Itoa(limit), func(board *score.Comparison, models map[string]*store.Model) ([]byte, error) {
+			return render(&boardView{Board: board, Models: models, Unmeasured: []unmeasured{}})
+		})
+	} else {
+		var view *boardView
+		if view, err = s.view(r.Context(), q); err == nil {
+			body, err = render(view)
+		}
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	board, models := view.Board, view.Models
-	if limit < 0 || limit > len(board.Entries) {
-		limit = len(board.Entries)
-	}
-	rows := make([]score.RankedRow, 0, limit)
-	users := 0
-	for i := range board.Entries {
-		if !board.Entries[i].IsReference() {
-			users++
-		}
-		if len(rows) < limit {
-			rows = append(rows, board.Entries[i].Row())
-		}
-	}
-	pending := []pendingModel{}
-	for _, m := range sortedModels(models) {
-		if m.State != store.Done {
-			pending = append(pending, pendingModel{ID: m.ID, Name: m.Name, State: m.State, Error: m.Error})
-		}
-	}
-	notes := board.Notes
-	if notes == nil {
-		notes = []string{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"title": board.Title, "reference": q.Ref, "sort": q.sortName(), "device": q.Device,
-		"tag": q.Tag, "task": q.Task, "models": users, "total": len(board.Entries), "rows": rows, "pending": pending,
-		"unmeasured": view.Unmeasured, "notes": notes})
+	writeRaw(w, http.StatusOK, "application/json", body)
 }
 
 // compare: the rows of the models named by id (and of a reference set when

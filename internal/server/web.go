@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -115,7 +116,23 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 	default:
 		p.Notice = "No analysed models yet: upload one to see it ranked among the reference networks."
 	}
-	s.page(w, r, http.StatusOK, p, board)
+	if q.Device != "" {
+		s.page(w, r, http.StatusOK, p, board)
+		return
+	}
+	// Without a device the page depends on the board (and the devices
+	// offered): drawn once per change of the store, not per request —
+	// the charts of ~3,000 networks take 50-100 ms.
+	body, err := s.board.rendered(r.Context(), q.boardQuery, "page:"+strings.Join(f.Devices, ","), func(b *score.Comparison, _ map[string]*store.Model) ([]byte, error) {
+		var buf bytes.Buffer
+		err := report.WriteWeb(&buf, p, b)
+		return buf.Bytes(), err
+	})
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	writeRaw(w, http.StatusOK, "text/html; charset=utf-8", body)
 }
 
 // unmeasuredText names the first few models not measured.
