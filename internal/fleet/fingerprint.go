@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/netscore/netscore/internal/imageprep"
 )
 
 // Fingerprint is what a worker reads of its machine when it registers.
@@ -22,8 +24,12 @@ type Fingerprint struct {
 	// Emulated is true when the program's architecture is not the CPU's
 	// (an arm64 build under qemu-user on x86): its latencies are the
 	// emulator's, not a device's.
-	Emulated bool   `json:"emulated"`
-	Hostname string `json:"hostname,omitempty"`
+	Emulated bool `json:"emulated"`
+	// JPEGDecoder is what eval shards decode JPEG with: "libjpeg-turbo"
+	// (as Pillow; the ort build) or "image/jpeg" (within 1-3 levels; the
+	// cross-built arm64 worker, tagged noturbojpeg).
+	JPEGDecoder string `json:"jpeg_decoder,omitempty"`
+	Hostname    string `json:"hostname,omitempty"`
 }
 
 // runtimeInfo is set by the ONNX Runtime build (measure_ort.go).
@@ -31,7 +37,7 @@ var runtimeInfo func() (version string, providers []string)
 
 // ReadFingerprint reads the machine; what it cannot read stays empty.
 func ReadFingerprint() Fingerprint {
-	f := Fingerprint{Cores: runtime.NumCPU(), Arch: runtime.GOARCH, OS: runtime.GOOS}
+	f := Fingerprint{Cores: runtime.NumCPU(), Arch: runtime.GOARCH, OS: runtime.GOOS, JPEGDecoder: imageprep.JPEGDecoder}
 	cpu := readKeyed("/proc/cpuinfo", ":")
 	for _, k := range []string{"model name", "Model", "Hardware", "cpu model", "Processor"} {
 		if v := cpu[k]; v != "" {

@@ -152,8 +152,8 @@ func emulatedWorker(ctx context.Context, t *testing.T, qemu string, env []string
 		}
 	}
 	t.Logf("worker registered under qemu in %.1f s: %+v", time.Since(start).Seconds(), fp)
-	if fp.Arch != "arm64" || !fp.Emulated {
-		t.Errorf("fingerprint: arch %q emulated %v, want arm64, emulated", fp.Arch, fp.Emulated)
+	if fp.Arch != "arm64" || !fp.Emulated || fp.JPEGDecoder != "image/jpeg" {
+		t.Errorf("fingerprint: arch %q emulated %v JPEG decoder %q, want arm64, emulated, image/jpeg (noturbojpeg)", fp.Arch, fp.Emulated, fp.JPEGDecoder)
 	}
 	// The server's API shows the device as the worker registered it.
 	resp, err := http.Get(ts.URL + "/api/v1/devices")
