@@ -2,7 +2,8 @@
 # Runs every test of netscore on a fresh machine: installs what the tests
 # need (Debian's ONNX backend node tests, Chromium for the HTML report's
 # browser test, CA certificates and gcc for ONNX Runtime, libturbojpeg0-dev
-# for eval's JPEG decoding, PostgreSQL for the store, queue and API tests),
+# for eval's JPEG decoding, PostgreSQL for the store, queue and API tests,
+# gcc-aarch64-linux-gnu and qemu-user-static for the emulated arm64 worker),
 # then vet and the whole suite, built without and with the ONNX Runtime
 # commands, against a throwaway PostgreSQL (scripts/pg.sh) whose URL is
 # NETSCORE_TEST_POSTGRES. NETSCORE_SKIP_POSTGRES=1 runs without it (those
@@ -16,6 +17,8 @@ need=()
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)   # ONNX Runtime comes from the npm registry over HTTPS
 command -v gcc >/dev/null || need+=(gcc)   # cgo, for the runtime commands
 [ -f /usr/include/turbojpeg.h ] || need+=(libturbojpeg0-dev)   # eval's JPEG decoder in the ort build
+command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)   # the arm64 worker's cross build
+command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)   # ... run as an emulated device
 if [ "${NETSCORE_SKIP_POSTGRES:-}" != 1 ] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   need+=(postgresql)   # scripts/pg.sh would install it too; one apt-get update for all
 fi
@@ -30,6 +33,14 @@ fi
 # ONNX Runtime for bench and eval: `netscore ort install`, a verified library
 # in the user cache dir (~/.cache/netscore/ort/), where every test finds it.
 scripts/install-ort.sh >/dev/null
+
+# The arm64 worker (cross-compiled, with the linux-arm64 library), built
+# once here for internal/fleet's emulated-device test, which runs it under
+# qemu-user.
+arm64_start=$SECONDS
+NETSCORE_ARM64_WORKER="$(scripts/build-arm64-worker.sh bin/linux-arm64)"
+export NETSCORE_ARM64_WORKER
+echo "test.sh: arm64 worker built in $((SECONDS - arm64_start)) s" >&2
 
 # Both builds: without the runtime (pure Go, CGO_ENABLED=0 works) and with it.
 go vet ./...

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/report"
 )
 
 const ortUsage = `Usage:
-  netscore ort install [--dir DIR] [--from URL|FILE]
+  netscore ort install [--dir DIR] [--from URL|FILE] [--platform OS/ARCH]
   netscore ort status [--format table|json]      (also: netscore ort where)
 
 install puts the ONNX Runtime library that bench and eval load into the user
@@ -21,6 +22,10 @@ downloads the onnxruntime-node ` + ort.Version + ` tarball from the npm registry
 needed), checks its size and SHA-256 before unpacking, extracts only this
 platform's library, checks that too and renames it into place. A verified
 library already there is kept. The library's path is printed on stdout.
+--platform linux/arm64 installs another platform's library instead, for a
+netscore cross-built for it (scripts/build-arm64-worker.sh): by default into
+its own folder of the cache (ort/` + ort.Version + `/linux-arm64/), where no netscore looks;
+copy it to the device with the binary and point NETSCORE_ORT_LIB at it.
 
 status lists where netscore looks for the library, in order, and which one
 bench and eval load: $NETSCORE_ORT_LIB when set, else the user cache, else
@@ -50,10 +55,11 @@ func ortCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "install":
 		dir := fs.String("dir", "", "install into this folder (default: the user cache dir; netscore looks there only through $"+ort.EnvLibrary+")")
 		from := fs.String("from", "", "the onnxruntime-node tarball: a URL or a local file (e.g. from 'npm pack'), or the library file itself (default: the npm registry)")
+		platform := fs.String("platform", "", "`OS/ARCH` whose library to install, for a cross-built netscore (one of "+strings.Join(ort.Platforms(), ", ")+"; default: this one)")
 		if code, ok := parse(); !ok {
 			return code
 		}
-		return ortInstall(ctx, ort.InstallRequest{Dir: *dir, From: *from}, stdout, stderr)
+		return ortInstall(ctx, ort.InstallRequest{Dir: *dir, From: *from, Platform: *platform}, stdout, stderr)
 	case "status", "where":
 		format := fs.String("format", "table", "output format: table or json")
 		if code, ok := parse(); !ok {
@@ -90,12 +96,19 @@ func ortInstall(ctx context.Context, req ort.InstallRequest, stdout, stderr io.W
 		fmt.Fprintf(stderr, "netscore ort install: %v\n", err)
 		return ExitFailed
 	}
-	if got.Already {
-		fmt.Fprintf(stderr, "netscore ort install: ONNX Runtime %s already installed (sha256 %s)\n", got.Version, got.SHA256)
-	} else {
-		fmt.Fprintf(stderr, "netscore ort install: ONNX Runtime %s installed from %s (sha256 %s)\n", got.Version, got.Source, got.SHA256)
+	what := "ONNX Runtime " + got.Version
+	if got.Platform != ort.Platform() {
+		what += " for " + got.Platform
 	}
-	if !got.Looked {
+	if got.Already {
+		fmt.Fprintf(stderr, "netscore ort install: %s already installed (sha256 %s)\n", what, got.SHA256)
+	} else {
+		fmt.Fprintf(stderr, "netscore ort install: %s installed from %s (sha256 %s)\n", what, got.Source, got.SHA256)
+	}
+	switch {
+	case got.Platform != ort.Platform():
+		fmt.Fprintf(stderr, "netscore ort install: for a netscore built for %s: copy it to the device with that binary and set %s to its path there\n", got.Platform, ort.EnvLibrary)
+	case !got.Looked:
 		fmt.Fprintf(stderr, "netscore ort install: netscore does not look in %s by itself: set %s=%s\n", filepath.Dir(got.Path), ort.EnvLibrary, got.Path)
 	}
 	fmt.Fprintln(stdout, got.Path)

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/netscore/netscore/internal/imageprep"
 )
 
 // Fingerprint is what a worker reads of its machine when it registers.
@@ -22,8 +24,12 @@ type Fingerprint struct {
 	// Emulated is true when the program's architecture is not the CPU's
 	// (an arm64 build under qemu-user on x86): its latencies are the
 	// emulator's, not a device's.
-	Emulated bool   `json:"emulated"`
-	Hostname string `json:"hostname,omitempty"`
+	Emulated bool `json:"emulated"`
+	// JPEGDecoder is what eval shards decode JPEG with: "libjpeg-turbo"
+	// (as Pillow; the ort build) or "image/jpeg" (within 1-3 levels; the
+	// cross-built arm64 worker, tagged noturbojpeg).
+	JPEGDecoder string `json:"jpeg_decoder,omitempty"`
+	Hostname    string `json:"hostname,omitempty"`
 }
 
 // runtimeInfo is set by the ONNX Runtime build (measure_ort.go).
@@ -31,7 +37,7 @@ var runtimeInfo func() (version string, providers []string)
 
 // ReadFingerprint reads the machine; what it cannot read stays empty.
 func ReadFingerprint() Fingerprint {
-	f := Fingerprint{Cores: runtime.NumCPU(), Arch: runtime.GOARCH, OS: runtime.GOOS}
+	f := Fingerprint{Cores: runtime.NumCPU(), Arch: runtime.GOARCH, OS: runtime.GOOS, JPEGDecoder: imageprep.JPEGDecoder}
 	cpu := readKeyed("/proc/cpuinfo", ":")
 	for _, k := range []string{"model name", "Model", "Hardware", "cpu model", "Processor"} {
 		if v := cpu[k]; v != "" {
@@ -39,7 +45,7 @@ func ReadFingerprint() Fingerprint {
 			break
 		}
 	}
-	f.Emulated = emulated(runtime.GOARCH, cpu)
+	f.Emulated = emulated(runtime.GOARCH, cpu, readLine("/proc/sys/kernel/arch"))
 	if v := readKeyed("/proc/meminfo", ":")["MemTotal"]; v != "" {
 		if kb, err := strconv.ParseInt(strings.TrimSuffix(v, " kB"), 10, 64); err == nil {
 			f.MemoryBytes = kb * 1024
@@ -61,9 +67,25 @@ func ReadFingerprint() Fingerprint {
 	return f
 }
 
-// emulated: /proc/cpuinfo is the host's under qemu-user, so an arm64
-// program that finds an x86 vendor (or the reverse) runs emulated.
-func emulated(arch string, cpu map[string]string) bool {
+// emulated: the program's architecture is not the kernel's. Under
+// qemu-user the kernel is the host's, and /proc/sys/kernel/arch (Linux
+// 6.1+; "x86_64", "aarch64") says so whatever the emulator shows of
+// /proc/cpuinfo: ONNX Runtime's arm64 build cannot start on an x86
+// /proc/cpuinfo, so scripts/build-arm64-worker.sh lays an arm64 one over it
+// for qemu (its qemu-root/). Without that file, /proc/cpuinfo decides: it
+// is the host's under plain qemu-user, so an arm64 program that finds an
+// x86 vendor (or the reverse) runs emulated.
+func emulated(arch string, cpu map[string]string, kernelArch string) bool {
+	if k := family(kernelArch); k != "" {
+		p := ""
+		switch arch {
+		case "arm64", "arm":
+			p = "arm"
+		case "amd64", "386":
+			p = "x86"
+		}
+		return p != k
+	}
 	x86 := cpu["vendor_id"] != "" || strings.Contains(cpu["flags"], "sse")
 	arm := cpu["CPU implementer"] != "" || cpu["Features"] != ""
 	switch arch {
@@ -73,6 +95,19 @@ func emulated(arch string, cpu map[string]string) bool {
 		return arm && !x86
 	}
 	return false
+}
+
+// family is the CPU family of a kernel machine name (uname -m): "x86",
+// "arm", or "" when unknown or another (a 32-bit program on a 64-bit
+// kernel of its family runs natively).
+func family(machine string) string {
+	switch m := strings.TrimSpace(machine); {
+	case m == "x86_64" || m == "i386" || m == "i486" || m == "i586" || m == "i686":
+		return "x86"
+	case m == "aarch64" || m == "aarch64_be" || m == "arm64" || strings.HasPrefix(m, "armv"):
+		return "arm"
+	}
+	return ""
 }
 
 // LoadAverage is the 1-minute load average, -1 when unreadable.

@@ -1,4 +1,4 @@
-//go:build !ort
+//go:build !ort || noturbojpeg
 
 package imageprep
 
@@ -11,7 +11,9 @@ import (
 // JPEGDecoder names the JPEG decoder of this build: Go's image/jpeg, whose
 // inverse DCT rounds differently from libjpeg-turbo's (PIL's), so decoded
 // samples differ from PIL's by 1-3 levels on a few percent of them. The ort
-// build decodes with libjpeg-turbo and is exact.
+// build decodes with libjpeg-turbo and is exact, unless it is also tagged
+// noturbojpeg: the cross-built arm64 worker (scripts/build-arm64-worker.sh)
+// is, so that it links no arm64 libturbojpeg, and decodes with image/jpeg.
 const JPEGDecoder = "image/jpeg"
 
 // exactJPEG reports whether JPEG decoding is bit-exact with PIL's.

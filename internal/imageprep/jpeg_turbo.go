@@ -1,4 +1,4 @@
-//go:build ort
+//go:build ort && !noturbojpeg
 
 package imageprep
 

@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 )
 
@@ -32,6 +33,9 @@ type pin struct {
 	libSHA256 string
 	maxLib    int64 // refuse a member larger than this
 	maxTotal  int64 // refuse an archive that unpacks to more than this
+	// platform is the GOOS/GOARCH the library is for and lib the file
+	// name it is written as; "" for this platform's (LibName()).
+	platform, lib string
 }
 
 const (
@@ -49,26 +53,59 @@ var pins = map[string]pin{
 		libSHA256: "685d2be5dba1309c89d3a5324b7fd06a5c42f1a61bfea32d14c4cc28d072121d"},
 }
 
-// pinned is this platform's pin.
-func pinned() (pin, error) {
-	p, ok := pins[runtime.GOOS+"/"+runtime.GOARCH]
-	if !ok {
-		return pin{}, fmt.Errorf("onnxruntime-node %s has no prebuilt library for %s/%s; build or download ONNX Runtime >= %s and set %s=/path/to/libonnxruntime",
-			Version, runtime.GOOS, runtime.GOARCH, MinVersion, EnvLibrary)
+// Platform is the GOOS/GOARCH netscore runs on ("linux/amd64").
+func Platform() string { return runtime.GOOS + "/" + runtime.GOARCH }
+
+// Platforms are those onnxruntime-node ships a pinned library for, sorted.
+func Platforms() []string {
+	out := make([]string, 0, len(pins))
+	for k := range pins {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pinned is a platform's pin ("" is this one's).
+func pinned(platform string) (pin, error) {
+	if platform == "" {
+		platform = Platform()
+	}
+	p, ok := pins[platform]
+	switch {
+	case !ok && platform == Platform():
+		return pin{}, fmt.Errorf("onnxruntime-node %s has no prebuilt library for %s; build or download ONNX Runtime >= %s and set %s=/path/to/libonnxruntime",
+			Version, platform, MinVersion, EnvLibrary)
+	case !ok:
+		return pin{}, fmt.Errorf("onnxruntime-node %s has no prebuilt library for %s (it has %s)",
+			Version, platform, strings.Join(Platforms(), ", "))
 	}
 	p.size, p.sha256 = tarballSize, tarballSHA256
 	p.maxLib, p.maxTotal = 256<<20, 1<<30
+	p.platform, p.lib = platform, libNameFor(strings.SplitN(platform, "/", 2)[0])
 	return p, nil
 }
 
 // PinnedSHA256 is the SHA-256 of the library Install puts in place on this
 // platform; "" where there is none.
 func PinnedSHA256() string {
-	p, err := pinned()
+	p, err := pinned("")
 	if err != nil {
 		return ""
 	}
 	return p.libSHA256
+}
+
+// PlatformDir is where Install puts a platform's library by default: this
+// platform's in DefaultDir(), another's (for a cross-built netscore, which
+// is copied to its device with it) in DefaultDir()/GOOS-GOARCH, where no
+// netscore looks by itself.
+func PlatformDir(platform string) (string, error) {
+	def, err := DefaultDir()
+	if err != nil || platform == "" || platform == Platform() {
+		return def, err
+	}
+	return filepath.Join(def, strings.ReplaceAll(platform, "/", "-")), nil
 }
 
 // InstallRequest says where to install the library and from what.
@@ -79,22 +116,27 @@ type InstallRequest struct {
 	// file, "" for TarballURL. A local file that is not gzip is taken to
 	// be the library itself. Either is checked against the pinned SHA-256.
 	From string `json:"from,omitempty"`
+	// Platform is the GOOS/GOARCH whose library to install ("linux/arm64",
+	// for a cross-built netscore); "" is this one's. Another platform's
+	// library goes by default to PlatformDir, not DefaultDir.
+	Platform string `json:"platform,omitempty"`
 }
 
 // Installed is what Install did.
 type Installed struct {
-	Path    string `json:"path"` // the library, absolute
-	Version string `json:"version"`
-	SHA256  string `json:"sha256"`
-	Source  string `json:"source"`  // URL or file read; "" when already installed
-	Already bool   `json:"already"` // a verified library was already there
+	Path     string `json:"path"`     // the library, absolute
+	Platform string `json:"platform"` // the GOOS/GOARCH it is for
+	Version  string `json:"version"`
+	SHA256   string `json:"sha256"`
+	Source   string `json:"source"`  // URL or file read; "" when already installed
+	Already  bool   `json:"already"` // a verified library was already there
 	// Looked is true when netscore finds the library at Path without
-	// NETSCORE_ORT_LIB (Dir is the default).
+	// NETSCORE_ORT_LIB (Dir is the default and Platform this one).
 	Looked bool `json:"looked"`
 }
 
 // Install puts the pinned ONNX Runtime library for this OS and
-// architecture into req.Dir: it downloads the onnxruntime-node tarball
+// architecture (or req.Platform's) into req.Dir: it downloads the onnxruntime-node tarball
 // (or reads req.From), checks its size and SHA-256 before unpacking
 // anything, extracts the one library member (no other entry is written;
 // an archive with an absolute or ".." path is refused), checks the
@@ -102,7 +144,7 @@ type Installed struct {
 // set, is told the bytes read of the total. A verified library already in
 // place is kept and nothing is fetched.
 func Install(ctx context.Context, req InstallRequest, progress func(done, total int)) (*Installed, error) {
-	p, err := pinned()
+	p, err := pinned(req.Platform)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +152,7 @@ func Install(ctx context.Context, req InstallRequest, progress func(done, total 
 }
 
 func install(ctx context.Context, p pin, req InstallRequest, progress func(done, total int)) (*Installed, error) {
-	def, derr := DefaultDir()
+	def, derr := PlatformDir(p.platform)
 	dir := req.Dir
 	if dir == "" {
 		if derr != nil {
@@ -122,8 +164,15 @@ func install(ctx context.Context, p pin, req InstallRequest, progress func(done,
 	if err != nil {
 		return nil, err
 	}
-	out := &Installed{Path: filepath.Join(dir, LibName()), Version: Version, SHA256: p.libSHA256,
-		Looked: derr == nil && filepath.Clean(def) == dir}
+	lib, platform := p.lib, p.platform
+	if lib == "" {
+		lib = LibName()
+	}
+	if platform == "" {
+		platform = Platform()
+	}
+	out := &Installed{Path: filepath.Join(dir, lib), Platform: platform, Version: Version, SHA256: p.libSHA256,
+		Looked: derr == nil && filepath.Clean(def) == dir && platform == Platform()}
 	if sum, err := fileSHA256(out.Path); err == nil && sum == p.libSHA256 {
 		out.Already = true
 		return out, nil

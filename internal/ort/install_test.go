@@ -291,7 +291,7 @@ func TestSafeName(t *testing.T) {
 }
 
 func TestPinned(t *testing.T) {
-	p, err := pinned()
+	p, err := pinned("")
 	if err != nil {
 		t.Skip(err)
 	}
@@ -300,5 +300,65 @@ func TestPinned(t *testing.T) {
 	}
 	if !strings.HasSuffix(TarballURL, "/onnxruntime-node-"+Version+".tgz") {
 		t.Errorf("TarballURL = %s", TarballURL)
+	}
+}
+
+// TestPinnedPlatform: another platform's pin (a cross build's library) is
+// written under its own name into its own folder beside this platform's,
+// where no lookup finds it; an unknown platform is refused by name.
+func TestPinnedPlatform(t *testing.T) {
+	for _, c := range []struct{ platform, lib, dir string }{
+		{"linux/arm64", "libonnxruntime.so.1", "linux-arm64"},
+		{"darwin/arm64", "libonnxruntime.1.dylib", "darwin-arm64"},
+	} {
+		p, err := pinned(c.platform)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.platform != c.platform || p.lib != c.lib || !strings.HasSuffix(p.member, "/"+c.lib) || len(p.libSHA256) != 64 {
+			t.Errorf("%s: pin = %+v", c.platform, p)
+		}
+		def, err := DefaultDir()
+		if err != nil {
+			t.Skip(err)
+		}
+		want := filepath.Join(def, c.dir)
+		if c.platform == Platform() {
+			want = def
+		}
+		if got, _ := PlatformDir(c.platform); got != want {
+			t.Errorf("PlatformDir(%s) = %s, want %s", c.platform, got, want)
+		}
+	}
+	if _, err := pinned("plan9/mips"); err == nil || !strings.Contains(err.Error(), "linux/arm64") {
+		t.Errorf("pinned(plan9/mips): %v", err)
+	}
+	if got := strings.Join(Platforms(), ","); got != "darwin/arm64,linux/amd64,linux/arm64" {
+		t.Errorf("Platforms() = %s", got)
+	}
+}
+
+// TestInstallPlatform: a foreign platform's library goes to its PlatformDir
+// by default, and Looked is false there: netscore never loads it itself.
+func TestInstallPlatform(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	other := "linux/arm64"
+	if Platform() == other {
+		other = "linux/amd64"
+	}
+	tgz := goodTGZ(t)
+	p := pinFor(tgz)
+	p.platform, p.lib = other, "libonnxruntime.so.1"
+	got, err := install(context.Background(), p, InstallRequest{From: mustWrite(t, tgz), Platform: other}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, _ := PlatformDir(other)
+	if got.Path != filepath.Join(dir, "libonnxruntime.so.1") || got.Platform != other || got.Looked {
+		t.Errorf("installed %+v, want it in %s, not looked at", got, dir)
+	}
+	if places := Places(); places[1].Found {
+		t.Errorf("the user cache place found %s's library: %+v", other, places[1])
 	}
 }

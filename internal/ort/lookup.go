@@ -44,8 +44,10 @@ type Place struct {
 }
 
 // LibName is the library's file name on this OS, as the installer writes it.
-func LibName() string {
-	if runtime.GOOS == "darwin" {
+func LibName() string { return libNameFor(runtime.GOOS) }
+
+func libNameFor(goos string) string {
+	if goos == "darwin" {
 		return "libonnxruntime.1.dylib"
 	}
 	return "libonnxruntime.so.1"
