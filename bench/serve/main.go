@@ -433,7 +433,7 @@ func (s *state) upload(ctx context.Context, rank bool) {
 			Rank  int    `json:"rank"`
 			Error string `json:"error"`
 		}
-		if s.get(uctx, opPoll, "/api/v1/models/"+ack.ID, &m) {
+		if s.get(uctx, opPoll, "/api/v1/models/"+ack.ID+"?layers=false", &m) {
 			if m.State == "done" && m.Rank > 0 {
 				s.mu.Lock()
 				s.ranked = append(s.ranked, rankedSample{f.name, time.Since(start)})

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netscore/netscore/internal/ort"
+
 	"github.com/netscore/netscore/internal/imageprep"
 )
 
@@ -32,9 +34,6 @@ type Fingerprint struct {
 	Hostname    string `json:"hostname,omitempty"`
 }
 
-// runtimeInfo is set by the ONNX Runtime build (measure_ort.go).
-var runtimeInfo func() (version string, providers []string)
-
 // ReadFingerprint reads the machine; what it cannot read stays empty.
 func ReadFingerprint() Fingerprint {
 	f := Fingerprint{Cores: runtime.NumCPU(), Arch: runtime.GOARCH, OS: runtime.GOOS, JPEGDecoder: imageprep.JPEGDecoder}
@@ -57,12 +56,11 @@ func ReadFingerprint() Fingerprint {
 	f.Kernel = readLine("/proc/sys/kernel/osrelease")
 	f.Governor = readLine("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor")
 	f.Hostname, _ = os.Hostname()
-	if runtimeInfo != nil {
-		v, p := runtimeInfo()
-		if v != "" {
-			f.Runtime = "onnxruntime " + v
-		}
-		f.Providers = p
+	// The library bench and eval will load; a build without ONNX Runtime,
+	// or a device without the library, leaves these empty.
+	if _, v, err := ort.Load(); err == nil {
+		f.Runtime = "onnxruntime " + v
+		f.Providers = []string{"CPUExecutionProvider"} // the one netscore's sessions use
 	}
 	return f
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/netscore/netscore/internal/bench"
 	"github.com/netscore/netscore/internal/fleet"
+	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/store"
 	"github.com/netscore/netscore/internal/store/storetest"
 )
@@ -106,7 +107,9 @@ func TestRouting(t *testing.T) {
 			t.Error("a bench for an unknown device was queued")
 		}
 		devs, _ := st.Devices(ctx)
-		if len(devs) != 2 || devs[0].Name != "alpha" || !strings.Contains(devs[0].Fingerprint, `"arch"`) {
+		// The runtime the worker will measure with: the release netscore pins.
+		if len(devs) != 2 || devs[0].Name != "alpha" || !strings.Contains(devs[0].Fingerprint, `"arch"`) ||
+			!strings.Contains(devs[0].Fingerprint, `"runtime":"onnxruntime `+ort.Version+`"`) {
 			t.Errorf("devices: %+v", devs)
 		}
 	})

@@ -68,6 +68,9 @@ func TestOpenAPILive(t *testing.T) {
 		id := ts.postModel(upload{filename: "resnet18.onnx", data: data, fields: fields, header: auth})                   // 202
 		ts.get("/api/v1/models/" + id)                                                                                    // queued or running, then done
 		ts.wait(id)
+		if rec := ts.get("/api/v1/models/" + id + "?layers=false").JSON(t); rec["layers"] != nil || rec["state"] != store.Done {
+			t.Errorf("?layers=false: the record still has its layers, or lost its state")
+		}
 		ts.get("/api/v1/models/" + store.NewID()) // 404
 		ts.get("/api/v1/models")
 		ts.get("/api/v1/leaderboard?ref=all&sort=density&tag=cnn&task=imagenet&limit=5")

@@ -31,7 +31,7 @@ func (s *Server) routes() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, map[string]string{"error": "cross-origin request refused (CSRF): post from this server's own pages or without a browser"})
 	}))
-	return s.logged(s.recovered(securityHeaders(csrf.Handler(mux))))
+	return s.logged(s.recovered(securityHeaders(s.limited(csrf.Handler(mux)))))
 }
 
 // apiRoute is one route of the JSON API; openapi.yaml describes each (a
@@ -145,5 +145,32 @@ func (s *Server) logged(h http.Handler) http.Handler {
 			sw.status = http.StatusOK
 		}
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// limited lets at most cfg.MaxRequests requests work at once, so that under
+// a crowd the analyses (two goroutines) still get the CPU that hundreds of
+// page renders would take (bench/README.md, "netscore serve under load").
+// A request waits for its turn while its context lasts, up to 10 s, then
+// gets 503. Health checks and uploads (which mostly wait on the network)
+// pass.
+func (s *Server) limited(h http.Handler) http.Handler {
+	slots := make(chan struct{}, s.cfg.MaxRequests)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.Method == http.MethodPost && (r.URL.Path == "/api/v1/models" || r.URL.Path == "/upload") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		t := time.NewTimer(10 * time.Second)
+		defer t.Stop()
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			h.ServeHTTP(w, r)
+		case <-t.C:
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy: try again"})
+		case <-r.Context().Done():
+		}
 	})
 }

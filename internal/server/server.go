@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -28,6 +29,9 @@ type Config struct {
 	DBURL   string // postgres:// URL; "" for SQLite in DataDir
 	// MaxUpload bounds an uploaded model file, in bytes (default 1 GiB).
 	MaxUpload int64
+	// MaxRequests bounds the requests worked at once (default 4 per CPU);
+	// the others wait their turn.
+	MaxRequests int
 	// Workers bounds the analyses run at once; JobTimeout ends one.
 	Workers    int
 	JobTimeout time.Duration
@@ -115,6 +119,9 @@ func (cfg *Config) defaults() error {
 	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 1 << 30
+	}
+	if cfg.MaxRequests <= 0 {
+		cfg.MaxRequests = 4 * runtime.GOMAXPROCS(0)
 	}
 	if cfg.UploadTimeout <= 0 {
 		cfg.UploadTimeout = 10 * time.Minute
