@@ -26,7 +26,7 @@ model, see it ranked.
 Environment:
   NETSCORE_TOKEN   write tokens, comma-separated; needed when --addr is not
                    loopback (then every upload and delete must carry one:
-                   Authorization: Bearer TOKEN). Only their sha256 is stored.
+                   Authorization: Bearer TOKEN). Only their sha256 is kept.
   NETSCORE_DB      the database URL when --db is not given.
   NETSCORE_DATA    the data folder when --data is not given.
 
@@ -40,6 +40,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	db := fs.String("db", os.Getenv("NETSCORE_DB"), "database `URL`: postgres://user@host/db for a shared PostgreSQL; none for SQLite in --data")
 	maxUpload := fs.String("max-upload", "1GiB", "largest model file taken (e.g. 200MiB)")
 	workers := fs.Int("workers", 2, "analyses run at once")
+	maxRequests := fs.Int("max-requests", 0, "requests worked at once; the others wait their turn (0: 4 per CPU)")
 	jobTimeout := fs.Duration("job-timeout", 2*time.Minute, "an analysis running longer is stopped and retried")
 	ref := fs.String("ref", "paper", "default reference set of the leaderboard")
 	grace := fs.Duration("grace", 30*time.Second, "on SIGTERM or Ctrl-C, time left to requests and analyses in flight")
@@ -74,7 +75,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := server.New(ctx, server.Config{Addr: *addr, DataDir: *data, DBURL: *db, MaxUpload: int64(limit),
+	srv, err := server.New(ctx, server.Config{Addr: *addr, DataDir: *data, DBURL: *db, MaxUpload: int64(limit), MaxRequests: *maxRequests,
 		Workers: *workers, JobTimeout: *jobTimeout, Tokens: tokens, Reference: *ref, Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "netscore serve: %v\n", err)
