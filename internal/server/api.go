@@ -59,6 +59,8 @@ func (s *Server) classify(r *http.Request, err error) (int, string) {
 		return http.StatusNotFound, "no such model"
 	case request.Is(err):
 		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		return http.StatusServiceUnavailable, "request cancelled" // the client went away: nothing to log
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "timed out"
 	}
@@ -193,18 +195,23 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
 			"tag": q.Tag, "task": q.Task, "models": users, "total": len(board.Entries), "rows": rows, "pending": pending,
 			"unmeasured": view.Unmeasured, "notes": notes})
 	}
-	var body []byte
 	if q.Device == "" {
 		// Without a device the answer depends on the board alone: encoded
 		// once per change of the store (1 MB at ref=all), not per request.
-		body, err = s.board.rendered(r.Context(), q.boardQuery, "json:"+strconv.Itoa(limit), func(board *score.Comparison, models map[string]*store.Model) ([]byte, error) {
+		rend, err := s.board.rendered(r.Context(), q.boardQuery, "json:"+strconv.Itoa(limit), func(board *score.Comparison, models map[string]*store.Model) ([]byte, error) {
 			return render(&boardView{Board: board, Models: models, Unmeasured: []unmeasured{}})
 		})
-	} else {
-		var view *boardView
-		if view, err = s.view(r.Context(), q); err == nil {
-			body, err = render(view)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
 		}
+		writeRendered(w, r, "application/json", rend)
+		return
+	}
+	view, err := s.view(r.Context(), q)
+	var body []byte
+	if err == nil {
+		body, err = render(view)
 	}
 	if err != nil {
 		s.apiError(w, r, err)

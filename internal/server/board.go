@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -68,6 +71,22 @@ type rendering struct {
 	once sync.Once
 	b    []byte
 	err  error
+	// gz is b gzipped, made on the first request that accepts it: 1 MB of
+	// leaderboard JSON is ~10 times smaller, and compressed once.
+	gzOnce sync.Once
+	gz     []byte
+}
+
+// gzipped returns the rendering compressed (nil if compressing failed).
+func (r *rendering) gzipped() []byte {
+	r.gzOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		if _, err := zw.Write(r.b); err == nil && zw.Close() == nil {
+			r.gz = buf.Bytes()
+		}
+	})
+	return r.gz
 }
 
 const maxAge = 2 * time.Second
@@ -187,7 +206,7 @@ func (b *boardCache) build(ctx context.Context, q boardQuery, gen int64) (cached
 // encode, and the page's charts as long to draw: under load (bench/serve)
 // that, not the ranking, is the server's CPU.
 func (b *boardCache) rendered(ctx context.Context, q boardQuery, key string,
-	render func(*score.Comparison, map[string]*store.Model) ([]byte, error)) ([]byte, error) {
+	render func(*score.Comparison, map[string]*store.Model) ([]byte, error)) (*rendering, error) {
 	board, models, err := b.get(ctx, q)
 	if err != nil {
 		return nil, err
@@ -195,8 +214,10 @@ func (b *boardCache) rendered(ctx context.Context, q boardQuery, key string,
 	b.mu.Lock()
 	c, ok := b.boards[q]
 	b.mu.Unlock()
-	if !ok || c.board != board || c.renders == nil {
-		return render(board, models) // replaced meanwhile: render this one unkept
+	if !ok || c.board != board || c.renders == nil { // replaced meanwhile: render this one unkept
+		r := &rendering{}
+		r.b, r.err = render(board, models)
+		return r, r.err
 	}
 	c.renders.mu.Lock()
 	if len(c.renders.m) > 64 {
@@ -212,7 +233,20 @@ func (b *boardCache) rendered(ctx context.Context, q boardQuery, key string,
 		r.err = errors.New("rendering failed") // kept if render panics
 		r.b, r.err = render(board, models)
 	})
-	return r.b, r.err
+	return r, r.err
+}
+
+// writeRendered answers with a rendering, gzipped when the client takes it.
+func writeRendered(w http.ResponseWriter, r *http.Request, contentType string, rend *rendering) {
+	w.Header().Add("Vary", "Accept-Encoding")
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		if gz := rend.gzipped(); gz != nil {
+			w.Header().Set("Content-Encoding", "gzip")
+			writeRaw(w, http.StatusOK, contentType, gz)
+			return
+		}
+	}
+	writeRaw(w, http.StatusOK, contentType, rend.b)
 }
 
 // The leaderboard's orders by a device's measurements: its measured

@@ -123,7 +123,7 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 	// Without a device the page depends on the board (and the devices
 	// offered): drawn once per change of the store, not per request —
 	// the charts of ~3,000 networks take 50-100 ms.
-	body, err := s.board.rendered(r.Context(), q.boardQuery, "page:"+strings.Join(f.Devices, ","), func(b *score.Comparison, _ map[string]*store.Model) ([]byte, error) {
+	rend, err := s.board.rendered(r.Context(), q.boardQuery, "page:"+strings.Join(f.Devices, ","), func(b *score.Comparison, _ map[string]*store.Model) ([]byte, error) {
 		var buf bytes.Buffer
 		err := report.WriteWeb(&buf, p, b)
 		return buf.Bytes(), err
@@ -132,7 +132,7 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	writeRaw(w, http.StatusOK, "text/html; charset=utf-8", body)
+	writeRendered(w, r, "text/html; charset=utf-8", rend)
 }
 
 // unmeasuredText names the first few models not measured.
