@@ -165,6 +165,18 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
+	key := "json:" + strconv.Itoa(limit)
+	if q.Device == "" {
+		if rend := s.board.fresh(q.boardQuery, key); rend != nil {
+			writeRendered(w, r, "application/json", rend)
+			return
+		}
+	}
+	release, ok := s.turn(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	render := func(view *boardView) ([]byte, error) {
 		board, models := view.Board, view.Models
 		n := limit
@@ -198,7 +210,7 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request) {
 	if q.Device == "" {
 		// Without a device the answer depends on the board alone: encoded
 		// once per change of the store (1 MB at ref=all), not per request.
-		rend, err := s.board.rendered(r.Context(), q.boardQuery, "json:"+strconv.Itoa(limit), func(board *score.Comparison, models map[string]*store.Model) ([]byte, error) {
+		rend, err := s.board.rendered(r.Context(), q.boardQuery, key, func(board *score.Comparison, models map[string]*store.Model) ([]byte, error) {
 			return render(&boardView{Board: board, Models: models, Unmeasured: []unmeasured{}})
 		})
 		if err != nil {

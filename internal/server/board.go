@@ -43,6 +43,45 @@ type boardCache struct {
 	// and ranking again (under load, with uploads changing the store many
 	// times a second, that herd was most of the server's CPU).
 	building map[boardQuery]*boardBuild
+	// latest is the newest finished rendering of each query and key, for
+	// fresh (peek).
+	latest map[renderKey]latestRendering
+}
+
+type renderKey struct {
+	q   boardQuery
+	key string
+}
+
+type latestRendering struct {
+	r          *rendering
+	generation int64
+	built      time.Time
+}
+
+// staleWhileBuilding is how old a rendering may be served while a newer
+// ranking of its query is being built.
+const staleWhileBuilding = time.Second
+
+// fresh returns a finished rendering of q and key that needs no work: one
+// of the store as it is now, or, while a newer ranking is under way, one
+// at most staleWhileBuilding old — so that under a stream of uploads reads
+// are answered from memory instead of queueing for each rebuild (the list
+// then lags the newest analysis by up to that long; a model's own record
+// never does). nil when a request must render.
+func (b *boardCache) fresh(q boardQuery, key string) *rendering {
+	gen := b.s.generation.Load()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	l, ok := b.latest[renderKey{q, key}]
+	if !ok {
+		return nil
+	}
+	age := time.Since(l.built)
+	if l.generation >= gen && age < maxAge || b.building[q] != nil && age < staleWhileBuilding {
+		return l.r
+	}
+	return nil
 }
 
 // boardBuild is one ranking under way; done closes when it ends.
@@ -92,7 +131,7 @@ func (r *rendering) gzipped() []byte {
 const maxAge = 2 * time.Second
 
 func newBoardCache(s *Server) *boardCache {
-	return &boardCache{s: s, boards: map[boardQuery]cachedBoard{}, refs: map[string][]zoo.Row{}, building: map[boardQuery]*boardBuild{}}
+	return &boardCache{s: s, boards: map[boardQuery]cachedBoard{}, refs: map[string][]zoo.Row{}, building: map[boardQuery]*boardBuild{}, latest: map[renderKey]latestRendering{}}
 }
 
 // references loads a reference set once.
@@ -232,6 +271,17 @@ func (b *boardCache) rendered(ctx context.Context, q boardQuery, key string,
 	r.once.Do(func() {
 		r.err = errors.New("rendering failed") // kept if render panics
 		r.b, r.err = render(board, models)
+		if r.err == nil {
+			b.mu.Lock()
+			k := renderKey{q, key}
+			if len(b.latest) > 1024 {
+				clear(b.latest)
+			}
+			if l, ok := b.latest[k]; !ok || l.generation <= c.generation {
+				b.latest[k] = latestRendering{r: r, generation: c.generation, built: c.built}
+			}
+			b.mu.Unlock()
+		}
 	})
 	return r, r.err
 }

@@ -153,24 +153,36 @@ func (s *Server) logged(h http.Handler) http.Handler {
 // page renders would take (bench/README.md, "netscore serve under load").
 // A request waits for its turn while its context lasts, up to 10 s, then
 // gets 503. Health checks and uploads (which mostly wait on the network)
-// pass.
+// pass, and so do leaderboard reads, which take a turn only when they
+// must render (leaderboard, leaderboardPage).
 func (s *Server) limited(h http.Handler) http.Handler {
-	slots := make(chan struct{}, s.cfg.MaxRequests)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" || r.Method == http.MethodPost && (r.URL.Path == "/api/v1/models" || r.URL.Path == "/upload") {
+		if r.URL.Path == "/healthz" || r.Method == http.MethodPost && (r.URL.Path == "/api/v1/models" || r.URL.Path == "/upload") ||
+			r.Method == http.MethodGet && (r.URL.Path == "/api/v1/leaderboard" || r.URL.Path == "/") {
 			h.ServeHTTP(w, r)
 			return
 		}
-		t := time.NewTimer(10 * time.Second)
-		defer t.Stop()
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-			h.ServeHTTP(w, r)
-		case <-t.C:
-			w.Header().Set("Retry-After", "1")
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy: try again"})
-		case <-r.Context().Done():
+		release, ok := s.turn(w, r)
+		if !ok {
+			return
 		}
+		defer release()
+		h.ServeHTTP(w, r)
 	})
+}
+
+// turn waits for one of the MaxRequests turns; without one (10 s, or the
+// client gone) it has answered 503 and reports false.
+func (s *Server) turn(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+	t := time.NewTimer(10 * time.Second)
+	defer t.Stop()
+	select {
+	case s.turns <- struct{}{}:
+		return func() { <-s.turns }, true
+	case <-t.C:
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy: try again"})
+	case <-r.Context().Done():
+	}
+	return nil, false
 }

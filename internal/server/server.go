@@ -62,6 +62,8 @@ type Server struct {
 	// or cfg.RequireToken); tokens holds the sha256 of each.
 	needToken bool
 	tokens    map[string]bool
+	// turns holds one token per request being worked (limited).
+	turns chan struct{}
 	// generation counts the store's changes seen here; caches key on it.
 	generation atomic.Int64
 }
@@ -107,6 +109,7 @@ func NewWithStore(ctx context.Context, cfg Config, st *store.Store) (*Server, er
 		return nil, err
 	}
 	s.board = newBoardCache(s)
+	s.turns = make(chan struct{}, cfg.MaxRequests)
 	s.handler = s.routes()
 	return s, nil
 }

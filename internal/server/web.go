@@ -60,6 +60,27 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
+	devs, err := s.st.Devices(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	var devNames []string
+	for _, d := range devs {
+		devNames = append(devNames, d.Name)
+	}
+	key := "page:" + strings.Join(devNames, ",")
+	if q.Device == "" {
+		if rend := s.board.fresh(q.boardQuery, key); rend != nil {
+			writeRendered(w, r, "text/html; charset=utf-8", rend)
+			return
+		}
+	}
+	release, ok := s.turn(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	view, err := s.view(r.Context(), q)
 	if err != nil {
 		s.errorPage(w, r, err)
@@ -71,14 +92,7 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 	for _, k := range score.SortKeys() {
 		f.Sorts = append(f.Sorts, string(k))
 	}
-	devs, err := s.st.Devices(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	for _, d := range devs {
-		f.Devices = append(f.Devices, d.Name)
-	}
+	f.Devices = devNames
 	if len(f.Devices) > 0 {
 		f.Sorts = append(f.Sorts, byLatency, byLatencyScore)
 	}
@@ -123,7 +137,7 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 	// Without a device the page depends on the board (and the devices
 	// offered): drawn once per change of the store, not per request —
 	// the charts of ~3,000 networks take 50-100 ms.
-	rend, err := s.board.rendered(r.Context(), q.boardQuery, "page:"+strings.Join(f.Devices, ","), func(b *score.Comparison, _ map[string]*store.Model) ([]byte, error) {
+	rend, err := s.board.rendered(r.Context(), q.boardQuery, key, func(b *score.Comparison, _ map[string]*store.Model) ([]byte, error) {
 		var buf bytes.Buffer
 		err := report.WriteWeb(&buf, p, b)
 		return buf.Bytes(), err
