@@ -4,10 +4,6 @@ package cli_test
 
 import (
 	"context"
-	"database/sql"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,7 +11,6 @@ import (
 	"time"
 
 	"github.com/netscore/netscore/internal/fleet"
-	"github.com/netscore/netscore/internal/store"
 	"github.com/netscore/netscore/internal/store/storetest"
 )
 
@@ -30,39 +25,8 @@ func TestSubmitEvalWait(t *testing.T) {
 	modelPath := filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx")
 	val, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "digits", "val"))
 
-	f, err := os.Open(modelPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp, sum, size, err := st.Blobs.Spool(f, 1<<30)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Blobs.Keep(tmp, sum); err != nil {
-		t.Fatal(err)
-	}
-	m := &store.Model{ID: store.NewID(), Name: "digits_cnn.onnx", SHA256: sum, Size: size, Top1: 90}
-	tx, err := st.DB.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func(tx *sql.Tx) { tx.Rollback() }(tx)
-	if err := st.Insert(ctx, tx, m); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	blobs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := st.Blobs.Path(strings.TrimPrefix(r.URL.Path, "/api/v1/blobs/"))
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		http.ServeFile(w, r, p)
-	}))
-	defer blobs.Close()
+	m := storetest.AddModel(t, st, modelPath, 90)
+	blobs := storetest.BlobServer(t, st)
 	for _, name := range []string{"alpha", "beta", "gamma"} {
 		w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: name, Labels: []string{"pool=digits"}, Poll: 50 * time.Millisecond,
 			Fetch: &fleet.Fetcher{Server: blobs.URL, Dir: t.TempDir()}})

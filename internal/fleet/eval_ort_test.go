@@ -6,8 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,16 +67,8 @@ func TestShardedEval(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 		defer cancel()
-		model := addModel(t, st, filepath.Join(testdata, "digits", "digits_cnn.onnx"))
-		blobs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, err := st.Blobs.Path(strings.TrimPrefix(r.URL.Path, "/api/v1/blobs/"))
-			if err != nil {
-				http.NotFound(w, r)
-				return
-			}
-			http.ServeFile(w, r, p)
-		}))
-		defer blobs.Close()
+		model := modelRef(t, st, filepath.Join(testdata, "digits", "digits_cnn.onnx"))
+		blobs := storetest.BlobServer(t, st)
 		start := func(name, labels, dataRoot string) {
 			lbl, err := fleet.ParseLabels(labels)
 			if err != nil {

@@ -4,11 +4,7 @@ package fleet_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,16 +25,8 @@ func TestRouting(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
-		model := addModel(t, st, filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx"))
-		blobs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, err := st.Blobs.Path(strings.TrimPrefix(r.URL.Path, "/api/v1/blobs/"))
-			if err != nil {
-				http.NotFound(w, r)
-				return
-			}
-			http.ServeFile(w, r, p)
-		}))
-		defer blobs.Close()
+		model := modelRef(t, st, filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx"))
+		blobs := storetest.BlobServer(t, st)
 
 		start := func(name, labels string) {
 			lbl, err := fleet.ParseLabels(labels)
@@ -115,33 +103,10 @@ func TestRouting(t *testing.T) {
 	})
 }
 
-func addModel(t *testing.T, st *store.Store, path string) fleet.ModelRef {
+func modelRef(t *testing.T, st *store.Store, path string) fleet.ModelRef {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tmp, sum, size, err := st.Blobs.Spool(f, 1<<30)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Blobs.Keep(tmp, sum); err != nil {
-		t.Fatal(err)
-	}
-	m := &store.Model{ID: store.NewID(), Name: filepath.Base(path), SHA256: sum, Size: size, Top1: 90}
-	tx, err := st.DB.BeginTx(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func(tx *sql.Tx) { tx.Rollback() }(tx)
-	if err := st.Insert(context.Background(), tx, m); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	return fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: sum}
+	m := storetest.AddModel(t, st, path, 90)
+	return fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: m.SHA256}
 }
 
 func sortStrings(s []string) {

@@ -97,7 +97,7 @@ func emulatedWorker(ctx context.Context, t *testing.T, qemu string, env []string
 	defer srv.Close(context.Background())
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
-	model := addModel(t, st, filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx"))
+	model := modelRef(t, st, filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx"))
 
 	// The worker, under qemu.
 	start := time.Now()

@@ -17,10 +17,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/netscore/netscore/internal/fleet"
@@ -68,17 +64,8 @@ func (AnalyzeArgs) InsertOpts() river.InsertOpts {
 
 // New migrates River's tables in st's database and makes its client.
 func New(ctx context.Context, st *store.Store, cfg Config) (*Queue, error) {
-	var driver riverdriver.Driver[*sql.Tx]
-	if st.Dialect == store.Postgres {
-		driver = riverdatabasesql.New(st.DB)
-	} else {
-		driver = riversqlite.New(st.DB)
-	}
-	mig, err := rivermigrate.New(driver, nil)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := mig.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	driver := fleet.Driver(st)
+	if err := fleet.Migrate(ctx, st); err != nil {
 		return nil, fmt.Errorf("job queue migrations: %w", err)
 	}
 	if cfg.Workers <= 0 {

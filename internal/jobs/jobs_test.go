@@ -2,7 +2,7 @@ package jobs_test
 
 import (
 	"context"
-	"os"
+	"database/sql"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -79,32 +79,11 @@ func TestAnalysisJob(t *testing.T) {
 
 func add(t *testing.T, st *store.Store, q *jobs.Queue, name, path, input string) string {
 	t.Helper()
-	ctx := context.Background()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tmp, sum, size, err := st.Blobs.Spool(f, 1<<30)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Blobs.Keep(tmp, sum); err != nil {
-		t.Fatal(err)
-	}
-	tx, err := st.DB.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum, size := storetest.Keep(t, st, path)
 	m := &store.Model{ID: store.NewID(), Name: name, SHA256: sum, Size: size, Top1: 69.758, Input: input}
-	if err := st.Insert(ctx, tx, m); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := q.EnqueueAnalysis(ctx, tx, m.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Insert(t, st, func(tx *sql.Tx) error {
+		_, err := q.EnqueueAnalysis(context.Background(), tx, m.ID)
+		return err
+	}, m)
 	return m.ID
 }

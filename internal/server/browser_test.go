@@ -27,6 +27,7 @@ import (
 
 	"github.com/netscore/netscore/internal/fleet"
 	"github.com/netscore/netscore/internal/store"
+	"github.com/netscore/netscore/internal/store/storetest"
 	"github.com/netscore/netscore/internal/units"
 )
 
@@ -478,18 +479,7 @@ func seedModels(t *testing.T, s *Server, n int) {
 	t.Helper()
 	ctx := context.Background()
 	st := s.Store()
-	f, err := os.Open("../../testdata/models/resnet18_op13_dyn.onnx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp, sum, size, err := st.Blobs.Spool(f, 1<<30)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Blobs.Keep(tmp, sum); err != nil {
-		t.Fatal(err)
-	}
+	sum, size := storetest.Keep(t, st, "../../testdata/models/resnet18_op13_dyn.onnx")
 	tx, err := st.DB.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
