@@ -69,25 +69,10 @@ func TestShardedEval(t *testing.T) {
 		defer cancel()
 		model := modelRef(t, st, filepath.Join(testdata, "digits", "digits_cnn.onnx"))
 		blobs := storetest.BlobServer(t, st)
-		start := func(name, labels, dataRoot string) {
-			lbl, err := fleet.ParseLabels(labels)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: name, Labels: lbl, Poll: 50 * time.Millisecond, DataRoot: dataRoot,
-				Fetch: &fleet.Fetcher{Server: blobs.URL, Dir: t.TempDir()}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			wctx, stop := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() { done <- w.Run(wctx, 10*time.Second) }()
-			t.Cleanup(func() { stop(); <-done })
-		}
 		// gamma keeps its data elsewhere: a relative --data is not there.
-		start("alpha", "pool=digits,tier=a", testdata)
-		start("beta", "pool=digits", testdata)
-		start("gamma", "pool=digits", t.TempDir())
+		startWorker(ctx, t, st, blobs.URL, "alpha", "pool=digits,tier=a", testdata)
+		startWorker(ctx, t, st, blobs.URL, "beta", "pool=digits", testdata)
+		startWorker(ctx, t, st, blobs.URL, "gamma", "pool=digits", t.TempDir())
 
 		run := func(req fleet.EvalRequest) (*fleet.EvalSubmitted, *eval.Report, error) {
 			t.Helper()

@@ -61,6 +61,18 @@ func Driver(st *store.Store) riverdriver.Driver[*sql.Tx] {
 	return riversqlite.New(st.DB)
 }
 
+// Stop stops a River client: running jobs finish until ctx ends, then
+// they are cancelled (they go back to the queue and run again).
+func Stop(ctx context.Context, c *river.Client[*sql.Tx]) error {
+	err := c.Stop(ctx)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) {
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return c.StopAndCancel(cctx)
+	}
+	return err
+}
+
 // Migrate applies River's migrations (the server does it too; a worker
 // may start first).
 func Migrate(ctx context.Context, st *store.Store) error {
@@ -147,13 +159,7 @@ func (w *Worker) Run(ctx context.Context, grace time.Duration) error {
 		case <-ctx.Done():
 			sctx, cancel := context.WithTimeout(context.Background(), grace)
 			defer cancel()
-			err := w.client.Stop(sctx)
-			if err != nil && errors.Is(err, context.DeadlineExceeded) {
-				cctx, c2 := context.WithTimeout(context.Background(), 5*time.Second)
-				defer c2()
-				return w.client.StopAndCancel(cctx)
-			}
-			return err
+			return Stop(sctx, w.client)
 		}
 	}
 }

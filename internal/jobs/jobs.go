@@ -137,15 +137,7 @@ func (q *Queue) Start(ctx context.Context) error {
 
 // Stop waits for running jobs to finish, until ctx ends; then it cancels
 // them (they go back to the queue and run again after a restart).
-func (q *Queue) Stop(ctx context.Context) error {
-	err := q.client.Stop(ctx)
-	if err != nil && errors.Is(err, context.DeadlineExceeded) {
-		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return q.client.StopAndCancel(cctx)
-	}
-	return err
-}
+func (q *Queue) Stop(ctx context.Context) error { return fleet.Stop(ctx, q.client) }
 
 // EnqueueAnalysis queues the analysis of a model in tx.
 func (q *Queue) EnqueueAnalysis(ctx context.Context, tx *sql.Tx, modelID string) (int64, error) {

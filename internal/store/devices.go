@@ -99,7 +99,12 @@ func (s *Store) Results(ctx context.Context, model, batch string) ([]*Result, er
 		q += " AND batch = ?"
 		args = append(args, batch)
 	}
-	rows, err := s.read.QueryContext(ctx, s.q(q+" ORDER BY created_ms DESC, job_id DESC"), args...)
+	return s.queryResults(ctx, q+" ORDER BY created_ms DESC, job_id DESC", args...)
+}
+
+// queryResults runs a query of the result columns.
+func (s *Store) queryResults(ctx context.Context, query string, args ...any) ([]*Result, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ func (s *Store) Device(ctx context.Context, name string) (*Device, error) {
 	d := &Device{Name: name}
 	var labels string
 	var reg, hb int64
-	err := s.DB.QueryRowContext(ctx, s.q("SELECT labels, fingerprint, registered_ms, heartbeat_ms FROM ns_devices WHERE name = ?"), name).
+	err := s.read.QueryRowContext(ctx, s.q("SELECT labels, fingerprint, registered_ms, heartbeat_ms FROM ns_devices WHERE name = ?"), name).
 		Scan(&labels, &d.Fingerprint, &reg, &hb)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoDevice
@@ -53,27 +53,12 @@ func (s *Store) BenchResults(ctx context.Context, model, device string, limit in
 		q += " LIMIT ?"
 		args = append(args, limit)
 	}
-	rows, err := s.DB.QueryContext(ctx, s.q(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Result
-	for rows.Next() {
-		r := &Result{}
-		var created int64
-		if err := rows.Scan(&r.JobID, &r.Kind, &r.ModelID, &r.Device, &r.Batch, &r.Shard, &r.Shards, &r.Result, &created); err != nil {
-			return nil, err
-		}
-		r.Created = time.UnixMilli(created).UTC()
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return s.queryResults(ctx, q, args...)
 }
 
 // BenchCounts counts the bench results of each device.
 func (s *Store) BenchCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT device, COUNT(*) FROM ns_results WHERE kind = 'bench' GROUP BY device")
+	rows, err := s.read.QueryContext(ctx, "SELECT device, COUNT(*) FROM ns_results WHERE kind = 'bench' GROUP BY device")
 	if err != nil {
 		return nil, err
 	}
