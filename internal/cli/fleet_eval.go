@@ -42,6 +42,7 @@ func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	shards := fs.Int("shards", 0, "split the set into `N` shards, one job each")
 	wait := fs.Bool("wait", false, "wait until every shard has ended and print the merged report")
 	timeout := fs.Duration("timeout", 2*time.Hour, "with --wait, give up after this long")
+	jobTimeout := fs.Duration("job-timeout", 0, "stop a shard's attempt running longer, and retry it (0: the worker's --job-timeout)")
 	data := fs.String("data", "", "labelled images on the devices: an ImageFolder `dir` or a CSV list (path,label)")
 	classNames := fs.String("class-names", "", "class names `file` on the devices, one per line (eval's --labels)")
 	preset := fs.String("preset", def.Preset, "preprocessing preset: imagenet (256/224), inception (342/299), none (no normalisation), gray, nhwc")
@@ -96,6 +97,9 @@ func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if *shards < 1 {
 		return usageErr(stderr, "submit eval", errors.New("--shards N is required (at least 1)"))
 	}
+	if *jobTimeout < 0 {
+		return usageErr(stderr, "submit eval", errors.New("--job-timeout must be >= 0"))
+	}
 	st, err := fleetStore(ctx, *db)
 	if err != nil {
 		return fail(stderr, "submit eval", err)
@@ -112,7 +116,7 @@ func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 	}
 	sub, err := fleet.SubmitEval(ctx, st, fleet.EvalRequest{Model: fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: m.SHA256},
-		Devices: names, Labels: lbl, Shards: *shards, Config: cfg})
+		Devices: names, Labels: lbl, Shards: *shards, Config: cfg, Timeout: *jobTimeout})
 	if err != nil {
 		return fail(stderr, "submit eval", err)
 	}

@@ -4,6 +4,9 @@ package fleet_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,14 +22,17 @@ import (
 	"github.com/netscore/netscore/internal/store"
 )
 
-// TestChaos: three workers share one label queue (jobs for any device,
-// fleet.SubmitBenchAny) and 60 short benches (bench only: the sharded eval
-// has not landed); one worker is killed with SIGKILL while it measures, and
-// PostgreSQL is restarted once (down 2 s, every connection cut) while jobs
-// run. At the end every job is completed exactly once — one result row per
-// job, kept under its River job id — none is lost, the killed worker's job
-// was rescued by River and finished by another worker, and the survivors
-// worked on after the restart.
+// TestChaos: three workers share one label queue (jobs for any device)
+// and 60 jobs: 40 short benches (fleet.SubmitBenchAny) and two evals of the
+// digits set in 10 shards each (fleet.SubmitEval), queued in turn; one
+// worker is killed with SIGKILL while it measures, and PostgreSQL is
+// restarted once (down 2 s, every connection cut) while jobs run. At the
+// end every job is completed exactly once — one result row per job, kept
+// under its River job id — none is lost, the killed worker's job was
+// rescued by River and finished by another worker, the survivors worked on
+// after the restart, and each eval's merged report, read from the server
+// (GET /api/v1/evals/{batch}), equals a single-process `netscore eval` of
+// the same data exactly (all but the timings).
 //
 // It has a PostgreSQL of its own (scripts/pg.sh with a state file of its
 // own), since it restarts it; it runs when NETSCORE_TEST_POSTGRES is set
@@ -72,23 +78,44 @@ func TestChaos(t *testing.T) {
 	defer st.Close()
 	ids := map[int64]bool{}
 	dur := 300 * time.Millisecond
-	for i := range 60 {
-		id := digits
-		if i%2 == 1 {
-			id = lenet
-		}
+	ref := func(id string) fleet.ModelRef {
 		m, err := st.Get(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
+		return fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: m.SHA256}
+	}
+	val, err := filepath.Abs(filepath.Join("..", "..", "testdata", "digits", "val"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evals []string // the eval batches
+	for i := range 40 {
+		id := digits
+		if i%2 == 1 {
+			id = lenet
+		}
 		cfg := bench.Defaults("")
 		cfg.Duration, cfg.Threads, cfg.Warmup = &dur, 1, 2
-		sub, err := fleet.SubmitBenchAny(ctx, st, fleet.BenchRequest{Model: fleet.ModelRef{ID: m.ID, Name: m.Name, SHA256: m.SHA256},
-			Labels: []string{"pool=c"}, Config: cfg, Timeout: 6 * time.Second})
+		sub, err := fleet.SubmitBenchAny(ctx, st, fleet.BenchRequest{Model: ref(id), Labels: []string{"pool=c"}, Config: cfg, Timeout: 6 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids[sub.Jobs[""]] = true
+		if i%20 == 9 { // an eval after the 10th and the 30th bench
+			esub, err := fleet.SubmitEval(ctx, st, fleet.EvalRequest{Model: ref(digits), Labels: []string{"pool=c"}, Shards: 10,
+				Config: digitsEval(val), Timeout: 6 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			evals = append(evals, esub.Batch)
+			for _, j := range esub.Jobs {
+				ids[j] = true
+			}
+		}
+	}
+	if len(ids) != 60 {
+		t.Fatalf("%d jobs queued, want 60", len(ids))
 	}
 	start := time.Now()
 
@@ -99,7 +126,7 @@ func TestChaos(t *testing.T) {
 		if time.Since(start) > 30*time.Second {
 			t.Fatal("w2 never ran a job")
 		}
-		st.DB.QueryRowContext(ctx, `SELECT id FROM river_job WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] LIKE 'w2-%'
+		st.DB.QueryRowContext(ctx, `SELECT id FROM river_job WHERE kind = 'fleet_bench' AND state = 'running' AND attempted_by[array_length(attempted_by, 1)] LIKE 'w2-%'
 			AND attempted_at > now() - interval '100 milliseconds' ORDER BY id LIMIT 1`).Scan(&killed)
 		if killed == 0 {
 			time.Sleep(10 * time.Millisecond)
@@ -116,7 +143,7 @@ func TestChaos(t *testing.T) {
 		st.DB.QueryRowContext(ctx, q).Scan(&n)
 		return n
 	}
-	for count("SELECT count(*) FROM river_job WHERE kind = 'fleet_bench' AND state = 'completed'") < 25 {
+	for count("SELECT count(*) FROM river_job WHERE kind IN ('fleet_bench', 'fleet_eval_shard') AND state = 'completed'") < 25 {
 		if time.Since(start) > 60*time.Second {
 			t.Fatal("25 jobs did not complete in 60 s")
 		}
@@ -124,14 +151,14 @@ func TestChaos(t *testing.T) {
 	}
 	restarted := time.Now()
 	t.Logf("%.1f s: restarting PostgreSQL (%d jobs completed)", restarted.Sub(start).Seconds(),
-		count("SELECT count(*) FROM river_job WHERE kind = 'fleet_bench' AND state = 'completed'"))
+		count("SELECT count(*) FROM river_job WHERE kind IN ('fleet_bench', 'fleet_eval_shard') AND state = 'completed'"))
 	pg("restart", "2")
 	t.Logf("%.1f s: PostgreSQL is back", time.Since(start).Seconds())
 
 	// Every job ends; polled through the store, whose pool reconnects.
 	deadline := start.Add(150 * time.Second)
 	for {
-		open := count("SELECT count(*) FROM river_job WHERE kind = 'fleet_bench' AND finalized_at IS NULL")
+		open := count("SELECT count(*) FROM river_job WHERE kind IN ('fleet_bench', 'fleet_eval_shard') AND finalized_at IS NULL")
 		if open == 0 {
 			break
 		}
@@ -178,6 +205,36 @@ func TestChaos(t *testing.T) {
 	}
 	t.Logf("results by device %v; jobs by attempts %v", byDevice, attempts)
 
+	// Each eval, merged by the server, is the single process's report.
+	out, errs, code := c.cli("eval", filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx"), "--data", val, "--preset", "none",
+		"--resize", "0", "--threads", "1", "-j", "1", "--format", "json")
+	if code != 0 {
+		t.Fatalf("netscore eval: exit %d: %s", code, errs)
+	}
+	want := reportJSON(t, []byte(out), false)
+	for _, b := range evals {
+		resp, err := http.Get(c.server + "api/v1/evals/" + b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			State  string
+			Error  string
+			Report json.RawMessage
+		}
+		err = json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || got.State != fleet.EvalDone {
+			t.Errorf("eval %s: HTTP %d, %s %s (%v)", b, resp.StatusCode, got.State, got.Error, err)
+			continue
+		}
+		if merged := reportJSON(t, got.Report, true); merged != want {
+			t.Errorf("eval %s merged by the server:\n%s\nsingle process:\n%s", b, merged, want)
+		} else {
+			t.Logf("eval %s: the merge of its 10 shards equals the single process's report (%d bytes of JSON less the timings)", b, len(merged))
+		}
+	}
+
 	after := count("SELECT count(*) FROM ns_results WHERE created_ms > " + strconv.FormatInt(restarted.Add(2*time.Second).UnixMilli(), 10))
 	if after == 0 {
 		t.Error("no result was kept after PostgreSQL's restart")
@@ -194,4 +251,32 @@ func TestChaos(t *testing.T) {
 		}
 	}
 	t.Logf("%d results kept after the restart; devices %+v", after, devs)
+}
+
+// reportJSON is an eval report (`netscore eval --format json`) less its
+// timings, the model named as stored; merged drops the merge's own note
+// (the shards and devices), which must be there.
+func reportJSON(t *testing.T, raw []byte, merged bool) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("report: %v: %s", err, raw)
+	}
+	for _, k := range []string{"seconds", "inference_seconds", "images_per_sec", "batches"} {
+		delete(m, k)
+	}
+	m["model"] = "digits_cnn.onnx"
+	if merged {
+		notes, _ := m["notes"].([]any)
+		if n := len(notes); n == 0 || !strings.HasPrefix(fmt.Sprint(notes[n-1]), "evaluated in 10 shards") {
+			t.Errorf("merged notes %q", notes)
+		} else {
+			m["notes"] = notes[:n-1]
+		}
+	}
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

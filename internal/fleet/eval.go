@@ -11,6 +11,7 @@ package fleet
 // into the report a single machine gives.
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,6 +48,11 @@ type EvalShardArgs struct {
 	// Model is set by the worker to its copy of the file; Workers 0: the
 	// device's cores.
 	Config eval.Config `json:"config"`
+	// Timeout stops an attempt that runs longer (0: the worker's
+	// --job-timeout); like BenchArgs.Timeout it travels with the job so
+	// that whichever client leads knows when a shard whose worker died is
+	// stuck.
+	Timeout time.Duration `json:"timeout_ns,omitempty"`
 }
 
 // Kind names the job in River's table.
@@ -78,6 +84,8 @@ type EvalRequest struct {
 	Labels  []string    `json:"labels,omitempty"`
 	Shards  int         `json:"shards"`
 	Config  eval.Config `json:"config"`
+	// Timeout bounds each shard's attempt (0: the worker's --job-timeout).
+	Timeout time.Duration `json:"timeout_ns,omitempty"`
 }
 
 // EvalSubmitted is an eval submission: its batch and one job per shard.
@@ -122,7 +130,7 @@ func SubmitEval(ctx context.Context, st *store.Store, req EvalRequest) (*EvalSub
 	}
 	defer tx.Rollback()
 	for s := range req.Shards {
-		a := EvalShardArgs{Model: req.Model, Labels: labels, Batch: out.Batch, Config: cfg}
+		a := EvalShardArgs{Model: req.Model, Labels: labels, Batch: out.Batch, Config: cfg, Timeout: req.Timeout}
 		a.Config.Shard = s
 		if len(req.Devices) > 0 {
 			a.Device = devices[s%len(devices)]
@@ -144,12 +152,18 @@ type ShardsError struct {
 	Missed []ShardState
 }
 
-// ShardState is a shard without a result: its job's state and last error.
+// ShardState is a shard's job: its state, the device that took it (or
+// is named for it), its attempts and last error.
 type ShardState struct {
-	Shard int    `json:"shard"`
-	Job   int64  `json:"job"`
-	State string `json:"state"`
-	Error string `json:"error,omitempty"`
+	Shard   int    `json:"shard"`
+	Job     int64  `json:"job"`
+	State   string `json:"state"`
+	Device  string `json:"device,omitempty"`
+	Attempt int    `json:"attempt,omitempty"`
+	Error   string `json:"error,omitempty"`
+	// Images and Top1Correct are the shard's counts, once it has a result.
+	Images      int `json:"images,omitempty"`
+	Top1Correct int `json:"top1_correct,omitempty"`
 }
 
 func (e *ShardsError) Error() string {
@@ -163,6 +177,16 @@ func (e *ShardsError) Error() string {
 	}
 	return fmt.Sprintf("eval %s: %d of %d shards have no result: %s", e.Batch, len(e.Missed), e.Shards, strings.Join(s, "; "))
 }
+
+// MergeError is a batch whose shards all have results that do not merge
+// into one evaluation (eval.Merge refused them).
+type MergeError struct {
+	Batch string
+	Err   error
+}
+
+func (e *MergeError) Error() string { return fmt.Sprintf("eval %s: %v", e.Batch, e.Err) }
+func (e *MergeError) Unwrap() error { return e.Err }
 
 // EvalReport merges an eval batch's shards into the report a single run
 // gives (eval.Merge), once every shard has its result; otherwise the error
@@ -225,6 +249,9 @@ func EvalReport(ctx context.Context, st *store.Store, batch string) (*eval.Repor
 		return nil, serr
 	}
 	rep, err := eval.Merge(parts)
+	if err != nil {
+		err = &MergeError{Batch: batch, Err: err}
+	}
 	if rep != nil {
 		var on []string
 		for _, d := range slices.Sorted(maps.Keys(devices)) {
@@ -271,8 +298,10 @@ type evalWorker struct {
 	w *Worker
 }
 
-// Timeout: a shard may take as long as the worker allows.
-func (e *evalWorker) Timeout(*river.Job[EvalShardArgs]) time.Duration { return e.w.cfg.JobTimeout }
+// Timeout: a shard may take as long as its job allows, or else the worker.
+func (e *evalWorker) Timeout(job *river.Job[EvalShardArgs]) time.Duration {
+	return cmp.Or(job.Args.Timeout, e.w.cfg.JobTimeout)
+}
 
 // Work evaluates the shard. It holds the device lock: an eval's figures do
 // not depend on what else runs, but a bench on the same device would
@@ -332,4 +361,93 @@ func (e *evalWorker) Work(ctx context.Context, job *river.Job[EvalShardArgs]) er
 	w.cfg.Logger.Info("eval shard done", "job", job.ID, "model", a.Model.Name, "shard", a.Config.Shard, "shards", a.Config.Shards,
 		"images", part.Outcome.Images, "top1_correct", part.Outcome.Top1Correct, "kept", kept)
 	return nil
+}
+
+// EvalBatch is an eval batch's progress: every shard's job, and once every
+// shard has its result the merged report.
+type EvalBatch struct {
+	Batch   string `json:"batch"`
+	ModelID string `json:"model_id"`
+	Model   string `json:"model"`
+	Data    string `json:"data"`
+	Shards  int    `json:"shards"`
+	// State is running (some shard is still to run), done (every shard has
+	// its result: Report is the merge) or failed (every job has ended and
+	// some shard has no result, or the shards do not merge: Error says
+	// which and why).
+	State string `json:"state"`
+	// Done counts the shards with a result.
+	Done        int          `json:"done"`
+	ShardStates []ShardState `json:"shard_states"`
+	Error       string       `json:"error,omitempty"`
+	Report      *eval.Report `json:"-"`
+}
+
+// Eval batch states.
+const (
+	EvalRunning = "running"
+	EvalDone    = "done"
+	EvalFailed  = "failed"
+)
+
+// EvalStatus says how far an eval batch has got; the error is a request
+// error (request.Is) when there is no such batch.
+func EvalStatus(ctx context.Context, st *store.Store, batch string) (*EvalBatch, error) {
+	jobs, err := batchJobs(ctx, st, batch)
+	if err != nil {
+		return nil, err
+	}
+	if len(jobs) == 0 {
+		return nil, request.Errorf("no eval batch %q", batch)
+	}
+	results, err := st.Results(ctx, "", batch)
+	if err != nil {
+		return nil, err
+	}
+	byJob := map[int64]*store.Result{}
+	for _, r := range results {
+		byJob[r.JobID] = r
+	}
+	out := &EvalBatch{Batch: batch, ShardStates: make([]ShardState, 0, len(jobs))}
+	ended := true
+	for _, j := range jobs {
+		var a EvalShardArgs
+		if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+			return nil, fmt.Errorf("job %d: %w", j.ID, err)
+		}
+		out.ModelID, out.Model, out.Data, out.Shards = a.Model.ID, a.Model.Name, a.Config.Data, a.Config.Shards
+		ss := ShardState{Shard: a.Config.Shard, Job: j.ID, State: string(j.State), Device: a.Device, Attempt: j.Attempt}
+		if n := len(j.Errors); n > 0 {
+			ss.Error = j.Errors[n-1].Error
+		}
+		if r := byJob[j.ID]; r != nil {
+			out.Done++
+			ss.Device = r.Device
+			var res EvalShardResult
+			if json.Unmarshal([]byte(r.Result), &res) == nil && res.Part != nil && res.Part.Outcome != nil {
+				ss.Images, ss.Top1Correct = res.Part.Outcome.Images, res.Part.Outcome.Top1Correct
+			}
+		} else if j.FinalizedAt == nil {
+			ended = false
+		}
+		out.ShardStates = append(out.ShardStates, ss)
+	}
+	slices.SortFunc(out.ShardStates, func(a, b ShardState) int { return a.Shard - b.Shard })
+	switch {
+	case out.Done == len(jobs) || ended:
+		rep, err := EvalReport(ctx, st, batch)
+		if err != nil {
+			var se *ShardsError
+			var me *MergeError
+			if !errors.As(err, &se) && !errors.As(err, &me) {
+				return nil, err
+			}
+			out.State, out.Error = EvalFailed, err.Error()
+			return out, nil
+		}
+		out.State, out.Report = EvalDone, rep
+	default:
+		out.State = EvalRunning
+	}
+	return out, nil
 }

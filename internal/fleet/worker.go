@@ -237,7 +237,9 @@ type rescueEval struct {
 	river.WorkerDefaults[EvalShardArgs]
 }
 
-func (rescueEval) Timeout(*river.Job[EvalShardArgs]) time.Duration { return DefaultJobTimeout }
+func (rescueEval) Timeout(job *river.Job[EvalShardArgs]) time.Duration {
+	return cmp.Or(job.Args.Timeout, DefaultJobTimeout)
+}
 
 func (rescueEval) Work(context.Context, *river.Job[EvalShardArgs]) error {
 	return errors.New("fleet jobs are worked by netscore worker on a device, not here")

@@ -47,6 +47,10 @@ type WebPage struct {
 	Latency   []WebMeasurement
 	Bench     *WebBenchForm
 	BenchJobs []WebJob // the jobs of a measurement just asked for
+	// Eval is the "evaluate on…" form; EvalBatch an eval batch's shards
+	// and, once every shard has ended, its merged accuracy.
+	Eval      *WebEvalForm
+	EvalBatch *WebEvalBatch
 	Device    *WebDevice
 	Devices   []WebDeviceRow
 
@@ -169,6 +173,41 @@ type WebBenchForm struct {
 	Devices, Labels       []WebChoice
 	NeedToken             bool
 	Threads, Runs, Warmup int
+}
+
+// WebEvalForm is a model page's "evaluate on…" form: a labelled set on
+// the devices, in shards, on the devices ticked or any with the labels.
+type WebEvalForm struct {
+	ModelID         string
+	Devices, Labels []WebChoice
+	NeedToken       bool
+	Data, Preset    string
+	Presets         []string
+	Shards, Limit   int
+	Batch, Threads  int
+}
+
+// WebEvalBatch is an eval batch on its model's page.
+type WebEvalBatch struct {
+	Batch, State, Data string
+	Shards, Done       int
+	Rows               []WebShard
+	Error              string // why it failed
+	// Once done: the merged figures, as `netscore eval` gives them.
+	Top1, Top5         string
+	TopK               int
+	Images, Unreadable int
+	Notes              []string
+	APIURL             string
+}
+
+// WebShard is one shard's job.
+type WebShard struct {
+	Shard         int
+	Job           int64
+	State, Device string
+	Attempt       int
+	Result, Error string
 }
 
 // WebChoice is a checkbox of a form.

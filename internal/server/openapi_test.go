@@ -96,6 +96,26 @@ func TestOpenAPILive(t *testing.T) {
 		var sub struct{ Jobs map[string]int64 }
 		ts.postJSON(benchPath, `{"devices": ["alpha"], "labels": ["arch=x86"], "threads": 1, "runs": 10, "warmup": 1}`, auth...).Decode(t, &sub) // 202
 		putBench(t, st, sub.Jobs["alpha"], "alpha", id, "", 3.5, 4, false, false)
+		// An eval in shards: asked, running, done (results as the workers
+		// would keep them), and one whose shard was cancelled.
+		evalPath := "/api/v1/models/" + id + "/eval"
+		ts.postJSON(evalPath, `{"data": "digits/val", "shards": 2}`)                                         // 401
+		ts.postJSON(evalPath, `{"data": "digits/val", "shards": 2}`, "Authorization", "Bearer nope")         // 403
+		ts.postJSON(evalPath, `{"data": "digits/val", "shards": 0}`, auth...)                                // 400
+		ts.postJSON("/api/v1/models/"+store.NewID()+"/eval", `{"data": "digits/val", "shards": 2}`, auth...) // 404
+		var esub evalAccepted
+		ts.postJSON(evalPath, `{"data": "digits/val", "shards": 2, "devices": ["alpha"], "labels": ["arch=x86"], "class_names": "names.txt", "preset": "none",
+			"resize": 0, "crop": "8", "mean": "0", "std": "1", "scale": 0.5, "gray": true, "layout": "nchw", "output": "logits", "batch": 8, "limit": 100,
+			"threads": 1, "confused": 5}`, auth...).Decode(t, &esub) // 202
+		ts.get("/api/v1/evals/" + esub.Batch) // 202: running
+		putEvalShard(t, st, esub.Jobs[0], "alpha", id, esub.Batch, 0, 2, 3)
+		putEvalShard(t, st, esub.Jobs[1], "alpha", id, esub.Batch, 1, 2, 1)
+		ts.get("/api/v1/evals/" + esub.Batch) // 200: the merged report
+		var failed evalAccepted
+		ts.postJSON(evalPath, `{"data": "/mnt/digits", "shards": 1}`, auth...).Decode(t, &failed) // 202
+		cancelJob(t, st, failed.Jobs[0])
+		ts.get("/api/v1/evals/" + failed.Batch)             // 409
+		ts.get("/api/v1/evals/e" + strings.Repeat("0", 16)) // 404
 		ts.get("/api/v1/devices/alpha")
 		ts.get("/api/v1/devices/gamma") // 404
 		ts.get("/api/v1/models/" + id)  // with its latency on alpha

@@ -51,6 +51,8 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/api/v1/models/{id}", false, s.getModel},
 		{"DELETE", "/api/v1/models/{id}", true, s.deleteModel},
 		{"POST", "/api/v1/models/{id}/bench", true, s.postBench},
+		{"POST", "/api/v1/models/{id}/eval", true, s.postEval},
+		{"GET", "/api/v1/evals/{batch}", false, s.getEval},
 		{"GET", "/api/v1/leaderboard", false, s.leaderboard},
 		{"GET", "/api/v1/compare", false, s.compare},
 		{"GET", "/api/v1/jobs", false, s.listJobs},

@@ -27,6 +27,7 @@ func (s *Server) webRoutes(mux *http.ServeMux, write func(http.HandlerFunc) http
 	mux.HandleFunc("GET /models/{id}", s.modelPage)
 	mux.Handle("POST /models/{id}/delete", write(s.deleteForm))
 	mux.Handle("POST /models/{id}/bench", write(s.benchForm))
+	mux.Handle("POST /models/{id}/eval", write(s.evalForm))
 	mux.HandleFunc("GET /devices", s.devicesPage)
 	mux.HandleFunc("GET /devices/{name}", s.devicePage)
 	mux.HandleFunc("GET /compare", s.comparePage)
@@ -203,7 +204,7 @@ func (s *Server) modelPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	p, err := s.modelView(r, d, benchBody{})
+	p, err := s.modelView(r, d, benchBody{}, nil)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -241,8 +242,9 @@ func (s *Server) modelBoard(ctx context.Context, d *detail) (*score.Comparison, 
 
 // modelView is a model's page without its report: its card, its latency
 // per device, the measure-on form (ticked as asked), and the jobs of the
-// batch named by ?batch= (a measurement just asked for).
-func (s *Server) modelView(r *http.Request, d *detail, asked benchBody) (report.WebPage, error) {
+// batch named by ?batch= (a measurement just asked for); the evaluate-on
+// form (filled as asked, when not nil) and the eval batch named by ?eval=.
+func (s *Server) modelView(r *http.Request, d *detail, asked benchBody, evalAsked *evalBody) (report.WebPage, error) {
 	m := d.Model
 	p := report.WebPage{Title: m.Name, Card: d.card(), OpenLayers: true}
 	devs, err := s.st.Devices(r.Context())
@@ -286,6 +288,14 @@ func (s *Server) modelView(r *http.Request, d *detail, asked benchBody) (report.
 		form.Labels = append(form.Labels, report.WebChoice{Value: l, Title: strings.Join(labels[l], ", "), Checked: slices.Contains(asked.Labels, l)})
 	}
 	p.Bench = form
+	if m.Format == "onnx" { // eval runs ONNX models
+		p.Eval = s.evalFormView(m.ID, form.Devices, form.Labels, evalAsked)
+	}
+	if batch := r.URL.Query().Get("eval"); batch != "" {
+		if err := s.evalBatchView(r.Context(), &p, m.ID, batch); err != nil {
+			return p, err
+		}
+	}
 	if batch := r.URL.Query().Get("batch"); validBatch(batch) {
 		list, err := fleet.ListJobs(r.Context(), s.st, 200)
 		if err != nil {
@@ -413,7 +423,7 @@ func (s *Server) benchForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, derr)
 		return
 	}
-	p, verr := s.modelView(r, d, b)
+	p, verr := s.modelView(r, d, b, nil)
 	if verr != nil {
 		s.errorPage(w, r, verr)
 		return
