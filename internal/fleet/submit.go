@@ -200,7 +200,11 @@ func ListJobs(ctx context.Context, st *store.Store, limit int) ([]Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	results, err := st.Results(ctx, "", "")
+	ids := make([]int64, len(res.Jobs))
+	for i, j := range res.Jobs {
+		ids[i] = j.ID
+	}
+	results, err := st.ResultsOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -102,6 +102,26 @@ func (s *Store) Results(ctx context.Context, model, batch string) ([]*Result, er
 	return s.queryResults(ctx, q+" ORDER BY created_ms DESC, job_id DESC", args...)
 }
 
+// ResultsOf reads the results of these jobs (those that have one).
+func (s *Store) ResultsOf(ctx context.Context, jobs []int64) ([]*Result, error) {
+	var out []*Result
+	for len(jobs) > 0 { // a few hundred placeholders per query at most
+		n := min(len(jobs), 500)
+		args := make([]any, n)
+		for i, id := range jobs[:n] {
+			args[i] = id
+		}
+		rs, err := s.queryResults(ctx, "SELECT job_id, kind, model_id, device, batch, shard, shards, result, created_ms FROM ns_results WHERE job_id IN (?"+
+			strings.Repeat(", ?", n-1)+") ORDER BY created_ms DESC, job_id DESC", args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+		jobs = jobs[n:]
+	}
+	return out, nil
+}
+
 // queryResults runs a query of the result columns.
 func (s *Store) queryResults(ctx context.Context, query string, args ...any) ([]*Result, error) {
 	rows, err := s.read.QueryContext(ctx, s.q(query), args...)

@@ -248,16 +248,3 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
-
-// AddToken stores the hash of a write token (never the token).
-func (s *Store) AddToken(ctx context.Context, hash string) error {
-	_, err := s.DB.ExecContext(ctx, s.q("INSERT INTO ns_tokens (hash, created_ms) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING"), hash, time.Now().UnixMilli())
-	return err
-}
-
-// HasToken reports whether a token with that hash was stored.
-func (s *Store) HasToken(ctx context.Context, hash string) (bool, error) {
-	var n int
-	err := s.DB.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM ns_tokens WHERE hash = ?"), hash).Scan(&n)
-	return n > 0, err
-}

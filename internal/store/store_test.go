@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 // while a row uses it.
 func TestModelLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seen := map[int64]bool{}
 		ctx := context.Background()
 		tmp, sum, size, err := st.Blobs.Spool(strings.NewReader("model bytes"), 100)
 		if err != nil || size != 11 {
@@ -81,15 +83,18 @@ func TestModelLifecycle(t *testing.T) {
 			t.Errorf("get deleted: %v", err)
 		}
 
-		if err := st.AddToken(ctx, "abc"); err != nil {
-			t.Fatal(err)
+		// Results are kept once per job: a job run again after its worker
+		// died does not count twice.
+		for _, id := range []int64{7, 8, 9, 7} {
+			kept, err := st.PutResult(ctx, &store.Result{JobID: id, Kind: "bench", ModelID: "m1", Device: "d", Shards: 1, Result: fmt.Sprintf(`{"n":%d}`, id)})
+			if err != nil || kept == seen[id] {
+				t.Errorf("job %d: kept %v, %v", id, kept, err)
+			}
+			seen[id] = true
 		}
-		st.AddToken(ctx, "abc") // again at the next start
-		if ok, _ := st.HasToken(ctx, "abc"); !ok {
-			t.Error("token not found")
-		}
-		if ok, _ := st.HasToken(ctx, "abd"); ok {
-			t.Error("unknown token found")
+		rs, err := st.ResultsOf(ctx, []int64{7, 9, 99})
+		if err != nil || len(rs) != 2 || rs[0].JobID+rs[1].JobID != 16 {
+			t.Errorf("results of 7, 9, 99: %v, %v", rs, err)
 		}
 	})
 }
