@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/netscore/netscore/internal/plot"
@@ -313,7 +314,9 @@ func SensitivityCharts(s *score.Sensitivity) (heat *plot.Heatmap, bump *plot.Sca
 	return heat, bump, heatN, bumpN
 }
 
-var sensitivityTemplate = template.Must(template.ParseFS(assets, "assets/sensitivity.html.tmpl"))
+var sensitivityTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(assets, "assets/sensitivity.html.tmpl"))
+})
 
 // sensitivityPage is what sensitivity.html.tmpl lays out.
 type sensitivityPage struct {
@@ -350,7 +353,7 @@ func WriteSensitivityHTML(w io.Writer, s *score.Sensitivity) error {
 		p.Charts = append(p.Charts, chartFigure{ID: c.id, Expected: c.n, SVG: svg})
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := sensitivityTemplate.Execute(bw, p); err != nil {
+	if err := sensitivityTemplate().Execute(bw, p); err != nil {
 		return err
 	}
 	return bw.Flush()

@@ -15,7 +15,6 @@ import (
 // The served leaderboard's pages (netscore serve): one layout, web.html.tmpl,
 // around the sections a page has — the report's charts, ranking and layer
 // breakdowns come from the same templates as `compare --format html`.
-var webTemplate = template.Must(template.ParseFS(assets, "assets/*.html.tmpl")).Lookup("web.html.tmpl")
 
 // WebPage is one page of the server. Fields left empty are not shown.
 type WebPage struct {
@@ -231,7 +230,7 @@ func WriteWeb(w io.Writer, p WebPage, c *score.Comparison) error {
 	}
 	p.CSS, p.JS = pageCSS, pageJS
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := webTemplate.Execute(bw, &p); err != nil {
+	if err := pageTemplates().ExecuteTemplate(bw, "web.html.tmpl", &p); err != nil {
 		return err
 	}
 	return bw.Flush()
