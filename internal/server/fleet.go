@@ -356,12 +356,18 @@ func (s *Server) submitBench(ctx context.Context, id string, b benchBody) (*flee
 	return sub, nil
 }
 
+// decodeBody reads a small JSON request body into v, refusing fields v
+// does not have.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
 // postBench: 202 with the batch and a job per device.
 func (s *Server) postBench(w http.ResponseWriter, r *http.Request) {
 	var b benchBody
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&b); err != nil {
+	if err := decodeBody(w, r, &b); err != nil {
 		s.apiError(w, r, badRequest("want a JSON object {devices, labels, threads, runs, warmup}: %v", err))
 		return
 	}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -138,9 +137,7 @@ func (s *Server) submitEval(ctx context.Context, id string, b evalBody) (*fleet.
 // postEval: 202 with the batch and a job per shard.
 func (s *Server) postEval(w http.ResponseWriter, r *http.Request) {
 	var b evalBody
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&b); err != nil {
+	if err := decodeBody(w, r, &b); err != nil {
 		s.apiError(w, r, badRequest("want a JSON object {data, shards, devices, labels, preset, batch, limit, …}: %v", err))
 		return
 	}
@@ -323,22 +320,5 @@ func (s *Server) evalForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/models/"+id+"?eval="+sub.Batch+"#eval", http.StatusSeeOther)
 		return
 	}
-	status, msg := s.classify(r, err)
-	d, derr := s.modelDetail(r.Context(), id)
-	if derr != nil {
-		s.errorPage(w, r, derr)
-		return
-	}
-	p, verr := s.modelView(r, d, benchBody{}, &b)
-	if verr != nil {
-		s.errorPage(w, r, verr)
-		return
-	}
-	p.Error = "Not evaluated: " + msg
-	c, cerr := s.modelBoard(r.Context(), d)
-	if cerr != nil {
-		s.errorPage(w, r, cerr)
-		return
-	}
-	s.page(w, r, status, p, c)
+	s.formRefused(w, r, id, err, "Not evaluated: ", benchBody{}, &b)
 }

@@ -417,21 +417,27 @@ func (s *Server) benchForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/models/"+id+"?batch="+sub.Batch+"#latency", http.StatusSeeOther)
 		return
 	}
-	status, msg := s.classify(r, err)
-	d, derr := s.modelDetail(r.Context(), id)
-	if derr != nil {
-		s.errorPage(w, r, derr)
+	s.formRefused(w, r, id, err, "Not measured: ", b, nil)
+}
+
+// formRefused shows the model's page again with a refused form's values
+// (bench or eval) and why it was refused.
+func (s *Server) formRefused(w http.ResponseWriter, r *http.Request, id string, refused error, what string, b benchBody, e *evalBody) {
+	status, msg := s.classify(r, refused)
+	d, err := s.modelDetail(r.Context(), id)
+	if err != nil {
+		s.errorPage(w, r, err)
 		return
 	}
-	p, verr := s.modelView(r, d, b, nil)
-	if verr != nil {
-		s.errorPage(w, r, verr)
+	p, err := s.modelView(r, d, b, e)
+	if err != nil {
+		s.errorPage(w, r, err)
 		return
 	}
-	p.Error = "Not measured: " + msg
-	c, cerr := s.modelBoard(r.Context(), d)
-	if cerr != nil {
-		s.errorPage(w, r, cerr)
+	p.Error = what + msg
+	c, err := s.modelBoard(r.Context(), d)
+	if err != nil {
+		s.errorPage(w, r, err)
 		return
 	}
 	s.page(w, r, status, p, c)
