@@ -188,24 +188,33 @@ type MergeError struct {
 func (e *MergeError) Error() string { return fmt.Sprintf("eval %s: %v", e.Batch, e.Err) }
 func (e *MergeError) Unwrap() error { return e.Err }
 
-// EvalReport merges an eval batch's shards into the report a single run
-// gives (eval.Merge), once every shard has its result; otherwise the error
-// is a *ShardsError naming the shards missing, failed or still to run.
-func EvalReport(ctx context.Context, st *store.Store, batch string) (*eval.Report, error) {
+// batchResults reads an eval batch's jobs and their results by job id.
+func batchResults(ctx context.Context, st *store.Store, batch string) ([]*rivertype.JobRow, map[int64]*store.Result, error) {
 	jobs, err := batchJobs(ctx, st, batch)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(jobs) == 0 {
-		return nil, request.Errorf("no eval batch %q", batch)
+		return nil, nil, request.Errorf("no eval batch %q", batch)
 	}
 	results, err := st.Results(ctx, "", batch)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byJob := map[int64]*store.Result{}
 	for _, r := range results {
 		byJob[r.JobID] = r
+	}
+	return jobs, byJob, nil
+}
+
+// EvalReport merges an eval batch's shards into the report a single run
+// gives (eval.Merge), once every shard has its result; otherwise the error
+// is a *ShardsError naming the shards missing, failed or still to run.
+func EvalReport(ctx context.Context, st *store.Store, batch string) (*eval.Report, error) {
+	jobs, byJob, err := batchResults(ctx, st, batch)
+	if err != nil {
+		return nil, err
 	}
 	var parts []*eval.Part
 	devices := map[string]int{}
@@ -393,20 +402,9 @@ const (
 // EvalStatus says how far an eval batch has got; the error is a request
 // error (request.Is) when there is no such batch.
 func EvalStatus(ctx context.Context, st *store.Store, batch string) (*EvalBatch, error) {
-	jobs, err := batchJobs(ctx, st, batch)
+	jobs, byJob, err := batchResults(ctx, st, batch)
 	if err != nil {
 		return nil, err
-	}
-	if len(jobs) == 0 {
-		return nil, request.Errorf("no eval batch %q", batch)
-	}
-	results, err := st.Results(ctx, "", batch)
-	if err != nil {
-		return nil, err
-	}
-	byJob := map[int64]*store.Result{}
-	for _, r := range results {
-		byJob[r.JobID] = r
 	}
 	out := &EvalBatch{Batch: batch, ShardStates: make([]ShardState, 0, len(jobs))}
 	ended := true
