@@ -42,8 +42,8 @@ Usage:
   netscore bench MODEL [flags]               latency, throughput, peak RSS and GMAC/s in ONNX Runtime
   netscore serve [flags]                     the leaderboard as a web site and JSON API (SQLite or PostgreSQL)
   netscore worker --db URL --server URL      run on a device: measure the models submitted to it
-  netscore submit bench MODEL_ID --devices … queue latency measurements on the fleet's devices
-  netscore submit eval MODEL_ID --data DIR   accuracy in shards over the fleet, merged exactly
+  netscore submit bench MODEL --devices …    queue latency measurements on the fleet's devices
+  netscore submit eval MODEL --data DIR      accuracy in shards over the fleet, merged exactly
   netscore jobs --db URL                     the fleet's jobs with state, device and result
   netscore ort install|status                install ONNX Runtime for eval and bench; where it is looked for
   netscore version

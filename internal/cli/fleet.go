@@ -100,18 +100,21 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return ExitOK
 }
 
-const submitUsage = `Usage: netscore submit bench MODEL_ID --devices a,b | --labels k=v [--any] [flags]
-       netscore submit eval MODEL_ID --data DIR --shards N [flags] (netscore submit eval -h)
+const submitUsage = `Usage: netscore submit bench MODEL --devices a,b | --labels k=v [--any] [flags]
+       netscore submit eval MODEL --data DIR --shards N [flags] (netscore submit eval -h)
 
-Queues a latency measurement of a model stored on the server (its id, as
-POST /api/v1/models answered it) on every live device named or having all the
+Queues a latency measurement of a model on every live device named or having all the
 labels: one job per device, each measured alone on its device. With --any,
 one job that the first free live device with all the labels takes (a pool of
 alike devices). --max-ci repeats the timed runs until the median's 95%
 interval is narrower than that share of the median (at most 10 rounds).
 --wait blocks until they end and prints their results.
 
-Environment: NETSCORE_DB; NETSCORE_STALE_AFTER (default 30s: a device
+MODEL is a model's id on the server (as POST /api/v1/models answered it), or
+a model file: the model stored with the same bytes, else the file uploaded
+to --server with its --top1 (and NETSCORE_TOKEN, when set).
+
+Environment: NETSCORE_DB, NETSCORE_SERVER, NETSCORE_TOKEN; NETSCORE_STALE_AFTER (default 30s: a device
 not heard of for this long is stale and gets no jobs).
 
 Flags:
@@ -126,7 +129,7 @@ func submitCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprint(stderr, submitUsage)
 			return ExitOK
 		}
-		return usageErr(stderr, "submit", errors.New("want: netscore submit bench MODEL_ID --devices … or netscore submit eval MODEL_ID --data DIR --shards N"))
+		return usageErr(stderr, "submit", errors.New("want: netscore submit bench MODEL --devices … or netscore submit eval MODEL --data DIR --shards N"))
 	}
 	fs := newFlags("submit bench", submitUsage, stderr)
 	db := fs.String("db", os.Getenv("NETSCORE_DB"), "the shared database `URL`")
@@ -143,12 +146,14 @@ func submitCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	format := fs.String("format", "table", "output: table or json")
 	var sf shapeFlags
 	sf.register(fs)
+	var mf modelFlags
+	mf.register(fs)
 	pos, err := parseInterleaved(fs, args[1:])
 	if err != nil {
 		return flagExit(err)
 	}
 	if len(pos) != 1 {
-		return usageErr(stderr, "submit", errors.New("name one model id"))
+		return usageErr(stderr, "submit", errors.New("name one model: its id on the server, or a file"))
 	}
 	lbl, err := fleet.ParseLabels(*labels)
 	if err != nil {
@@ -168,9 +173,9 @@ func submitCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(stderr, "submit", err)
 	}
 	defer st.Close()
-	m, err := st.Get(ctx, pos[0])
+	m, err := mf.submittedModel(ctx, st, pos[0], stderr)
 	if err != nil {
-		return fail(stderr, "submit", fmt.Errorf("model %s: %w", pos[0], err))
+		return fail(stderr, "submit", err)
 	}
 	var names []string
 	for _, d := range strings.Split(*devices, ",") {

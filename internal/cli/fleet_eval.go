@@ -16,9 +16,10 @@ import (
 	"github.com/netscore/netscore/internal/store"
 )
 
-const submitEvalUsage = `Usage: netscore submit eval MODEL_ID --data DIR|LIST.csv --shards N [--labels k=v,... | --devices a,b] [--wait] [eval flags]
+const submitEvalUsage = `Usage: netscore submit eval MODEL --data DIR|LIST.csv --shards N [--labels k=v,... | --devices a,b] [--wait] [eval flags]
 
-Measures a stored model's accuracy on the fleet: the labelled set is split
+Measures a model's accuracy on the fleet (MODEL: its id on the server, or a
+file, found by its bytes or uploaded to --server with --top1): the labelled set is split
 into N shards by index (image i of the listing in shard i mod N), one job per
 shard. With --labels (or neither), any live device with all the labels takes
 the next shard; with --devices, shard i goes to the i mod len-th device named.
@@ -62,6 +63,8 @@ func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	format := fs.String("format", "table", "output: table or json")
 	var values shapeFlags
 	fs.Var(&values.values, "value", "feed an input other than the image a value, `NAME=V` or NAME=V1,V2,... (repeatable)")
+	var mf modelFlags
+	mf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -105,9 +108,9 @@ func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return fail(stderr, "submit eval", err)
 	}
 	defer st.Close()
-	m, err := st.Get(ctx, pos[0])
+	m, err := mf.submittedModel(ctx, st, pos[0], stderr)
 	if err != nil {
-		return fail(stderr, "submit eval", fmt.Errorf("model %s: %w", pos[0], err))
+		return fail(stderr, "submit eval", err)
 	}
 	var names []string
 	for _, d := range strings.Split(*devices, ",") {

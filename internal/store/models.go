@@ -248,3 +248,16 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// BySHA256 finds the newest model stored with those bytes.
+func (s *Store) BySHA256(ctx context.Context, sum string) (*Model, error) {
+	var id string
+	err := s.read.QueryRowContext(ctx, s.q("SELECT id FROM ns_models WHERE sha256 = ? ORDER BY created_ms DESC, id LIMIT 1"), sum).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
