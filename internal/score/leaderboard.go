@@ -15,6 +15,7 @@ type Entry struct {
 	Name    string
 	Top1    float64
 	Top5    float64
+	N       int64 // images the top-1 was measured on; 0 when not given
 	Summary *inspect.Summary
 	Link    string // where a front end shows the model; becomes Ranked.Link
 }
@@ -58,6 +59,15 @@ func Leaderboard(req LeaderboardRequest, entries []Entry) (*Comparison, error) {
 	}
 	ranked, err := RankAll(users, summaries, req.Refs, req.SortBy, ps)
 	if err != nil {
+		return nil, err
+	}
+	// Intervals where the sample is known: the entry's n, a reference
+	// source's (ReferenceImages); keyed by id, the ranked rows' names here.
+	samples := map[string]UncertaintyInput{}
+	for id, e := range byID {
+		samples[id] = UncertaintyInput{N: int(e.N)}
+	}
+	if err := AddIntervals(ranked, ps, samples); err != nil {
 		return nil, err
 	}
 	for i := range ranked {

@@ -226,7 +226,7 @@ func (b *boardCache) build(ctx context.Context, q boardQuery, gen int64) (cached
 		if m.State != store.Done {
 			continue
 		}
-		entries = append(entries, score.Entry{ID: m.ID, Name: m.Name, Top1: m.Top1, Top5: m.Top5, Link: "/models/" + m.ID,
+		entries = append(entries, score.Entry{ID: m.ID, Name: m.Name, Top1: m.Top1, Top5: m.Top5, N: m.N, Link: "/models/" + m.ID,
 			Summary: &inspect.Summary{Params: m.Params, MACs: m.MACs, Complete: m.Complete, Shapes: m.Shapes,
 				Coverage: inspect.Coverage{NodeShare: m.Coverage}}})
 	}

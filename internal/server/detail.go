@@ -74,6 +74,9 @@ func (d *detail) record() map[string]any {
 	if m.Top5 != 0 {
 		out["top5"] = m.Top5
 	}
+	if m.N != 0 {
+		out["n"] = m.N
+	}
 	if m.Task != "" {
 		out["task"] = m.Task
 	}
@@ -89,8 +92,15 @@ func (d *detail) record() map[string]any {
 	if r := d.Ranked; r != nil {
 		row := r.Row()
 		out["model"] = m.Name
-		out["score"] = map[string]any{"netscore": row.NetScore, "density": row.Density, "acc_per_gmac": row.AccPerGMAC,
+		sc := map[string]any{"netscore": row.NetScore, "density": row.Density, "acc_per_gmac": row.AccPerGMAC,
 			"pareto_macs": row.ParetoMACs, "pareto_params": row.ParetoParams, "params_m": row.ParamsM, "gmacs": row.GMACs}
+		if row.Top1CI != nil {
+			sc["top1_ci"], sc["netscore_ci"], sc["density_ci"] = row.Top1CI, row.NetScoreCI, row.DensityCI
+		}
+		if len(row.Indistinct) > 0 {
+			sc["indistinct"] = row.Indistinct
+		}
+		out["score"] = sc
 		out["rank"], out["rank_of"], out["reference"] = r.Rank, d.Total, d.Reference
 	}
 	return out

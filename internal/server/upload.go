@@ -78,7 +78,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*store.Model, e
 			continue
 		}
 		if !uploadFields[name] {
-			return nil, badRequest("unknown form field %q: want file, top1, top5, name, tags, task, input", name)
+			return nil, badRequest("unknown form field %q: want file, top1, top5, n, name, tags, task, input", name)
 		}
 		v, err := io.ReadAll(io.LimitReader(part, 64<<10))
 		if err != nil {
@@ -119,7 +119,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) (*store.Model, e
 
 // uploadFields are the form fields an upload may have besides file: a
 // misspelt one (top_1) is refused rather than silently dropped.
-var uploadFields = map[string]bool{"top1": true, "top5": true, "name": true, "tags": true, "task": true, "input": true}
+var uploadFields = map[string]bool{"top1": true, "top5": true, "n": true, "name": true, "tags": true, "task": true, "input": true}
 
 // oneLine joins the lines of a message.
 func oneLine(s string) string {
@@ -177,6 +177,13 @@ func readFields(m *store.Model, fields map[string]string) error {
 	}
 	if m.Top5 != 0 && m.Top5 < m.Top1 {
 		return badRequest("top5 %v is below top1 %v", m.Top5, m.Top1)
+	}
+	if v := fields["n"]; v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > 1e9 {
+			return badRequest("n %q: want the number of images the top-1 was measured on, 1 or more", v)
+		}
+		m.N = n
 	}
 	m.Tags = store.SplitTags(fields["tags"])
 	if len(m.Tags) > 32 || len(fields["task"]) > 100 {

@@ -22,17 +22,19 @@ const (
 // is, and, once analysed, the figures the leaderboard ranks by and the
 // whole analysis (inspect's JSON summary, with layers).
 type Model struct {
-	ID     string   `json:"id"`
-	Name   string   `json:"name"`
-	SHA256 string   `json:"sha256"`
-	Size   int64    `json:"size"`
-	Top1   float64  `json:"top1"`
-	Top5   float64  `json:"top5,omitempty"`
-	Task   string   `json:"task,omitempty"`
-	Tags   []string `json:"tags"`
-	Input  string   `json:"input,omitempty"` // as a manifest's input column: x=1x3x224x224;sr=16000
-	State  string   `json:"state"`
-	Error  string   `json:"error,omitempty"`
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	SHA256 string  `json:"sha256"`
+	Size   int64   `json:"size"`
+	Top1   float64 `json:"top1"`
+	Top5   float64 `json:"top5,omitempty"`
+	// N is the number of images the top-1 was measured on (0: not given).
+	N     int64    `json:"n,omitempty"`
+	Task  string   `json:"task,omitempty"`
+	Tags  []string `json:"tags"`
+	Input string   `json:"input,omitempty"` // as a manifest's input column: x=1x3x224x224;sr=16000
+	State string   `json:"state"`
+	Error string   `json:"error,omitempty"`
 
 	Format   string  `json:"format,omitempty"`
 	Params   int64   `json:"params"`
@@ -66,7 +68,7 @@ func ValidID(s string) bool {
 	return err == nil
 }
 
-const listColumns = "id, name, sha256, size, top1, top5, task, tags, input, state, error, format, params, macs, complete, coverage, shapes, analyses, created_ms, analysed_ms"
+const listColumns = "id, name, sha256, size, top1, top5, n, task, tags, input, state, error, format, params, macs, complete, coverage, shapes, analyses, created_ms, analysed_ms"
 
 // Insert adds a queued model in tx.
 func (s *Store) Insert(ctx context.Context, tx *sql.Tx, m *Model) error {
@@ -74,9 +76,9 @@ func (s *Store) Insert(ctx context.Context, tx *sql.Tx, m *Model) error {
 		m.Created = time.Now()
 	}
 	m.State = Queued
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO ns_models (id, name, sha256, size, top1, top5, task, tags, input, state, created_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		m.ID, m.Name, m.SHA256, m.Size, m.Top1, m.Top5, m.Task, strings.Join(m.Tags, ","), m.Input, m.State, m.Created.UnixMilli())
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO ns_models (id, name, sha256, size, top1, top5, n, task, tags, input, state, created_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		m.ID, m.Name, m.SHA256, m.Size, m.Top1, m.Top5, m.N, m.Task, strings.Join(m.Tags, ","), m.Input, m.State, m.Created.UnixMilli())
 	return err
 }
 
@@ -210,7 +212,7 @@ func scanModel(scan func(...any) error, withSummary bool) (*Model, error) {
 	var tags string
 	var complete int
 	var created, analysed int64
-	dest := []any{&m.ID, &m.Name, &m.SHA256, &m.Size, &m.Top1, &m.Top5, &m.Task, &tags, &m.Input, &m.State, &m.Error,
+	dest := []any{&m.ID, &m.Name, &m.SHA256, &m.Size, &m.Top1, &m.Top5, &m.N, &m.Task, &tags, &m.Input, &m.State, &m.Error,
 		&m.Format, &m.Params, &m.MACs, &complete, &m.Coverage, &m.Shapes, &m.Analyses, &created, &analysed}
 	if withSummary {
 		dest = append(dest, &m.Summary)
