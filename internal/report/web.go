@@ -61,6 +61,7 @@ type WebPage struct {
 // WebFilters is the leaderboard's query form.
 type WebFilters struct {
 	Ref, Sort, Tag, Task string
+	Score                string // an expression ranking the rows, when given
 	Refs, Sorts          []string
 	// Tags and Tasks are those the stored models have, offered as the
 	// filters' choices.

@@ -2,9 +2,13 @@ package score
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/netscore/netscore/internal/inspect"
 	"github.com/netscore/netscore/internal/metrics"
+	"github.com/netscore/netscore/internal/request"
 	"github.com/netscore/netscore/internal/zoo"
 )
 
@@ -41,11 +45,31 @@ func Leaderboard(req LeaderboardRequest, entries []Entry) (*Comparison, error) {
 	if req.SortBy == "" {
 		req.SortBy = ByNetScore
 	}
+	custom, err := req.Settings.Expr()
+	if err != nil {
+		return nil, err
+	}
+	if custom != nil {
+		if err := custom.CheckReferences(req.Refs, req.Reference); err != nil {
+			return nil, err
+		}
+		for _, name := range custom.uses {
+			if !leaderboardFields[name] {
+				return nil, request.Errorf("score %q uses %s, which the leaderboard does not keep: it ranks by %s", custom.Source, name, strings.Join(slices.Sorted(maps.Keys(leaderboardFields)), ", "))
+			}
+		}
+	}
 	var users []zoo.Row
 	summaries := map[string]*inspect.Summary{}
 	byID := map[string]Entry{}
 	var unscored []string
 	for _, e := range entries {
+		if custom != nil {
+			if err := custom.CheckGiven(e.Name, e.Top5, 0, int(e.N)); err != nil {
+				unscored = append(unscored, fmt.Sprintf("%s (no %s)", e.Name, missingField(custom, e)))
+				continue
+			}
+		}
 		p, m := metrics.FromCounts(e.Summary.Params, e.Summary.MACs)
 		if _, err := ps.Score(e.Top1, p, m); err != nil {
 			unscored = append(unscored, fmt.Sprintf("%s (%v)", e.Name, err))
@@ -78,9 +102,16 @@ func Leaderboard(req LeaderboardRequest, entries []Entry) (*Comparison, error) {
 		e := byID[r.Name]
 		r.ID, r.Link, r.Name, r.Top5 = e.ID, e.Link, e.Name, e.Top5
 	}
+	var exprErrs []error
+	if custom != nil {
+		ranked, exprErrs = RankByExpr(ranked, custom)
+	}
 	c := &Comparison{Title: req.Title, SortBy: req.SortBy, Metric: ps, Entries: ranked, Notes: ReferenceNotes(req.Refs, ps)}
+	if custom != nil {
+		c.ScoreExpr = custom.Source
+	}
 	if c.Title == "" {
-		c.Title = fmt.Sprintf("%d %s by %s", len(users), plural(len(users), "model", "models"), req.SortBy)
+		c.Title = fmt.Sprintf("%d %s %s", len(users), plural(len(users), "model", "models"), orderLabel(req.SortBy, custom))
 		if len(req.Refs) > 0 {
 			c.Title += fmt.Sprintf(", among %d reference networks (%s)", len(req.Refs), ReferenceLabel(req.Reference))
 		}
@@ -88,5 +119,25 @@ func Leaderboard(req LeaderboardRequest, entries []Entry) (*Comparison, error) {
 	for _, u := range unscored {
 		c.Notes = append(c.Notes, "Not ranked: "+u)
 	}
+	for _, e := range exprErrs {
+		c.Notes = append(c.Notes, "Not ranked: "+e.Error())
+	}
 	return c, nil
+}
+
+// leaderboardFields are the fields a served leaderboard's expression may
+// read: what it keeps of every model (the summary's other figures stay on
+// the model's page).
+var leaderboardFields = map[string]bool{"top1": true, "top5": true, "params": true, "params_m": true, "macs": true,
+	"gmacs": true, "mmacs": true, "n": true, "netscore": true, "density": true}
+
+// missingField names the figure an entry lacks for the expression.
+func missingField(e *Expr, en Entry) string {
+	switch {
+	case e.Uses("top5") && en.Top5 == 0:
+		return "top5"
+	case e.Uses("n") && en.N == 0:
+		return "n"
+	}
+	return "value"
 }

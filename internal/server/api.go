@@ -323,6 +323,20 @@ func (s *Server) viewQuery(r *http.Request) (viewQuery, error) {
 	if q.Order != "" && q.Device == "" {
 		return q, badRequest("sort=%s ranks by a device's measurements: name the device (device=NAME)", q.Order)
 	}
+	if expr := strings.TrimSpace(v.Get("score")); expr != "" {
+		if len(expr) > 500 {
+			return q, badRequest("score: at most 500 characters")
+		}
+		if sort != "" && sort != string(score.ByNetScore) { // the page's form always sends its default
+			return q, badRequest("score ranks by its expression: leave out sort")
+		}
+		// Compiled and checked up front: a bad expression is this
+		// request's 400, not a cached board's failure.
+		if _, err := (score.Settings{Score: expr}).Expr(); err != nil {
+			return q, badRequest("%v", err)
+		}
+		q.Score = expr
+	}
 	return q, nil
 }
 

@@ -28,6 +28,8 @@ type boardQuery struct {
 	Sort score.SortKey
 	Tag  string
 	Task string
+	// Score ranks by an expression over the rows' fields (--score).
+	Score string
 }
 
 // boardCache keeps ranked leaderboards until the store changes. Another
@@ -230,7 +232,9 @@ func (b *boardCache) build(ctx context.Context, q boardQuery, gen int64) (cached
 			Summary: &inspect.Summary{Params: m.Params, MACs: m.MACs, Complete: m.Complete, Shapes: m.Shapes,
 				Coverage: inspect.Coverage{NodeShare: m.Coverage}}})
 	}
-	board, err := score.Leaderboard(score.LeaderboardRequest{SortBy: q.Sort, Settings: score.DefaultSettings(), Reference: q.Ref, Refs: refs}, entries)
+	settings := score.DefaultSettings()
+	settings.Score = q.Score
+	board, err := score.Leaderboard(score.LeaderboardRequest{SortBy: q.Sort, Settings: settings, Reference: q.Ref, Refs: refs}, entries)
 	if err != nil {
 		return cachedBoard{}, err
 	}

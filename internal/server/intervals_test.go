@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/csv"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -84,4 +85,32 @@ func scipyWilson(t *testing.T, k, n int) (low, high float64) {
 	}
 	t.Fatalf("no (%d, %d) in wilson.csv", k, n)
 	return 0, 0
+}
+
+// TestLeaderboardScore: ranked by the expression that is NetScore, the
+// leaderboard keeps every rank and value of its default order; a malformed
+// expression, or one over a field the rows lack, is refused before any work.
+func TestLeaderboardScore(t *testing.T) {
+	ts := newTestServer(t, storetest.Open(t, ""), Config{})
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "models", "resnet18_op13_dyn.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.wait(ts.postModel(upload{filename: "resnet18.onnx", data: data, fields: [][2]string{{"top1", "69.758"}}}))
+	plain := ts.leaderboard("?ref=paper")
+	custom := ts.leaderboard("?ref=paper&score=" + url.QueryEscape("20*log10(top1^2 / (params_m^0.5 * gmacs^0.5))"))
+	if len(custom.Rows) != len(plain.Rows) || len(plain.Rows) != 61 {
+		t.Fatalf("%d rows by the expression, %d by NetScore", len(custom.Rows), len(plain.Rows))
+	}
+	for i, r := range custom.Rows {
+		p := plain.Rows[i]
+		if r.Rank != p.Rank || r.Name != p.Name || r.Score == nil || math.Abs(*r.Score-p.NetScore) > 1e-9 {
+			t.Errorf("row %d: %d %s %v; NetScore's %d %s %v", i, r.Rank, r.Name, r.Score, p.Rank, p.Name, p.NetScore)
+		}
+	}
+	for _, bad := range []string{"top1/(", "flops / top1", "latency_ms", "top1 / 0"} {
+		if r := ts.get("/api/v1/leaderboard?score=" + url.QueryEscape(bad)); r.Status != 400 {
+			t.Errorf("score %q: %d %s", bad, r.Status, r.Body)
+		}
+	}
 }

@@ -83,7 +83,7 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	board, models := view.Board, view.Models
-	f := &report.WebFilters{Ref: q.Ref, Sort: q.sortName(), Tag: q.Tag, Task: q.Task, Device: q.Device,
+	f := &report.WebFilters{Ref: q.Ref, Sort: q.sortName(), Tag: q.Tag, Task: q.Task, Score: q.Score, Device: q.Device,
 		Refs: append([]string{"none", "all"}, zoo.SourceNames()...)}
 	for _, k := range score.SortKeys() {
 		f.Sorts = append(f.Sorts, string(k))
