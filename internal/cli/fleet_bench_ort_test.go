@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/netscore/netscore/internal/fleet"
+	"github.com/netscore/netscore/internal/fleet/fleettest"
 	"github.com/netscore/netscore/internal/server"
 	"github.com/netscore/netscore/internal/store/storetest"
 )
@@ -30,15 +31,7 @@ func TestSubmitBenchFile(t *testing.T) {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: "alpha", Poll: 50 * time.Millisecond,
-		Fetch: &fleet.Fetcher{Server: hs.URL, Dir: t.TempDir()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(wctx, 10*time.Second) }()
-	t.Cleanup(func() { stop(); <-done })
+	fleettest.StartWorker(ctx, t, st, hs.URL, "alpha", "", "")
 
 	model := filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx")
 	args := []string{"submit", "bench", model, "--db", db, "--devices", "alpha", "--runs", "5", "--threads", "1", "--wait", "--format", "json"}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netscore/netscore/internal/fleet"
+	"github.com/netscore/netscore/internal/fleet/fleettest"
 	"github.com/netscore/netscore/internal/store/storetest"
 )
 
@@ -28,15 +28,7 @@ func TestSubmitEvalWait(t *testing.T) {
 	m := storetest.AddModel(t, st, modelPath, 90)
 	blobs := storetest.BlobServer(t, st)
 	for _, name := range []string{"alpha", "beta", "gamma"} {
-		w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: name, Labels: []string{"pool=digits"}, Poll: 50 * time.Millisecond,
-			Fetch: &fleet.Fetcher{Server: blobs.URL, Dir: t.TempDir()}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		wctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- w.Run(wctx, 10*time.Second) }()
-		t.Cleanup(func() { stop(); <-done })
+		fleettest.StartWorker(ctx, t, st, blobs.URL, name, "pool=digits", "")
 	}
 
 	flags := []string{"--preset", "none", "--resize", "0", "--threads", "1", "--confused", "4"}

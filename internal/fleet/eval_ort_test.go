@@ -13,6 +13,7 @@ import (
 
 	"github.com/netscore/netscore/internal/eval"
 	"github.com/netscore/netscore/internal/fleet"
+	"github.com/netscore/netscore/internal/fleet/fleettest"
 	"github.com/netscore/netscore/internal/store"
 	"github.com/netscore/netscore/internal/store/storetest"
 )
@@ -70,9 +71,9 @@ func TestShardedEval(t *testing.T) {
 		model := modelRef(t, st, filepath.Join(testdata, "digits", "digits_cnn.onnx"))
 		blobs := storetest.BlobServer(t, st)
 		// gamma keeps its data elsewhere: a relative --data is not there.
-		startWorker(ctx, t, st, blobs.URL, "alpha", "pool=digits,tier=a", testdata)
-		startWorker(ctx, t, st, blobs.URL, "beta", "pool=digits", testdata)
-		startWorker(ctx, t, st, blobs.URL, "gamma", "pool=digits", t.TempDir())
+		fleettest.StartWorker(ctx, t, st, blobs.URL, "alpha", "pool=digits,tier=a", testdata)
+		fleettest.StartWorker(ctx, t, st, blobs.URL, "beta", "pool=digits", testdata)
+		fleettest.StartWorker(ctx, t, st, blobs.URL, "gamma", "pool=digits", t.TempDir())
 
 		run := func(req fleet.EvalRequest) (*fleet.EvalSubmitted, *eval.Report, error) {
 			t.Helper()

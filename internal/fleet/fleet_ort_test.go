@@ -12,6 +12,7 @@ import (
 
 	"github.com/netscore/netscore/internal/bench"
 	"github.com/netscore/netscore/internal/fleet"
+	"github.com/netscore/netscore/internal/fleet/fleettest"
 	"github.com/netscore/netscore/internal/ort"
 	"github.com/netscore/netscore/internal/store"
 	"github.com/netscore/netscore/internal/store/storetest"
@@ -28,8 +29,8 @@ func TestRouting(t *testing.T) {
 		model := modelRef(t, st, filepath.Join("..", "..", "testdata", "digits", "digits_cnn.onnx"))
 		blobs := storetest.BlobServer(t, st)
 
-		startWorker(ctx, t, st, blobs.URL, "alpha", "arch=x86,tier=a", "")
-		startWorker(ctx, t, st, blobs.URL, "beta", "arch=x86", "")
+		fleettest.StartWorker(ctx, t, st, blobs.URL, "alpha", "arch=x86,tier=a", "")
+		fleettest.StartWorker(ctx, t, st, blobs.URL, "beta", "arch=x86", "")
 
 		runs := 20
 		cfg := bench.Defaults("")
@@ -86,24 +87,6 @@ func TestRouting(t *testing.T) {
 			t.Errorf("devices: %+v", devs)
 		}
 	})
-}
-
-// startWorker runs an in-process worker until the test ends.
-func startWorker(ctx context.Context, t *testing.T, st *store.Store, server, name, labels, dataRoot string) {
-	t.Helper()
-	lbl, err := fleet.ParseLabels(labels)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := fleet.NewWorker(ctx, st, fleet.WorkerConfig{Name: name, Labels: lbl, Poll: 50 * time.Millisecond, DataRoot: dataRoot,
-		Fetch: &fleet.Fetcher{Server: server, Dir: t.TempDir()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(wctx, 10*time.Second) }()
-	t.Cleanup(func() { stop(); <-done })
 }
 
 func modelRef(t *testing.T, st *store.Store, path string) fleet.ModelRef {
