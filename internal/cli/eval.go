@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 
@@ -36,24 +37,11 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	def := eval.Defaults("", "")
 	data := fs.String("data", "", "labelled images: an ImageFolder `dir` or a CSV list (path,label)")
 	labelsFile := fs.String("labels", "", "class names, one per line, line = class index (matched to folder names or CSV labels)")
-	preset := fs.String("preset", def.Preset, "preprocessing preset: imagenet (256/224), inception (342/299), none (no normalisation), gray, nhwc")
-	resize := fs.Int("resize", 0, "resize the short side to `N` pixels before the crop; 0: none (default: the preset's, scaled to the model's input size)")
-	crop := fs.String("crop", "", "centre crop `N` or HxW; 0: none (default: the model's fixed input size, else the preset's)")
-	mean := fs.String("mean", "", "per-channel mean `r,g,b` subtracted after scaling (one value for all channels)")
-	std := fs.String("std", "", "per-channel std `r,g,b` divided by (one value for all channels)")
-	scale := fs.Float64("scale", 0, "pixel scale before mean/std (preset's, usually 1/255)")
-	gray := fs.Bool("gray", false, "read images as one greyscale channel")
-	layout := fs.String("layout", "", "tensor layout nchw or nhwc (default: the preset's, or what the model's input shape says)")
-	batch := fs.Int("batch", def.Batch, "images per inference run (a model with a fixed batch dim uses that)")
-	limit := fs.Int("limit", 0, "evaluate `N` images spread evenly over the list (0: all)")
-	threads := fs.Int("threads", 0, "ONNX Runtime intra-op threads (0: its default)")
+	var ef evalFlags
+	ef.register(fs, "")
 	jobs := fs.Int("j", def.Workers, "images decoded in parallel")
 	format := fs.String("format", "table", "output format: table or json")
 	manifest := fs.String("manifest", "", "append (or update) the measured accuracy in this CSV or YAML accuracy `file`")
-	confused := fs.Int("confused", def.Confused, "most confused class pairs listed")
-	outputName := fs.String("output", "", "the scores output (default: the model's first output)")
-	var values shapeFlags // --value only: the image sets the shapes
-	fs.Var(&values.values, "value", "feed an input other than the image a value, `NAME=V` or NAME=V1,V2,... (repeatable)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -67,24 +55,11 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	cfg := eval.Config{Model: pos[0], Data: *data, Labels: *labelsFile, Preset: *preset, Output: *outputName,
-		Batch: *batch, Limit: *limit, Threads: *threads, Workers: *jobs, Confused: *confused}
-	set := setFlags(fs)
-	if set["resize"] {
-		cfg.Resize = resize
-	}
-	if set["scale"] {
-		cfg.Scale = scale
-	}
-	if set["gray"] {
-		cfg.Gray = gray
-	}
-	cfg.Crop, cfg.Mean, cfg.Std, cfg.Layout = *crop, *mean, *std, *layout
-	if bind, err := values.options(); err != nil {
+	cfg, err := ef.config(fs)
+	if err != nil {
 		return usageFail("%v", err)
-	} else {
-		cfg.Values = bind.Values
 	}
+	cfg.Model, cfg.Data, cfg.Labels, cfg.Workers = pos[0], *data, *labelsFile, *jobs
 	// A missing --data is named first, then the format, then the rest.
 	if *data != "" && *format != "table" && *format != "json" {
 		return usageFail("unknown --format %q (want table or json)", *format)
@@ -157,4 +132,56 @@ func evalListFailed(w io.Writer, failed []eval.Failure) {
 	if len(failed) > show {
 		fmt.Fprintf(w, "netscore eval: ... and %d more unreadable images (--format json lists them all)\n", len(failed)-show)
 	}
+}
+
+// evalFlags are the settings of an evaluation that `eval` and `submit eval`
+// share: preprocessing, batching, the output read, extra input values.
+type evalFlags struct {
+	preset, crop, mean, std, layout, output string
+	resize, batch, limit, threads, confused int
+	scale                                   float64
+	gray                                    bool
+	values                                  shapeFlags // --value only: the image sets the shapes
+}
+
+// register adds the flags; limitNote ends --limit's help.
+func (e *evalFlags) register(fs *flag.FlagSet, limitNote string) {
+	def := eval.Defaults("", "")
+	fs.StringVar(&e.preset, "preset", def.Preset, "preprocessing preset: imagenet (256/224), inception (342/299), none (no normalisation), gray, nhwc")
+	fs.IntVar(&e.resize, "resize", 0, "resize the short side to `N` pixels before the crop; 0: none (default: the preset's, scaled to the model's input size)")
+	fs.StringVar(&e.crop, "crop", "", "centre crop `N` or HxW; 0: none (default: the model's fixed input size, else the preset's)")
+	fs.StringVar(&e.mean, "mean", "", "per-channel mean `r,g,b` subtracted after scaling (one value for all channels)")
+	fs.StringVar(&e.std, "std", "", "per-channel std `r,g,b` divided by (one value for all channels)")
+	fs.Float64Var(&e.scale, "scale", 0, "pixel scale before mean/std (preset's, usually 1/255)")
+	fs.BoolVar(&e.gray, "gray", false, "read images as one greyscale channel")
+	fs.StringVar(&e.layout, "layout", "", "tensor layout nchw or nhwc (default: the preset's, or what the model's input shape says)")
+	fs.IntVar(&e.batch, "batch", def.Batch, "images per inference run (a model with a fixed batch dim uses that)")
+	fs.IntVar(&e.limit, "limit", 0, "evaluate `N` images spread evenly over the list"+limitNote+" (0: all)")
+	fs.IntVar(&e.threads, "threads", 0, "ONNX Runtime intra-op threads (0: its default)")
+	fs.IntVar(&e.confused, "confused", def.Confused, "most confused class pairs listed")
+	fs.StringVar(&e.output, "output", "", "the scores output (default: the model's first output)")
+	fs.Var(&e.values.values, "value", "feed an input other than the image a value, `NAME=V` or NAME=V1,V2,... (repeatable)")
+}
+
+// config is the evaluation the flags set (model, data and workers aside);
+// a flag left unset keeps the preset's value.
+func (e *evalFlags) config(fs *flag.FlagSet) (eval.Config, error) {
+	cfg := eval.Config{Preset: e.preset, Output: e.output, Batch: e.batch, Limit: e.limit, Threads: e.threads, Confused: e.confused,
+		Crop: e.crop, Mean: e.mean, Std: e.std, Layout: e.layout}
+	set := setFlags(fs)
+	if set["resize"] {
+		cfg.Resize = &e.resize
+	}
+	if set["scale"] {
+		cfg.Scale = &e.scale
+	}
+	if set["gray"] {
+		cfg.Gray = &e.gray
+	}
+	bind, err := e.values.options()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Values = bind.Values
+	return cfg, nil
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netscore/netscore/internal/eval"
 	"github.com/netscore/netscore/internal/fleet"
 	"github.com/netscore/netscore/internal/report"
 	"github.com/netscore/netscore/internal/store"
@@ -36,7 +35,6 @@ Flags:
 // submitEvalCmd is `netscore submit eval`.
 func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("submit eval", submitEvalUsage, stderr)
-	def := eval.Defaults("", "")
 	db := fs.String("db", os.Getenv("NETSCORE_DB"), "the shared database `URL`")
 	devices := fs.String("devices", "", "device `NAMES`, comma-separated: shard i on the (i mod count)-th")
 	labels := fs.String("labels", "", "`k=v,...`: any live device with all of them takes a shard (default: any device)")
@@ -46,23 +44,10 @@ func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	jobTimeout := fs.Duration("job-timeout", 0, "stop a shard's attempt running longer, and retry it (0: the worker's --job-timeout)")
 	data := fs.String("data", "", "labelled images on the devices: an ImageFolder `dir` or a CSV list (path,label)")
 	classNames := fs.String("class-names", "", "class names `file` on the devices, one per line (eval's --labels)")
-	preset := fs.String("preset", def.Preset, "preprocessing preset: imagenet (256/224), inception (342/299), none (no normalisation), gray, nhwc")
-	resize := fs.Int("resize", 0, "resize the short side to `N` pixels before the crop; 0: none (default: the preset's, scaled to the model's input size)")
-	crop := fs.String("crop", "", "centre crop `N` or HxW; 0: none (default: the model's fixed input size, else the preset's)")
-	mean := fs.String("mean", "", "per-channel mean `r,g,b` subtracted after scaling (one value for all channels)")
-	std := fs.String("std", "", "per-channel std `r,g,b` divided by (one value for all channels)")
-	scale := fs.Float64("scale", 0, "pixel scale before mean/std (preset's, usually 1/255)")
-	gray := fs.Bool("gray", false, "read images as one greyscale channel")
-	layout := fs.String("layout", "", "tensor layout nchw or nhwc (default: the preset's, or what the model's input shape says)")
-	batch := fs.Int("batch", def.Batch, "images per inference run (a model with a fixed batch dim uses that)")
-	limit := fs.Int("limit", 0, "evaluate `N` images spread evenly over the list, then shard them (0: all)")
-	threads := fs.Int("threads", 0, "ONNX Runtime intra-op threads (0: its default)")
+	var ef evalFlags
+	ef.register(fs, ", then shard them")
 	jobs := fs.Int("j", 0, "images decoded in parallel on a device (0: its cores)")
-	confused := fs.Int("confused", def.Confused, "most confused class pairs listed (after the merge)")
-	outputName := fs.String("output", "", "the scores output (default: the model's first output)")
 	format := fs.String("format", "table", "output: table or json")
-	var values shapeFlags
-	fs.Var(&values.values, "value", "feed an input other than the image a value, `NAME=V` or NAME=V1,V2,... (repeatable)")
 	var mf modelFlags
 	mf.register(fs)
 	pos, err := parseInterleaved(fs, args)
@@ -79,24 +64,11 @@ func submitEvalCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return usageErr(stderr, "submit eval", err)
 	}
-	cfg := eval.Config{Data: *data, Labels: *classNames, Preset: *preset, Output: *outputName,
-		Batch: *batch, Limit: *limit, Threads: *threads, Workers: *jobs, Confused: *confused}
-	set := setFlags(fs)
-	if set["resize"] {
-		cfg.Resize = resize
-	}
-	if set["scale"] {
-		cfg.Scale = scale
-	}
-	if set["gray"] {
-		cfg.Gray = gray
-	}
-	cfg.Crop, cfg.Mean, cfg.Std, cfg.Layout = *crop, *mean, *std, *layout
-	bind, err := values.options()
+	cfg, err := ef.config(fs)
 	if err != nil {
 		return usageErr(stderr, "submit eval", err)
 	}
-	cfg.Values = bind.Values
+	cfg.Data, cfg.Labels, cfg.Workers = *data, *classNames, *jobs
 	if *shards < 1 {
 		return usageErr(stderr, "submit eval", errors.New("--shards N is required (at least 1)"))
 	}
