@@ -21,64 +21,14 @@ Needs flatc (Debian's flatbuffers-compiler).
 """
 import csv
 import os
-import struct
 import sys
-from math import ceil, prod
+from math import prod
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tflite_json import to_binary, to_json  # noqa: E402
+from tflite_model import CODES, Model, nbytes  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tflite", "quant")
-CODES = {"CONV_2D": 3, "DEPTHWISE_CONV_2D": 4, "DEQUANTIZE": 6, "FULLY_CONNECTED": 9, "QUANTIZE": 114}
-SIZE = {"FLOAT32": 4, "FLOAT16": 2, "INT32": 4, "INT64": 8, "INT16": 2, "INT8": 1, "UINT8": 1}
-
-
-def nbytes(dtype, n):
-    """Stored bytes of n elements; INT4 is packed two a byte."""
-    return ceil(n / 2) if dtype == "INT4" else SIZE[dtype] * n
-
-
-class Model:
-    def __init__(self):
-        self.tensors, self.buffers, self.ops, self.codes = [], [{}], [], []
-        self.inputs = []
-
-    def tensor(self, name, shape, dtype="FLOAT32", data=None, quant=None):
-        t = {"name": name, "shape": list(shape), "type": dtype}
-        if data is not None:
-            self.buffers.append({"data": list(data)})
-            t["buffer"] = len(self.buffers) - 1
-        if quant:
-            t["quantization"] = quant
-        self.tensors.append(t)
-        return len(self.tensors) - 1
-
-    def input(self, name, shape, dtype="FLOAT32", quant=None):
-        i = self.tensor(name, shape, dtype, quant=quant)
-        self.inputs.append(i)
-        return i
-
-    def weight(self, name, shape, dtype="FLOAT32", quant=None):
-        return self.tensor(name, shape, dtype, bytes(nbytes(dtype, prod(shape))), quant)
-
-    def op(self, name, ins, out_shape, dtype="FLOAT32", quant=None, options=None):
-        if name not in self.codes:
-            self.codes.append(name)
-        o = self.tensor("%s_%d" % (name.lower(), len(self.ops)), out_shape, dtype, quant=quant)
-        op = {"opcode_index": self.codes.index(name), "inputs": ins, "outputs": [o]}
-        if options:
-            op["builtin_options_type"], op["builtin_options"] = options
-        self.ops.append(op)
-        return o
-
-    def doc(self, outputs):
-        codes = [{"deprecated_builtin_code": CODES[c], "builtin_code": c, "version": 1} for c in self.codes]
-        return {"version": 3, "description": "netscore test fixture", "operator_codes": codes,
-                "subgraphs": [{"tensors": self.tensors, "inputs": self.inputs, "outputs": outputs,
-                               "operators": self.ops, "name": "main"}],
-                "buffers": self.buffers}
-
-
 def per_channel(n, zp=0, axis=0):
     return {"scale": [0.01 * (k + 1) for k in range(n)], "zero_point": [zp] * n, "quantized_dimension": axis}
 
