@@ -42,16 +42,7 @@ func fleetStore(ctx context.Context, db string) (*store.Store, error) {
 	if db == "" {
 		return nil, request.Errorf("no database: pass --db postgres://… (or set NETSCORE_DB)")
 	}
-	dir, err := os.MkdirTemp("", "netscore-fleet-")
-	if err != nil {
-		return nil, err
-	}
-	st, err := store.Open(ctx, dir, db)
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	return st, nil
+	return store.Open(ctx, "", db) // no model files here: they stay with the server
 }
 
 func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -201,7 +201,7 @@ func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
 	if err := s.DB.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM ns_models WHERE sha256 = ?"), m.SHA256).Scan(&others); err != nil {
 		return true, err
 	}
-	if others == 0 {
+	if others == 0 && s.Blobs != nil {
 		return true, s.Blobs.Remove(m.SHA256)
 	}
 	return true, nil

@@ -50,23 +50,31 @@ type Store struct {
 }
 
 // Open opens (creating when needed) the store: dbURL "" means SQLite in
-// dataDir/netscore.db; a postgres:// or postgresql:// URL means that
-// PostgreSQL database. Model files always live under dataDir.
+// dataDir/netscore.db; a postgres:// or postgresql:// URL (or sqlite:PATH)
+// means that database. Model files live under dataDir; with no dataDir
+// (the fleet's commands, which only read and queue) Blobs is nil.
 func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
-	if dataDir == "" {
-		return nil, errors.New("store: no data folder")
+	if dataDir == "" && dbURL == "" {
+		return nil, errors.New("store: no data folder and no database")
 	}
-	if err := os.MkdirAll(dataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	s := &Store{}
+	if dataDir != "" {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+		blobs, err := OpenBlobs(filepath.Join(dataDir, "blobs"))
+		if err != nil {
+			return nil, err
+		}
+		s.Blobs = blobs
 	}
-	blobs, err := OpenBlobs(filepath.Join(dataDir, "blobs"))
-	if err != nil {
-		return nil, err
-	}
-	s := &Store{Blobs: blobs}
+	var err error
 	switch {
 	case dbURL == "" || strings.HasPrefix(dbURL, "sqlite:"):
 		path := strings.TrimPrefix(dbURL, "sqlite:")
+		if path == "" && dataDir == "" {
+			return nil, errors.New("store: sqlite: names no file")
+		}
 		if path == "" {
 			path = filepath.Join(dataDir, "netscore.db")
 		}
